@@ -1,0 +1,247 @@
+//! Which company a host name belongs to: Telltale's tracker catalogue.
+//!
+//! The catalogue is `assets/trackers.toml`, compiled into the program and parsed
+//! once on first use. Each entry is a domain suffix with the company behind it,
+//! the payload decoder that understands it (if any), a category, the company's
+//! country and where that fact comes from, so a journalist can cite it.
+//!
+//! Promises: lookups never touch the network or the disk; a host matches the
+//! longest suffix that ends at a label boundary; a catalogue that fails to
+//! parse (caught by a unit test before it can ship) yields no matches instead
+//! of a crash.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use serde::Deserialize;
+
+/// The catalogue as shipped; edit `assets/trackers.toml`, not this string.
+const CATALOGUE_TOML: &str = include_str!("../../assets/trackers.toml");
+
+/// Payload decoder ids an entry's `tracker` may name (see `src/decode`).
+pub const TRACKER_IDS: &[&str] = &[
+    "sensorsdata",
+    "mixpanel",
+    "ga",
+    "ga4",
+    "segment",
+    "amplitude",
+    "adjust",
+    "firebase",
+];
+
+/// What a company does with the data it receives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Category {
+    /// Product and usage analytics.
+    Analytics,
+    /// Ad serving, ad measurement and retargeting.
+    Advertising,
+    /// Install and campaign attribution (which ad led to which install).
+    Attribution,
+    /// Crash, error and performance reports.
+    CrashReporting,
+    /// Push notifications and messaging, usually with engagement tracking.
+    Push,
+    /// Tag managers that load other trackers.
+    TagManager,
+    /// Social network SDKs and pixels.
+    Social,
+}
+
+impl Category {
+    /// The lowercase name used in `assets/trackers.toml` and in exports.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Analytics => "analytics",
+            Self::Advertising => "advertising",
+            Self::Attribution => "attribution",
+            Self::CrashReporting => "crash-reporting",
+            Self::Push => "push",
+            Self::TagManager => "tag-manager",
+            Self::Social => "social",
+        }
+    }
+}
+
+/// One catalogue line: a domain suffix and the company behind it.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CatalogueEntry {
+    /// Domain suffix, lowercase, without a leading dot (`sensorsdata.cn`).
+    pub suffix: String,
+    /// Company that receives the data (`Sensors Data (Sensors Analytics)`).
+    pub company: String,
+    /// Id of the payload decoder for this company, one of [`TRACKER_IDS`].
+    pub tracker: Option<String>,
+    /// What the company does with the data.
+    pub category: Category,
+    /// The company's country, ISO 3166-1 alpha-2 (`CN`).
+    pub country: String,
+    /// Where the fact comes from: documentation page or public blocklist.
+    pub source: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CatalogueFile {
+    entry: Vec<CatalogueEntry>,
+}
+
+/// The parsed entries and an index from suffix to entry.
+struct Catalogue {
+    entries: Vec<CatalogueEntry>,
+    by_suffix: HashMap<String, usize>,
+}
+
+static CATALOGUE: LazyLock<Catalogue> = LazyLock::new(|| {
+    // A parse error here would have failed `embedded_catalogue_parses`; at run
+    // time an empty catalogue only means "no company known", never a crash.
+    let entries = parse_catalogue(CATALOGUE_TOML).unwrap_or_default();
+    let by_suffix = entries
+        .iter()
+        .enumerate()
+        .map(|(index, entry)| (entry.suffix.clone(), index))
+        .collect();
+    Catalogue { entries, by_suffix }
+});
+
+/// Parses catalogue TOML text and normalises suffixes to lowercase without dots at the ends.
+fn parse_catalogue(text: &str) -> Result<Vec<CatalogueEntry>, toml::de::Error> {
+    let file: CatalogueFile = toml::from_str(text)?;
+    let entries = file
+        .entry
+        .into_iter()
+        .map(|mut entry| {
+            entry.suffix = entry.suffix.trim_matches('.').to_ascii_lowercase();
+            entry
+        })
+        .collect();
+    Ok(entries)
+}
+
+/// Every entry of the shipped catalogue, in file order (empty if it failed to parse).
+#[must_use]
+pub fn catalogue() -> &'static [CatalogueEntry] {
+    &CATALOGUE.entries
+}
+
+/// The company behind `host`: the entry with the longest suffix that ends at a
+/// label boundary (`a.sensorsdata.cn` → `sensorsdata.cn`, `notsensorsdata.cn` → none).
+/// Case-insensitive; a port and a trailing dot are ignored.
+#[must_use]
+pub fn company_for_host(host: &str) -> Option<&'static CatalogueEntry> {
+    let host = normalize_host(host)?;
+    let catalogue = &*CATALOGUE;
+    // Walk from the full host to ever shorter suffixes, so the first hit is the longest.
+    let mut candidate = host.as_str();
+    loop {
+        if let Some(&index) = catalogue.by_suffix.get(candidate) {
+            return catalogue.entries.get(index);
+        }
+        candidate = candidate.split_once('.')?.1;
+    }
+}
+
+/// Lowercase host name without port or trailing dot; `None` for an empty host
+/// or an IPv6 literal (addresses belong to `geo`, not to the catalogue).
+fn normalize_host(host: &str) -> Option<String> {
+    let host = host.trim();
+    if host.starts_with('[') {
+        return None;
+    }
+    let without_port = match host.split_once(':') {
+        Some((name, port)) if port.bytes().all(|b| b.is_ascii_digit()) => name,
+        Some(_) => return None,
+        None => host,
+    };
+    let name = without_port.trim_end_matches('.');
+    (!name.is_empty()).then(|| name.to_ascii_lowercase())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_catalogue_parses() {
+        let entries = parse_catalogue(CATALOGUE_TOML).expect("assets/trackers.toml must parse");
+        assert_eq!(entries.len(), catalogue().len());
+    }
+
+    #[test]
+    fn catalogue_has_at_least_sixty_entries() {
+        assert!(catalogue().len() >= 60, "only {} entries", catalogue().len());
+    }
+
+    #[test]
+    fn every_entry_has_source_company_and_country() {
+        for entry in catalogue() {
+            assert!(!entry.source.trim().is_empty(), "{} has no source", entry.suffix);
+            assert!(!entry.company.trim().is_empty(), "{} has no company", entry.suffix);
+            let country_ok = entry.country.len() == 2 && entry.country.bytes().all(|b| b.is_ascii_uppercase());
+            assert!(country_ok, "{} has country {:?}", entry.suffix, entry.country);
+        }
+    }
+
+    #[test]
+    fn every_tracker_id_is_a_known_decoder() {
+        for entry in catalogue() {
+            if let Some(id) = &entry.tracker {
+                assert!(
+                    TRACKER_IDS.contains(&id.as_str()),
+                    "{} names unknown tracker {id}",
+                    entry.suffix
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn suffixes_are_unique_and_plain() {
+        let mut seen = std::collections::HashSet::new();
+        for entry in catalogue() {
+            assert!(seen.insert(entry.suffix.as_str()), "duplicate suffix {}", entry.suffix);
+            assert!(
+                entry.suffix.contains('.') && !entry.suffix.contains(['*', ' ', '/', ':']),
+                "{}",
+                entry.suffix
+            );
+        }
+    }
+
+    #[test]
+    fn suffix_matches_only_at_label_boundary() {
+        let company = |host| company_for_host(host).map(|e| e.suffix.as_str());
+        assert_eq!(company("sensorsdata.cn"), Some("sensorsdata.cn"));
+        assert_eq!(company("a.sensorsdata.cn"), Some("sensorsdata.cn"));
+        assert_eq!(company("notsensorsdata.cn"), None);
+        assert_eq!(company("sensorsdata.cn.example.org"), None);
+    }
+
+    #[test]
+    fn longest_suffix_wins() {
+        let hit = company_for_host("report.appmetrica.yandex.net").map(|e| e.suffix.as_str());
+        assert_eq!(hit, Some("report.appmetrica.yandex.net"));
+        let hit = company_for_host("startup.appmetrica.yandex.net").map(|e| e.suffix.as_str());
+        assert_eq!(hit, Some("appmetrica.yandex.net"));
+        let hit = company_for_host("graph.facebook.com").map(|e| e.suffix.as_str());
+        assert_eq!(hit, Some("graph.facebook.com"));
+    }
+
+    #[test]
+    fn host_case_port_and_trailing_dot_are_ignored() {
+        let hit = company_for_host("SJ.DataSink.SensorsData.CN.:8106").map(|e| e.company.as_str());
+        assert_eq!(hit, Some("Sensors Data (Sensors Analytics)"));
+        assert!(company_for_host("[2001:db8::1]:443").is_none());
+        assert!(company_for_host("").is_none());
+    }
+
+    #[test]
+    fn broken_catalogue_is_an_error_not_a_panic() {
+        assert!(parse_catalogue("[[entry]]\nsuffix = 1").is_err());
+        assert!(parse_catalogue("[[entry]]\nsuffix = \"a.b\"\ncategory = \"weather\"").is_err());
+    }
+}

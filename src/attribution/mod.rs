@@ -1,0 +1,111 @@
+//! Who sent an exchange and what an event is about: the app (from the
+//! payload, the capture's metadata, `X-Requested-With` or the User-Agent)
+//! and the key field a journalist reads first (URL, search term or screen).
+//!
+//! Pure functions over model types: no I/O, no network. Telltale never looks
+//! anything up online.
+
+mod catalogue;
+mod geo;
+mod user_agent;
+
+use crate::model::{Exchange, exchange_header};
+pub use catalogue::{CatalogueEntry, Category, TRACKER_IDS, catalogue, company_for_host};
+pub use geo::{GeoInfo, PRIVATE_NETWORK, country_name, geo_for_ip};
+pub use user_agent::{UserAgentInfo, parse_user_agent};
+
+/// The app that sent `exchange`, from the strongest evidence the capture has
+/// (capture metadata, then `X-Requested-With`, then User-Agent tokens).
+pub fn app_from_exchange(exchange: &Exchange) -> Option<String> {
+    if let Some(app) = exchange.app_hint.as_deref().filter(|a| !a.is_empty()) {
+        return Some(app.to_string());
+    }
+    if let Some(app) = exchange_header(&exchange.request_headers, "x-requested-with").filter(|v| looks_like_package(v))
+    {
+        return Some(app.to_string());
+    }
+    exchange_header(&exchange.request_headers, "user-agent")
+        .map(parse_user_agent)
+        .and_then(|ua| ua.app)
+}
+
+/// An Android package or iOS bundle id: dotted, no spaces (`com.example.app`).
+/// `XMLHttpRequest` (what web pages send in that header) is not one.
+fn looks_like_package(value: &str) -> bool {
+    value.contains('.') && !value.contains(' ') && value.len() <= 200
+}
+
+/// Field keys that name what the user was looking at, in the order a reader
+/// wants them: URL first, then a search term, then a screen.
+const KEY_FIELD_SUFFIXES: &[&str] = &[
+    "$url",
+    "url",
+    "dl",
+    "page_location",
+    "uri",
+    "$referrer_url",
+    "search",
+    "$search_keyword",
+    "search_keyword",
+    "keyword",
+    "query",
+    "q",
+    "search_term",
+    "$screen_name",
+    "screen_name",
+    "$title",
+    "dt",
+    "title",
+    "page",
+    "dp",
+    "screen",
+];
+
+/// The first field that tells what the event was about (URL, search term or screen).
+pub fn key_field(fields: &[(String, String)]) -> Option<String> {
+    for suffix in KEY_FIELD_SUFFIXES {
+        let found = fields
+            .iter()
+            .find(|(key, value)| !value.is_empty() && last_key_segment(key).eq_ignore_ascii_case(suffix));
+        if let Some((_, value)) = found {
+            return Some(value.clone());
+        }
+    }
+    None
+}
+
+fn last_key_segment(key: &str) -> &str {
+    key.rsplit('.').next().unwrap_or(key)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn key_field_prefers_url_then_search_then_screen() {
+        let fields = vec![
+            ("properties.$screen_name".to_string(), "Settings".to_string()),
+            ("properties.keyword".to_string(), "cats".to_string()),
+        ];
+        assert_eq!(key_field(&fields).as_deref(), Some("cats"));
+        let mut with_url = fields.clone();
+        with_url.push(("properties.$url".into(), "https://a.example/".into()));
+        assert_eq!(key_field(&with_url).as_deref(), Some("https://a.example/"));
+    }
+
+    #[test]
+    fn requested_with_package_wins_over_user_agent() {
+        let exchange = Exchange {
+            request_headers: vec![
+                (
+                    "User-Agent".into(),
+                    "Mozilla/5.0 (Linux; Android 11) MiuiBrowser/12.1.3".into(),
+                ),
+                ("X-Requested-With".into(), "com.mi.globalbrowser".into()),
+            ],
+            ..Exchange::default()
+        };
+        assert_eq!(app_from_exchange(&exchange).as_deref(), Some("com.mi.globalbrowser"));
+    }
+}

@@ -1,0 +1,122 @@
+//! `telltale import CASE FILE... [--session NAME] [--app APP] [--device DEV] [--mode M] [--again]`
+
+use crate::ingest::Flow;
+use crate::model::Mode;
+use crate::store::{Case, ImportObserver, ImportOptions, ImportOutcome, ImportProgress};
+use anyhow::anyhow;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+/// Arguments of `telltale import`.
+#[derive(clap::Args, Debug)]
+pub struct ImportArgs {
+    /// The case file (created on first import).
+    pub case: PathBuf,
+    /// Capture files to import.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// Put every file into this session (created if new); default: one session per file, named after it.
+    #[arg(long)]
+    pub session: Option<String>,
+    /// The app the capture is about (package or browser name).
+    #[arg(long)]
+    pub app: Option<String>,
+    /// The device the capture was made on.
+    #[arg(long)]
+    pub device: Option<String>,
+    /// The recording condition.
+    #[arg(long, value_parser = parse_mode)]
+    pub mode: Option<Mode>,
+    /// Import a file even if the same bytes are already in the case.
+    #[arg(long)]
+    pub again: bool,
+}
+
+fn parse_mode(text: &str) -> Result<Mode, String> {
+    text.parse()
+}
+
+/// Imports each file in its own transaction; stops at the first failure
+/// (files before it stay imported, the failing one leaves no trace).
+pub fn run(args: &ImportArgs) -> anyhow::Result<()> {
+    let mut case = Case::create_or_open(&args.case).map_err(|e| anyhow!("{e} — {}", args.case.display()))?;
+    for file in &args.files {
+        let options = ImportOptions {
+            session: args.session.clone(),
+            app: args.app.clone(),
+            device: args.device.clone(),
+            mode: args.mode,
+            again: args.again,
+        };
+        let mut observer = TerminalProgress::new(file.display().to_string());
+        let outcome = case.import_file(file, &options, &mut observer);
+        observer.finish();
+        let outcome = outcome.map_err(|e| anyhow!("{e} — {}", file.display()))?;
+        eprintln!("{}", summary_line(file, &outcome));
+        for warning in &outcome.warnings {
+            eprintln!("  warning: {warning}");
+        }
+    }
+    Ok(())
+}
+
+fn summary_line(file: &std::path::Path, outcome: &ImportOutcome) -> String {
+    let name = file
+        .file_name()
+        .map_or_else(|| file.display().to_string(), |n| n.to_string_lossy().into_owned());
+    let mut line = format!(
+        "imported {name} ({}) into session `{}`: {} exchanges, {} events",
+        outcome.format, outcome.session, outcome.exchanges, outcome.events
+    );
+    if !outcome.skipped.is_empty() {
+        let skipped: Vec<String> = outcome.skipped.iter().map(|(what, n)| format!("{n} {what}")).collect();
+        line.push_str(&format!("; skipped {}", skipped.join(", ")));
+    }
+    if !outcome.warnings.is_empty() {
+        line.push_str(&format!("; {} warnings", outcome.warnings.len()));
+    }
+    line
+}
+
+/// A progress bar on stderr, shown only when stderr is a terminal and the
+/// import has run for over a second.
+struct TerminalProgress {
+    label: String,
+    started: Instant,
+    bar: Option<ProgressBar>,
+}
+
+impl TerminalProgress {
+    fn new(label: String) -> Self {
+        TerminalProgress {
+            label,
+            started: Instant::now(),
+            bar: None,
+        }
+    }
+
+    fn finish(&mut self) {
+        if let Some(bar) = self.bar.take() {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+impl ImportObserver for TerminalProgress {
+    fn progress(&mut self, progress: &ImportProgress) -> Flow {
+        if self.bar.is_none() && self.started.elapsed() > Duration::from_secs(1) {
+            let bar = ProgressBar::with_draw_target(Some(progress.bytes_total), ProgressDrawTarget::stderr());
+            let style = ProgressStyle::with_template("{msg} [{bar:30}] {bytes}/{total_bytes} {prefix}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar());
+            bar.set_style(style);
+            bar.set_message(self.label.clone());
+            self.bar = Some(bar);
+        }
+        if let Some(bar) = &self.bar {
+            bar.set_position(progress.bytes_done);
+            bar.set_prefix(format!("{} exchanges, {} events", progress.exchanges, progress.events));
+        }
+        Flow::Continue
+    }
+}

@@ -1,0 +1,67 @@
+//! The command line, exactly as DESIGN.md fixes it. One file per subcommand;
+//! each turns parsed arguments into calls on the library and prints the
+//! result as text, `--json` (arrays of objects with stable snake_case keys)
+//! or `--csv`.
+//!
+//! Exit status: 0 success, 1 failure (one line on stderr naming the file and
+//! the problem), 2 usage error (clap's own).
+
+mod demo;
+mod events;
+mod import;
+mod output;
+mod sessions;
+mod verify;
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+/// Reveal what apps secretly send home.
+#[derive(Parser, Debug)]
+#[command(name = "telltale", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Open the GUI on a case (default: the last case, else the demo case).
+    Gui(GuiArgs),
+    /// Write the built-in demo case (two sessions: normal, incognito).
+    Demo(demo::DemoArgs),
+    /// Import capture files (HAR, mitmproxy flows, Burp XML, pcap/pcapng) into a case.
+    Import(import::ImportArgs),
+    /// List the sessions of a case.
+    Sessions(sessions::SessionsArgs),
+    /// List decoded telemetry events.
+    Events(events::EventsArgs),
+    /// Re-hash stored evidence and check the database's integrity.
+    Verify(verify::VerifyArgs),
+}
+
+/// Arguments of `telltale gui`.
+#[derive(clap::Args, Debug, Default)]
+pub struct GuiArgs {
+    /// The case file to open.
+    pub case: Option<PathBuf>,
+}
+
+/// Runs a non-GUI command. `Gui` is handled by `main`.
+pub fn run(command: Command) -> anyhow::Result<()> {
+    match command {
+        Command::Gui(_) => anyhow::bail!("this build has no GUI (built without the `gui` feature)"),
+        Command::Demo(args) => demo::run(&args),
+        Command::Import(args) => import::run(&args),
+        Command::Sessions(args) => sessions::run(&args),
+        Command::Events(args) => events::run(&args),
+        Command::Verify(args) => verify::run(&args),
+    }
+}
+
+pub use demo::write_demo;
+
+/// Opens an existing case for a read command, naming the path on failure.
+pub(crate) fn open_case(path: &std::path::Path) -> anyhow::Result<crate::store::Case> {
+    crate::store::Case::open_existing(path).map_err(|e| anyhow::anyhow!("{e} — {}", path.display()))
+}

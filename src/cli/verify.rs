@@ -1,0 +1,32 @@
+//! `telltale verify CASE`
+
+use std::path::PathBuf;
+
+/// Arguments of `telltale verify`.
+#[derive(clap::Args, Debug)]
+pub struct VerifyArgs {
+    pub case: PathBuf,
+}
+
+pub fn run(args: &VerifyArgs) -> anyhow::Result<()> {
+    let case = super::open_case(&args.case)?;
+    let report = case.verify()?;
+    if let Some(first) = report.problems.first() {
+        for problem in &report.problems[1..] {
+            eprintln!("  also: {}", describe(problem));
+        }
+        anyhow::bail!("{} — {}", describe(first), args.case.display());
+    }
+    println!(
+        "ok: {} evidence files ({} bytes) match their SHA-256; database integrity ok",
+        report.sources_checked, report.bytes_checked
+    );
+    Ok(())
+}
+
+fn describe(problem: &crate::store::VerifyProblem) -> String {
+    match &problem.file_name {
+        Some(file) => format!("{file}: {}", problem.problem),
+        None => problem.problem.clone(),
+    }
+}

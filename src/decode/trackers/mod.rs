@@ -1,0 +1,58 @@
+//! Tracker decoders: read SDK telemetry out of the decoded layer tree and
+//! turn each batch into individual events (one file per SDK).
+//!
+//! Trackers recognise an exchange by payload shape first and host second
+//! (captures come through proxies and white-label domains), and only read
+//! the request side (URL, request body, headers): responses are what the
+//! server said, not what the app sent. The first tracker that recognises
+//! the exchange wins; `generic` runs only when none did. Every event points
+//! at a real layer, so its `decode_path` can be followed in the tree.
+
+mod adjust;
+mod amplitude;
+mod event;
+mod firebase;
+mod ga;
+mod ga4;
+mod generic;
+mod mixpanel;
+mod segment;
+mod sensorsdata;
+
+pub use event::{java_string_hash, micros_from_epoch_number, micros_from_text};
+
+use super::tree::Tree;
+use crate::model::{DecodedEvent, Exchange};
+
+/// One SDK's decoder.
+pub trait TrackerDecoder: Sync {
+    /// Stable id: `sensorsdata`, `mixpanel`, `ga`, `ga4`, `segment`,
+    /// `amplitude`, `adjust`, `firebase`, `generic`.
+    fn id(&self) -> &'static str;
+    /// The exchange's events when it is this tracker's, `None` when not.
+    /// May add notes to layers (crc mismatch, encrypted payload).
+    fn events(&self, exchange: &Exchange, tree: &mut Tree) -> Option<Vec<DecodedEvent>>;
+}
+
+/// All trackers; specific shapes before looser ones, `generic` last.
+static TRACKERS: &[&dyn TrackerDecoder] = &[
+    &sensorsdata::SensorsData,
+    &mixpanel::Mixpanel,
+    &ga4::Ga4,
+    &ga::Ga,
+    &segment::Segment,
+    &amplitude::Amplitude,
+    &adjust::Adjust,
+    &firebase::Firebase,
+    &generic::Generic,
+];
+
+/// Events of the first tracker that recognises the exchange, and its id.
+pub fn detect(exchange: &Exchange, tree: &mut Tree) -> (Vec<DecodedEvent>, Option<String>) {
+    for tracker in TRACKERS {
+        if let Some(events) = tracker.events(exchange, tree) {
+            return (events, Some(tracker.id().to_string()));
+        }
+    }
+    (Vec::new(), None)
+}

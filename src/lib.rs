@@ -1,0 +1,26 @@
+//! Telltale: reveal what apps secretly send home.
+//!
+//! The architecture in ten lines — dependencies point one way:
+//! - [`model`]: plain types (exchanges, layers, events, modes). No I/O.
+//! - [`codec`]: bounded decompression, shared by importers and decoders.
+//! - [`ingest`]: one importer per capture format, streaming exchanges into a sink.
+//! - [`decode`]: layer decoders and tracker decoders turn an exchange into events.
+//! - [`store`]: the SQLite case file; the only module that speaks SQL.
+//! - [`analysis`]: search, compare, timeline buckets over the store.
+//! - [`export`]: CSV, JSON and PDF out of the store.
+//! - [`cli`]: the command line; `app`/`ui` (feature `gui`): the eframe window.
+//!
+//! The core (`--no-default-features`) never depends on egui.
+
+pub mod attribution;
+pub mod codec;
+pub mod decode;
+pub mod demo;
+pub mod export;
+pub mod ingest;
+pub mod model;
+pub mod store;
+
+#[cfg(feature = "gui")]
+pub mod app;
+pub mod cli;

@@ -1,0 +1,16 @@
+//! Plain data types every part of Telltale agrees on: modes, exchanges,
+//! layers, events, annotations. No I/O, no SQL, no GUI here.
+//!
+//! Times are microseconds since the Unix epoch, UTC (`time_micros`).
+
+mod decoded;
+mod exchange;
+mod ids;
+mod mode;
+mod time;
+
+pub use decoded::{Decoded, DecodedEvent, Layer, PATH_SEPARATOR};
+pub use exchange::{Exchange, Headers, header as exchange_header, split_url};
+pub use ids::{AnnotationId, EventId, ExchangeId, LayerId, SessionId, SourceId};
+pub use mode::{Mode, Severity};
+pub use time::{format_rfc3339_micros, now_micros, parse_rfc3339_micros};

@@ -1,0 +1,196 @@
+//! Read queries over sessions and events, returning plain rows.
+
+use super::{Case, StoreError};
+use crate::model::{EventId, ExchangeId, Mode, SessionId};
+use rusqlite::{Row, params_from_iter, types::Value};
+use serde::Serialize;
+
+/// An evidence file as listed with its session.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SourceRow {
+    pub file_name: String,
+    pub sha256: String,
+    pub format: String,
+    pub size_bytes: i64,
+}
+
+/// A session with its counts and time span (µs; `None` when empty).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SessionRow {
+    pub id: SessionId,
+    pub name: String,
+    pub app: Option<String>,
+    pub device: Option<String>,
+    pub mode: Mode,
+    pub notes: String,
+    pub exchange_count: i64,
+    pub event_count: i64,
+    pub start_micros: Option<i64>,
+    pub end_micros: Option<i64>,
+    pub sources: Vec<SourceRow>,
+}
+
+/// Which events to list. Empty fields do not filter.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct EventFilter {
+    /// Session name or numeric id.
+    pub session: Option<String>,
+    pub app: Option<String>,
+    pub mode: Option<Mode>,
+    pub tracker: Option<String>,
+    /// Only events carrying an annotation.
+    pub annotated_only: bool,
+    pub limit: Option<u64>,
+}
+
+/// One event with what a reader needs to place it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EventRow {
+    pub id: EventId,
+    pub session: String,
+    pub session_id: SessionId,
+    pub exchange_id: ExchangeId,
+    pub time_micros: i64,
+    pub app: Option<String>,
+    pub device: Option<String>,
+    pub mode: Mode,
+    pub tracker: String,
+    pub company: Option<String>,
+    pub event: String,
+    pub fields: serde_json::Map<String, serde_json::Value>,
+    pub key_field: Option<String>,
+    pub decode_path: String,
+    pub host: String,
+    pub url: String,
+    pub server_ip: Option<String>,
+}
+
+impl Case {
+    /// Every session, oldest first, with counts, time span and sources.
+    pub fn sessions(&self) -> Result<Vec<SessionRow>, StoreError> {
+        let mut statement = self.conn.prepare_cached(
+            "SELECT s.session_id, s.name, s.app, s.device, s.mode, s.notes,
+                    (SELECT count(*) FROM exchanges e WHERE e.session_id = s.session_id),
+                    (SELECT count(*) FROM events v WHERE v.session_id = s.session_id),
+                    (SELECT min(time_micros) FROM exchanges e WHERE e.session_id = s.session_id),
+                    (SELECT max(time_micros + coalesce(duration_micros, 0)) FROM exchanges e WHERE e.session_id = s.session_id)
+             FROM sessions s ORDER BY s.session_id",
+        )?;
+        let mut rows: Vec<SessionRow> = statement
+            .query_map([], |r| {
+                Ok(SessionRow {
+                    id: r.get(0)?,
+                    name: r.get(1)?,
+                    app: r.get(2)?,
+                    device: r.get(3)?,
+                    mode: r.get::<_, String>(4)?.parse().unwrap_or_default(),
+                    notes: r.get(5)?,
+                    exchange_count: r.get(6)?,
+                    event_count: r.get(7)?,
+                    start_micros: r.get(8)?,
+                    end_micros: r.get(9)?,
+                    sources: Vec::new(),
+                })
+            })?
+            .collect::<Result<_, _>>()?;
+        let mut sources = self.conn.prepare_cached(
+            "SELECT file_name, sha256, format, size_bytes FROM sources WHERE session_id = ?1 ORDER BY source_id",
+        )?;
+        for row in &mut rows {
+            row.sources = sources
+                .query_map([row.id], |r| {
+                    Ok(SourceRow {
+                        file_name: r.get(0)?,
+                        sha256: r.get(1)?,
+                        format: r.get(2)?,
+                        size_bytes: r.get(3)?,
+                    })
+                })?
+                .collect::<Result<_, _>>()?;
+        }
+        Ok(rows)
+    }
+
+    /// Finds a session by name, or by id when `name_or_id` is a number.
+    pub fn find_session(&self, name_or_id: &str) -> Result<SessionId, StoreError> {
+        let by_name = self
+            .conn
+            .query_row("SELECT session_id FROM sessions WHERE name = ?1", [name_or_id], |r| {
+                r.get(0)
+            });
+        match by_name {
+            Ok(id) => Ok(id),
+            Err(rusqlite::Error::QueryReturnedNoRows) => {
+                let by_id = name_or_id.parse::<i64>().ok().and_then(|id| {
+                    self.conn
+                        .query_row("SELECT session_id FROM sessions WHERE session_id = ?1", [id], |r| {
+                            r.get(0)
+                        })
+                        .ok()
+                });
+                by_id.ok_or_else(|| StoreError::NotFound(format!("no session named `{name_or_id}`")))
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Events matching `filter`, in time order (ties by id).
+    pub fn events(&self, filter: &EventFilter) -> Result<Vec<EventRow>, StoreError> {
+        let mut sql = String::from(
+            "SELECT v.event_id, s.name, v.session_id, v.exchange_id, v.time_micros, v.app, v.device, v.mode,
+                    v.tracker, x.company, v.event_name, v.fields, v.key_field, v.decode_path, x.host, x.url, x.server_ip
+             FROM events v JOIN sessions s USING (session_id) JOIN exchanges x USING (exchange_id) WHERE 1 = 1",
+        );
+        let mut values: Vec<Value> = Vec::new();
+        if let Some(session) = &filter.session {
+            values.push(Value::Integer(self.find_session(session)?.0));
+            sql.push_str(&format!(" AND v.session_id = ?{}", values.len()));
+        }
+        for (column, value) in [("v.app", &filter.app), ("v.tracker", &filter.tracker)] {
+            if let Some(value) = value {
+                values.push(Value::Text(value.clone()));
+                sql.push_str(&format!(" AND {column} = ?{}", values.len()));
+            }
+        }
+        if let Some(mode) = filter.mode {
+            values.push(Value::Text(mode.as_str().into()));
+            sql.push_str(&format!(" AND v.mode = ?{}", values.len()));
+        }
+        if filter.annotated_only {
+            sql.push_str(
+                " AND EXISTS (SELECT 1 FROM annotations a WHERE a.target_kind = 'event' AND a.target_id = v.event_id)",
+            );
+        }
+        sql.push_str(" ORDER BY v.time_micros, v.event_id");
+        if let Some(limit) = filter.limit {
+            values.push(Value::Integer(i64::try_from(limit).unwrap_or(i64::MAX)));
+            sql.push_str(&format!(" LIMIT ?{}", values.len()));
+        }
+        let mut statement = self.conn.prepare_cached(&sql)?;
+        let rows = statement.query_map(params_from_iter(values), event_row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+}
+
+fn event_row(r: &Row<'_>) -> rusqlite::Result<EventRow> {
+    let fields: String = r.get(11)?;
+    Ok(EventRow {
+        id: r.get(0)?,
+        session: r.get(1)?,
+        session_id: r.get(2)?,
+        exchange_id: r.get(3)?,
+        time_micros: r.get(4)?,
+        app: r.get(5)?,
+        device: r.get(6)?,
+        mode: r.get::<_, String>(7)?.parse().unwrap_or_default(),
+        tracker: r.get(8)?,
+        company: r.get(9)?,
+        event: r.get(10)?,
+        fields: serde_json::from_str(&fields).unwrap_or_default(),
+        key_field: r.get(12)?,
+        decode_path: r.get(13)?,
+        host: r.get(14)?,
+        url: r.get(15)?,
+        server_ip: r.get(16)?,
+    })
+}

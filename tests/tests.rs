@@ -1,0 +1,11 @@
+//! Telltale's one integration-test binary (ripgrep style): one module per area.
+
+mod attribution;
+mod case_cli;
+mod common;
+mod decode_layers;
+mod decode_trackers;
+mod ingest_burp;
+mod ingest_har;
+mod ingest_mitm;
+mod ingest_pcap;
