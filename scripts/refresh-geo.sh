@@ -86,7 +86,7 @@ and hour the data was built (\`YYYYMMDDHH\`). Project: https://github.com/sapics
   server physically stands; cloud providers rent addresses worldwide.
 - Upstream warns that the data published to npm "contains bugs resulting in
   incorrect data" and that npm updates are deprecated in favour of its GitHub
-  releases, which this workplace cannot reach. Treat a country or owner as a
+  releases, which this script does not use yet. Treat a country or owner as a
   lead to confirm, not as proof.
 EOF
 

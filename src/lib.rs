@@ -12,6 +12,7 @@
 //!
 //! The core (`--no-default-features`) never depends on egui.
 
+pub mod analysis;
 pub mod attribution;
 pub mod codec;
 pub mod decode;

@@ -8,8 +8,8 @@ use telltale::model::{Decoded, Exchange};
 
 fn gzip(data: &[u8]) -> Vec<u8> {
     let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-    encoder.write_all(data).unwrap();
-    encoder.finish().unwrap()
+    encoder.write_all(data).expect("write to Vec");
+    encoder.finish().expect("finish gzip")
 }
 
 /// Gzip of `total` zero bytes, written in chunks so the input never sits in memory.
@@ -19,10 +19,10 @@ fn gzip_of_zeros(total: u64) -> Vec<u8> {
     let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
     let mut written = 0u64;
     while written < total {
-        encoder.write_all(&zeros).unwrap();
+        encoder.write_all(&zeros).expect("write to Vec");
         written += CHUNK as u64;
     }
-    encoder.finish().unwrap()
+    encoder.finish().expect("finish gzip")
 }
 
 /// Percent-encodes base64's `+`, `/` and `=` as a form encoder would.
@@ -81,7 +81,7 @@ fn form_base64_gzip_json_chain_has_every_layer() {
         decoded.layers[0].summary,
         format!(
             "request body, {} bytes · form, 3 fields",
-            decoded.layers[0].text.as_ref().unwrap().len()
+            decoded.layers[0].text.as_ref().expect("present in this test").len()
         )
     );
     assert_eq!(
@@ -90,7 +90,7 @@ fn form_base64_gzip_json_chain_has_every_layer() {
     );
     assert_eq!(
         decoded.layers[3].text.as_deref(),
-        Some(std::str::from_utf8(json).unwrap())
+        Some(std::str::from_utf8(json).expect("present in this test"))
     );
     assert_eq!(decoded.layers[2].bytes.as_deref(), Some(packed.as_slice()));
     assert_eq!(decoded.layers[5].text.as_deref(), Some(r#"{"event":"b"}"#));
@@ -117,7 +117,7 @@ fn gzip_bomb_of_2_gib_in_a_form_field_becomes_a_note() {
         bomb.text.is_none() && bomb.bytes.is_none(),
         "bomb output must not be kept"
     );
-    let note = bomb.note.as_deref().unwrap();
+    let note = bomb.note.as_deref().expect("present in this test");
     assert!(
         note.contains("per-layer limit of 64 MiB") && note.contains("decompression bomb"),
         "{note}"
@@ -149,10 +149,16 @@ fn exchange_output_limit_stops_later_fields() {
             .all(|note| note.contains("per-layer limit of 64 MiB")),
         "{gzip_notes:?}"
     );
-    let last = decoded.layers.last().unwrap();
-    assert_eq!(decoded.layers[last.parent.unwrap()].step, "form:f4");
+    let last = decoded.layers.last().expect("present in this test");
+    assert_eq!(
+        decoded.layers[last.parent.expect("present in this test")].step,
+        "form:f4"
+    );
     assert!(
-        last.note.as_deref().unwrap().contains("per-exchange limit of 256 MiB"),
+        last.note
+            .as_deref()
+            .expect("present in this test")
+            .contains("per-exchange limit of 256 MiB"),
         "{:?}",
         last.note
     );
@@ -167,9 +173,12 @@ fn nesting_stops_at_the_depth_limit() {
     let decoded = decode_exchange(&post("https://h.example/", "text/plain", text.into_bytes()));
     // The root is depth 0; layers down to depth 16 exist, the last is not decoded further.
     assert_eq!(decoded.layers.len(), MAX_DEPTH + 1);
-    let last = decoded.layers.last().unwrap();
+    let last = decoded.layers.last().expect("present in this test");
     assert!(
-        last.note.as_deref().unwrap().contains("depth limit of 16"),
+        last.note
+            .as_deref()
+            .expect("present in this test")
+            .contains("depth limit of 16"),
         "{:?}",
         last.note
     );
@@ -212,7 +221,13 @@ fn plus_turned_into_space_is_restored_and_noted() {
         "application/x-www-form-urlencoded",
         body.into_bytes(),
     ));
-    assert!(find(&decoded, "form:data").text.as_deref().unwrap().contains(' '));
+    assert!(
+        find(&decoded, "form:data")
+            .text
+            .as_deref()
+            .expect("present in this test")
+            .contains(' ')
+    );
     let layer = find(&decoded, "base64");
     assert_eq!(layer.text.as_deref(), Some(json));
     assert_eq!(
@@ -258,7 +273,7 @@ fn broken_gzip_is_noted_and_protobuf_is_walked() {
     let mut broken = gzip(&[b'x'; 4000]);
     broken.truncate(broken.len() / 2);
     let decoded = decode_exchange(&post("https://h.example/", "application/octet-stream", broken));
-    let note = decoded.layers[0].note.as_deref().unwrap();
+    let note = decoded.layers[0].note.as_deref().expect("present in this test");
     assert!(note.starts_with("failed as gzip: not valid gzip after"), "{note}");
 
     // field 1 { field 2: "screen_view" } field 3: 150

@@ -15,8 +15,8 @@ const T0_MILLIS: i64 = 1_586_000_000_000;
 
 fn gzip(data: &[u8]) -> Vec<u8> {
     let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-    encoder.write_all(data).unwrap();
-    encoder.finish().unwrap()
+    encoder.write_all(data).expect("write to Vec");
+    encoder.finish().expect("finish gzip")
 }
 
 /// Percent-encodes everything but unreserved characters, like `URLEncoder`.
@@ -105,14 +105,24 @@ fn sensors_batch_of_50_becomes_50_events() {
     assert_eq!(field(seventh, "lib.$lib_version"), Some("4.3.1"));
     assert_eq!(field(seventh, "_track_id"), Some("1007"));
     assert_eq!(seventh.decode_path, "form:data_list › base64 › gzip › json[7]");
-    let layer = &decoded.layers[seventh.layer.unwrap()];
+    let layer = &decoded.layers[seventh.layer.expect("present in this test")];
     assert_eq!(layer.step, "json[7]");
-    assert!(layer.text.as_deref().unwrap().contains("article/7\""));
+    assert!(
+        layer
+            .text
+            .as_deref()
+            .expect("present in this test")
+            .contains("article/7\"")
+    );
     assert_eq!(seventh.app.as_deref(), Some("com.mi.globalbrowser"));
     assert_eq!(seventh.device.as_deref(), Some("Redmi Note 8"));
     assert_eq!(seventh.mode, Some(Mode::Normal));
     assert_eq!(decoded.events[30].mode, Some(Mode::Incognito));
-    let data_list = decoded.layers.iter().find(|l| l.step == "form:data_list").unwrap();
+    let data_list = decoded
+        .layers
+        .iter()
+        .find(|l| l.step == "form:data_list")
+        .expect("present in this test");
     assert_eq!(data_list.note, None, "crc matches");
 }
 
@@ -121,8 +131,12 @@ fn sensors_crc_mismatch_is_noted() {
     let (body, data) = sensors_body(&[sensors_event(1)], Some(12345));
     assert_ne!(java_string_hash(&data), 12345);
     let decoded = decode_exchange(&post("https://sa.example.net/sa", FORM, body));
-    let data_list = decoded.layers.iter().find(|l| l.step == "form:data_list").unwrap();
-    let note = data_list.note.as_deref().unwrap();
+    let data_list = decoded
+        .layers
+        .iter()
+        .find(|l| l.step == "form:data_list")
+        .expect("present in this test");
+    let note = data_list.note.as_deref().expect("present in this test");
     assert!(note.starts_with("crc mismatch: payload says 12345"), "{note}");
     assert_eq!(
         decoded.events.len(),
@@ -141,13 +155,17 @@ fn sensors_encrypted_flag_gives_no_events() {
     let decoded = decode_exchange(&post("https://sa.example.net/sa", FORM, body));
     assert_eq!(decoded.tracker.as_deref(), Some("sensorsdata"));
     assert!(decoded.events.is_empty());
-    let data_list = decoded.layers.iter().find(|l| l.step == "form:data_list").unwrap();
+    let data_list = decoded
+        .layers
+        .iter()
+        .find(|l| l.step == "form:data_list")
+        .expect("present in this test");
     assert!(data_list.encrypted);
     assert!(
         data_list
             .note
             .as_deref()
-            .unwrap()
+            .expect("present in this test")
             .contains("encrypted by the Sensors SDK (gzip=9)")
     );
 }
@@ -164,22 +182,33 @@ fn sensors_plus_turned_into_space_is_restored_and_crc_confirms_it() {
             )
         })
         .find(|(data, _)| data.contains('+'))
-        .unwrap();
+        .expect("present in this test");
     let body = format!(
         "crc={}&gzip=0&data_list={}",
         java_string_hash(&data),
         data.replace('=', "%3D").replace('/', "%2F")
     );
     let decoded = decode_exchange(&post("https://sa.example.net/sa", FORM, body));
-    let base64 = decoded.layers.iter().find(|l| l.step == "base64").unwrap();
+    let base64 = decoded
+        .layers
+        .iter()
+        .find(|l| l.step == "base64")
+        .expect("present in this test");
     assert_eq!(
         base64.note.as_deref(),
         Some("restored `+` that form decoding had turned into spaces")
     );
-    let data_list = decoded.layers.iter().find(|l| l.step == "form:data_list").unwrap();
+    let data_list = decoded
+        .layers
+        .iter()
+        .find(|l| l.step == "form:data_list")
+        .expect("present in this test");
     assert_eq!(data_list.note, None, "crc matches once `+` is restored");
     assert_eq!(decoded.events.len(), 1);
-    assert_eq!(decoded.events[0].name, events["event"].as_str().unwrap());
+    assert_eq!(
+        decoded.events[0].name,
+        events["event"].as_str().expect("present in this test")
+    );
     assert_eq!(decoded.events[0].decode_path, "form:data_list › base64 › json[0]");
 }
 
@@ -525,4 +554,24 @@ fn ordinary_traffic_has_no_tracker() {
     assert!(decoded.events.is_empty());
     let decoded = decode_exchange(&get("https://www.example.net/search?q=hello+world&page=2"));
     assert_eq!(decoded.tracker, None);
+}
+
+#[test]
+fn events_beyond_the_element_layer_cap_are_not_lost() {
+    let count = telltale::decode::MAX_PART_LAYERS + 200;
+    let items: Vec<_> = (0..count)
+        .map(|i| json!({"event": "tick", "ts": 1_586_000_000 + i}))
+        .collect();
+    let decoded = decode_exchange(&post(
+        "https://logs.example.net/e",
+        "application/json",
+        serde_json::Value::Array(items).to_string(),
+    ));
+    assert_eq!(decoded.events.len(), count);
+    assert_eq!(decoded.events[999].decode_path, "json[999]");
+    assert_eq!(decoded.events[1000].decode_path, "request-body");
+    assert_eq!(
+        decoded.events[1100].time_micros,
+        Some((1_586_000_000 + 1100) * 1_000_000)
+    );
 }

@@ -146,3 +146,26 @@ CREATE TABLE canaries (
     needle            TEXT    NOT NULL UNIQUE,
     created_at_micros INTEGER NOT NULL
 );
+
+-- Substring search (canaries) over every event's fields and every layer's
+-- text, kept in step by triggers. The trigram tokenizer matches any
+-- substring of three or more characters, case-insensitively, in any script.
+CREATE VIRTUAL TABLE event_search USING fts5 (
+    fields, content = 'events', content_rowid = 'event_id', tokenize = 'trigram'
+);
+CREATE TRIGGER events_search_insert AFTER INSERT ON events BEGIN
+    INSERT INTO event_search (rowid, fields) VALUES (new.event_id, new.fields);
+END;
+CREATE TRIGGER events_search_delete AFTER DELETE ON events BEGIN
+    INSERT INTO event_search (event_search, rowid, fields) VALUES ('delete', old.event_id, old.fields);
+END;
+
+CREATE VIRTUAL TABLE layer_search USING fts5 (
+    text, content = 'layers', content_rowid = 'layer_id', tokenize = 'trigram'
+);
+CREATE TRIGGER layers_search_insert AFTER INSERT ON layers BEGIN
+    INSERT INTO layer_search (rowid, text) VALUES (new.layer_id, new.text);
+END;
+CREATE TRIGGER layers_search_delete AFTER DELETE ON layers BEGIN
+    INSERT INTO layer_search (layer_search, rowid, text) VALUES ('delete', old.layer_id, old.text);
+END;

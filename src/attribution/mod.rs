@@ -27,6 +27,16 @@ pub fn app_from_exchange(exchange: &Exchange) -> Option<String> {
     exchange_header(&exchange.request_headers, "user-agent")
         .map(parse_user_agent)
         .and_then(|ua| ua.app)
+        .filter(|app| !is_http_stack(app))
+}
+
+/// HTTP libraries that every app uses: they say nothing about which app
+/// sent the request, so the session's app is the better answer.
+const HTTP_STACK_TOKENS: &[&str] = &["dalvik/", "okhttp/", "cfnetwork/", "darwin/", "java/", "python-requests/", "curl/"];
+
+fn is_http_stack(app: &str) -> bool {
+    let lower = app.to_ascii_lowercase();
+    HTTP_STACK_TOKENS.iter().any(|t| lower.starts_with(t))
 }
 
 /// An Android package or iOS bundle id: dotted, no spaces (`com.example.app`).
@@ -92,6 +102,15 @@ mod tests {
         let mut with_url = fields.clone();
         with_url.push(("properties.$url".into(), "https://a.example/".into()));
         assert_eq!(key_field(&with_url).as_deref(), Some("https://a.example/"));
+    }
+
+    #[test]
+    fn http_stack_is_not_an_app() {
+        let exchange = Exchange {
+            request_headers: vec![("User-Agent".into(), "Dalvik/2.1.0 (Linux; U; Android 10; Redmi Note 8 Build/QKQ1)".into())],
+            ..Exchange::default()
+        };
+        assert_eq!(app_from_exchange(&exchange), None);
     }
 
     #[test]

@@ -60,9 +60,16 @@ const BROWSER_TOKENS: &[&str] = &[
 pub fn parse_user_agent(user_agent: &str) -> UserAgentInfo {
     let mut info = UserAgentInfo::default();
     read_android_details(user_agent, &mut info);
+    // `XiaoMi/MiuiBrowser/12.1.3` holds two name/version pairs: read each
+    // segment with the text after it as its version.
     let tokens: Vec<(&str, &str)> = user_agent
         .split(|c: char| c.is_whitespace() || c == '(' || c == ')' || c == ';')
-        .filter_map(|t| t.split_once('/'))
+        .flat_map(|t| {
+            t.match_indices('/').map(move |(at, _)| {
+                let name_start = t[..at].rfind('/').map_or(0, |p| p + 1);
+                (&t[name_start..at], t[at + 1..].split('/').next().unwrap_or(""))
+            })
+        })
         .filter(|(name, version)| !name.is_empty() && !version.is_empty())
         .collect();
     let known = BROWSER_TOKENS

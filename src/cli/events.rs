@@ -45,11 +45,18 @@ pub(crate) struct EventJson<'a> {
     decode_path: &'a str,
     host: &'a str,
     url: &'a str,
+    company: Option<&'a str>,
     server_ip: Option<&'a str>,
+    /// ISO country code of the server IP (offline lookup; `null` when unknown).
+    country: Option<String>,
+    country_name: Option<String>,
+    asn: Option<u32>,
+    org: Option<String>,
 }
 
 impl<'a> From<&'a EventRow> for EventJson<'a> {
     fn from(e: &'a EventRow) -> Self {
+        let geo = e.server_ip.as_deref().and_then(crate::attribution::geo_for_ip).unwrap_or_default();
         EventJson {
             id: e.id.0,
             session: &e.session,
@@ -63,7 +70,12 @@ impl<'a> From<&'a EventRow> for EventJson<'a> {
             decode_path: &e.decode_path,
             host: &e.host,
             url: &e.url,
+            company: e.company.as_deref(),
             server_ip: e.server_ip.as_deref(),
+            country: geo.country_code,
+            country_name: geo.country_name,
+            asn: geo.asn,
+            org: geo.org,
         }
     }
 }

@@ -6,10 +6,15 @@
 //! Exit status: 0 success, 1 failure (one line on stderr naming the file and
 //! the problem), 2 usage error (clap's own).
 
+mod annotate;
+mod annotations;
+mod compare;
 mod demo;
 mod events;
+mod export;
 mod import;
 mod output;
+mod search;
 mod sessions;
 mod verify;
 
@@ -36,8 +41,18 @@ pub enum Command {
     Sessions(sessions::SessionsArgs),
     /// List decoded telemetry events.
     Events(events::EventsArgs),
+    /// Find canaries across every layer and transform.
+    Search(search::SearchArgs),
+    /// Compare two sessions: what B still sends comes first.
+    Compare(compare::CompareArgs),
     /// Re-hash stored evidence and check the database's integrity.
     Verify(verify::VerifyArgs),
+    /// Annotate an event, exchange or session (tags, severity, note); kept with its history.
+    Annotate(annotate::AnnotateArgs),
+    /// List annotations with their history.
+    Annotations(annotations::AnnotationsArgs),
+    /// Export events and findings as CSV, JSON or a PDF report.
+    Export(export::ExportArgs),
 }
 
 /// Arguments of `telltale gui`.
@@ -55,7 +70,12 @@ pub fn run(command: Command) -> anyhow::Result<()> {
         Command::Import(args) => import::run(&args),
         Command::Sessions(args) => sessions::run(&args),
         Command::Events(args) => events::run(&args),
+        Command::Search(args) => search::run(&args),
+        Command::Compare(args) => compare::run(&args),
         Command::Verify(args) => verify::run(&args),
+        Command::Annotate(args) => annotate::run(&args),
+        Command::Annotations(args) => annotations::run(&args),
+        Command::Export(args) => export::run(&args),
     }
 }
 

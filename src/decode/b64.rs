@@ -213,7 +213,7 @@ mod tests {
             "eyJhIjoiPz4+In0=",
             "eyJhIjoiPz4_In0",
         ] {
-            let outcome = decode(text).unwrap();
+            let outcome = decode(text).expect("present in this test");
             let child = &outcome.children[0];
             assert!(child.content.starts_with(b"{\""), "{text}: {:?}", child.content);
             assert_eq!(child.step, "base64");
@@ -222,9 +222,15 @@ mod tests {
 
     #[test]
     fn restores_plus_turned_into_space_and_notes_it() {
-        let outcome = decode("eyJhIjoiPz4 In0=").unwrap();
+        let outcome = decode("eyJhIjoiPz4 In0=").expect("present in this test");
         assert_eq!(outcome.children[0].content, br#"{"a":"?>>"}"#);
-        assert!(outcome.children[0].note.as_deref().unwrap().contains("restored `+`"));
+        assert!(
+            outcome.children[0]
+                .note
+                .as_deref()
+                .expect("present in this test")
+                .contains("restored `+`")
+        );
     }
 
     #[test]
@@ -250,7 +256,7 @@ mod tests {
     #[test]
     fn refuses_random_bytes() {
         let text = STANDARD_PAD_INDIFFERENT.encode(pseudo_random(96));
-        let error = decode(&text).unwrap_err();
+        let error = decode(&text).expect_err("should fail");
         assert_eq!(error, "decoded bytes look random, not base64");
         // Mixed-case words that happen to use the alphabet are refused too.
         assert!(decode("ThisIsNotBase64Text").is_err());
@@ -259,7 +265,7 @@ mod tests {
     #[test]
     fn accepts_gzip_magic() {
         let text = STANDARD_PAD_INDIFFERENT.encode([0x1f, 0x8b, 0x08, 0, 1, 2, 3, 4, 5]);
-        let outcome = decode(&text).unwrap();
+        let outcome = decode(&text).expect("present in this test");
         assert!(
             outcome.children[0].summary.ends_with("gzip"),
             "{}",

@@ -75,8 +75,8 @@ mod tests {
 
     fn gzip(data: &[u8]) -> Vec<u8> {
         let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-        encoder.write_all(data).unwrap();
-        encoder.finish().unwrap()
+        encoder.write_all(data).expect("write to Vec");
+        encoder.finish().expect("finish gzip")
     }
 
     #[test]
@@ -110,7 +110,7 @@ mod tests {
         let packed = gzip(b"{\"event\":\"x\"}");
         let outcome = Compressed(Codec::Gzip)
             .decode(&Input::new(&packed, Origin::Inner), &mut Budget::new())
-            .unwrap();
+            .expect("present in this test");
         let child = &outcome.children[0];
         assert_eq!(child.content, b"{\"event\":\"x\"}");
         assert_eq!(child.summary, format!("gzip {} → 13 bytes", packed.len()));
@@ -124,7 +124,7 @@ mod tests {
                 &Input::new(&packed[..packed.len() / 2], Origin::Inner),
                 &mut Budget::new(),
             )
-            .unwrap_err();
+            .expect_err("should fail");
         assert!(error.starts_with("not valid gzip after"), "{error}");
     }
 
@@ -138,11 +138,15 @@ mod tests {
         let mut budget = Budget::new();
         let outcome = Compressed(Codec::Gzip)
             .decode(&Input::new(&packed, Origin::Inner), &mut budget)
-            .unwrap();
+            .expect("present in this test");
         let child = &outcome.children[0];
         assert!(child.content.is_empty());
         assert!(
-            child.note.as_deref().unwrap().contains("expansion limit of 1000:1"),
+            child
+                .note
+                .as_deref()
+                .expect("present in this test")
+                .contains("expansion limit of 1000:1"),
             "{:?}",
             child.note
         );

@@ -35,7 +35,8 @@ impl LayerDecoder for FormDecoder {
     fn decode(&self, input: &Input<'_>, _budget: &mut Budget) -> Result<Outcome, String> {
         let text = input.text.ok_or("form body is not valid UTF-8")?;
         let pairs = parse_pairs(text.trim_end_matches(['\r', '\n']));
-        if pairs.is_empty() {
+        // A declared form that is really JSON or text has no `=` at all.
+        if pairs.is_empty() || !text.contains('=') {
             return Err("no `key=value` fields".to_string());
         }
         Ok(pairs_outcome("form", pairs))
@@ -144,7 +145,11 @@ mod tests {
     fn decode(text: &str, content_type: Option<&str>) -> Option<Outcome> {
         let mut input = Input::new(text.as_bytes(), Origin::Body);
         input.content_type = content_type;
-        (FormDecoder.claims(&input) > Priority::NO).then(|| FormDecoder.decode(&input, &mut Budget::new()).unwrap())
+        (FormDecoder.claims(&input) > Priority::NO).then(|| {
+            FormDecoder
+                .decode(&input, &mut Budget::new())
+                .expect("present in this test")
+        })
     }
 
     #[test]
@@ -169,8 +174,17 @@ mod tests {
     }
 
     #[test]
+    fn declared_form_without_fields_fails_so_json_can_win() {
+        let input = Input {
+            content_type: Some("application/x-www-form-urlencoded"),
+            ..Input::new(b"{\"a\":1}", Origin::Body)
+        };
+        assert!(FormDecoder.decode(&input, &mut Budget::new()).is_err());
+    }
+
+    #[test]
     fn decodes_pairs_plus_and_percent() {
-        let outcome = decode("crc=-12&gzip=1&q=a+b%2Fc%ZZ", None).unwrap();
+        let outcome = decode("crc=-12&gzip=1&q=a+b%2Fc%ZZ", None).expect("present in this test");
         assert_eq!(
             outcome.structure,
             Some(Structure::Pairs(vec![

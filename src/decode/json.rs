@@ -159,7 +159,7 @@ mod tests {
     fn decode(text: &str) -> Outcome {
         JsonDecoder
             .decode(&Input::new(text.as_bytes(), Origin::Inner), &mut Budget::new())
-            .unwrap()
+            .expect("present in this test")
     }
 
     #[test]
@@ -185,7 +185,7 @@ mod tests {
     #[test]
     fn invalid_json_is_an_error_not_a_panic() {
         let result = JsonDecoder.decode(&Input::new(b"{\"a\":", Origin::Body), &mut Budget::new());
-        assert!(result.unwrap_err().starts_with("not valid JSON"));
+        assert!(result.expect_err("should fail").starts_with("not valid JSON"));
     }
 
     #[test]
@@ -200,6 +200,17 @@ mod tests {
         );
         assert_eq!(outcome.children[1].children[0].step, "json:payload");
         assert_eq!(outcome.children[1].children[0].decoder, "json-string");
+    }
+
+    #[test]
+    fn element_layers_are_capped() {
+        let text = format!("[{}]", vec!["{\"a\":1}"; MAX_PART_LAYERS + 500].join(","));
+        let outcome = decode(&text);
+        assert_eq!(outcome.children.len(), MAX_PART_LAYERS);
+        assert_eq!(
+            outcome.summary,
+            format!("JSON array of {} objects", MAX_PART_LAYERS + 500)
+        );
     }
 
     #[test]

@@ -251,16 +251,21 @@ mod tests {
     #[test]
     fn keeps_key_order_and_round_trips() {
         let text = r#"{"z":1,"a":{"y":true,"b":null},"m":[1.5,"x"]}"#;
-        let value = JsonValue::parse(text.as_bytes()).unwrap();
+        let value = JsonValue::parse(text.as_bytes()).expect("present in this test");
         assert_eq!(value.to_json_text(), text);
-        let keys: Vec<&str> = value.as_object().unwrap().iter().map(|(k, _)| k.as_str()).collect();
+        let keys: Vec<&str> = value
+            .as_object()
+            .expect("present in this test")
+            .iter()
+            .map(|(k, _)| k.as_str())
+            .collect();
         assert_eq!(keys, ["z", "a", "m"]);
     }
 
     #[test]
     fn flattens_with_dots_and_indexes() {
-        let value =
-            JsonValue::parse(br#"{"p":{"$url":"https://x"},"items":[{"id":7},{}],"n":null,"ok":false}"#).unwrap();
+        let value = JsonValue::parse(br#"{"p":{"$url":"https://x"},"items":[{"id":7},{}],"n":null,"ok":false}"#)
+            .expect("present in this test");
         assert_eq!(
             value.flatten(),
             vec![
@@ -275,7 +280,7 @@ mod tests {
 
     #[test]
     fn describes_and_follows_paths() {
-        let value = JsonValue::parse(br#"[{"a":[1,{"b":"c"}]},{}]"#).unwrap();
+        let value = JsonValue::parse(br#"[{"a":[1,{"b":"c"}]},{}]"#).expect("present in this test");
         assert_eq!(value.describe(), "JSON array of 2 objects");
         let path = [
             PathSegment::Index(0),

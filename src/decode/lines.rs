@@ -106,7 +106,9 @@ mod tests {
     #[test]
     fn splits_into_indexed_lines() {
         let input = Input::new(b"en=a&_et=1\n\nen=b\n", Origin::Body);
-        let outcome = LinesDecoder.decode(&input, &mut Budget::new()).unwrap();
+        let outcome = LinesDecoder
+            .decode(&input, &mut Budget::new())
+            .expect("present in this test");
         let steps: Vec<(&str, &[u8])> = outcome
             .children
             .iter()

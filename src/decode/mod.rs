@@ -54,6 +54,9 @@ pub(crate) static DECODERS: &[&dyn LayerDecoder] = &[
     &b64::Base64Decoder,
 ];
 
+/// Declared body types that hold no telemetry and are not decoded.
+const MEDIA_TYPE_PREFIXES: &[&str] = &["image/", "audio/", "video/", "font/"];
+
 /// Request headers that carry HTTP plumbing, not tracker data.
 const ORDINARY_HEADERS: &[&str] = &[
     "accept",
@@ -104,6 +107,7 @@ pub fn decode_exchange(exchange: &Exchange) -> Decoded {
             content_type: None,
             content_encoding: None,
             keep_only_if_decoded: false,
+            expand: true,
         });
     }
     add_body_root(
@@ -154,6 +158,11 @@ fn add_body_root(
     if body.is_empty() {
         return;
     }
+    // Media files hold no telemetry; keep them as a root without decoding.
+    let is_media = content_type.is_some_and(|declared| {
+        let lower = declared.trim().to_ascii_lowercase();
+        MEDIA_TYPE_PREFIXES.iter().any(|prefix| lower.starts_with(prefix))
+    });
     let noun = name.replace('-', " ");
     runner.add_root(Root {
         decoder: name,
@@ -164,6 +173,7 @@ fn add_body_root(
         content_type,
         content_encoding: pending_encoding,
         keep_only_if_decoded: false,
+        expand: !is_media,
     });
 }
 
@@ -182,6 +192,7 @@ fn add_header_roots(runner: &mut Runner<'_>, exchange: &Exchange) {
             content_type: None,
             content_encoding: None,
             keep_only_if_decoded: true,
+            expand: true,
         });
     }
 }
@@ -208,6 +219,20 @@ mod tests {
     }
 
     #[test]
+    fn media_bodies_are_kept_but_not_decoded() {
+        let exchange = Exchange {
+            method: "GET".into(),
+            url: "https://h/logo".into(),
+            response_headers: vec![("Content-Type".into(), "image/png".into())],
+            response_body: b"{\"looks\":\"like json\"}".to_vec(),
+            ..Default::default()
+        };
+        let decoded = decode_exchange(&exchange);
+        assert_eq!(decoded.layers.len(), 1);
+        assert_eq!(decoded.layers[0].summary, "response body, 21 bytes");
+    }
+
+    #[test]
     fn empty_exchange_has_no_layers() {
         assert_eq!(decode_exchange(&Exchange::default()), Decoded::default());
     }
@@ -215,12 +240,12 @@ mod tests {
     #[test]
     fn pending_content_encoding_is_undone() {
         let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-        std::io::Write::write_all(&mut encoder, b"{\"ok\":true}").unwrap();
+        std::io::Write::write_all(&mut encoder, b"{\"ok\":true}").expect("write to Vec");
         let exchange = Exchange {
             method: "GET".into(),
             url: "https://h/".into(),
             response_headers: vec![("Content-Encoding".into(), "gzip".into())],
-            response_body: encoder.finish().unwrap(),
+            response_body: encoder.finish().expect("finish gzip"),
             ..Default::default()
         };
         let decoded = decode_exchange(&exchange);

@@ -178,7 +178,7 @@ mod tests {
     fn splits_parts_with_names_and_types() {
         let outcome = MultipartDecoder
             .decode(&Input::new(BODY, Origin::Body), &mut Budget::new())
-            .unwrap();
+            .expect("present in this test");
         assert_eq!(outcome.summary, "multipart, 2 parts");
         assert_eq!(outcome.children[0].step, "multipart:meta");
         assert_eq!(outcome.children[0].content, b"{\"a\":1}");

@@ -194,7 +194,7 @@ mod tests {
 
     #[test]
     fn walks_nested_messages_like_decode_raw() {
-        let fields = parse_message(&sample()).unwrap();
+        let fields = parse_message(&sample()).expect("present in this test");
         let mut text = String::new();
         render(&fields, 0, &mut text);
         assert_eq!(text, "1 {\n  2: \"screen_view\"\n  4: 1586000000000\n}\n3: 150\n");
@@ -205,7 +205,9 @@ mod tests {
         let bytes = sample();
         let input = Input::new(&bytes, Origin::Inner);
         assert_eq!(ProtobufDecoder.claims(&input), Priority::FALLBACK);
-        let outcome = ProtobufDecoder.decode(&input, &mut Budget::new()).unwrap();
+        let outcome = ProtobufDecoder
+            .decode(&input, &mut Budget::new())
+            .expect("present in this test");
         assert_eq!(outcome.children[0].step, "protobuf");
         assert!(matches!(outcome.children[0].structure, Some(Structure::Protobuf(ref f)) if f.len() == 2));
     }
@@ -232,7 +234,7 @@ mod tests {
         assert_eq!(parse_message(&random), None);
         let error = ProtobufDecoder
             .decode(&Input::new(&random, Origin::Inner), &mut Budget::new())
-            .unwrap_err();
+            .expect_err("should fail");
         assert_eq!(error, "not a plausible protobuf message");
     }
 }

@@ -58,7 +58,9 @@ mod tests {
     #[test]
     fn decodes_parameters_without_fragment() {
         let input = Input::new(b"https://h/sa?data=eyJ9&ext=crc%3D12#top", Origin::Url);
-        let outcome = QueryDecoder.decode(&input, &mut Budget::new()).unwrap();
+        let outcome = QueryDecoder
+            .decode(&input, &mut Budget::new())
+            .expect("present in this test");
         assert_eq!(
             outcome.structure,
             Some(Structure::Pairs(vec![

@@ -25,6 +25,8 @@ pub struct Root<'a> {
     pub content_encoding: Option<&'a str>,
     /// Drop the root when nothing decodes from it (header values).
     pub keep_only_if_decoded: bool,
+    /// Run the decoders on it (false for media files).
+    pub expand: bool,
 }
 
 /// One exchange's decoding run.
@@ -56,7 +58,7 @@ impl<'d> Runner<'d> {
         let mut input = Input::new(root.content, root.origin);
         input.content_type = root.content_type;
         input.content_encoding = root.content_encoding;
-        let decoded = self.expand(index, &input, 0);
+        let decoded = root.expand && self.expand(index, &input, 0);
         if root.keep_only_if_decoded && !decoded {
             self.tree.truncate(index);
         }
@@ -80,7 +82,7 @@ impl<'d> Runner<'d> {
             );
             return false;
         }
-        candidates.sort_by(|a, b| b.0.cmp(&a.0));
+        candidates.sort_by_key(|candidate| std::cmp::Reverse(candidate.0));
         let mut failures: Vec<String> = Vec::new();
         for (priority, decoder) in candidates {
             match decoder.decode(input, &mut self.budget) {
@@ -126,6 +128,10 @@ impl<'d> Runner<'d> {
             }
             return false;
         }
+        // Most JSON strings decode to nothing: skip them before copying.
+        if child.keep == Keep::IfDecoded && child.children.is_empty() && !self.anyone_claims(&child) {
+            return false;
+        }
         let mut layer = new_layer(Some(parent), child.decoder, child.step, child.summary, &child.content);
         if let Some(note) = child.note {
             layer.note = Some(match layer.note.take() {
@@ -152,6 +158,18 @@ impl<'d> Runner<'d> {
             self.tree.truncate(index);
         }
         keep
+    }
+}
+
+impl Runner<'_> {
+    fn anyone_claims(&self, child: &Child) -> bool {
+        let mut input = Input::new(&child.content, Origin::Inner);
+        input.content_type = child.content_type.as_deref();
+        child.expand
+            && self
+                .decoders
+                .iter()
+                .any(|decoder| decoder.claims(&input) > Priority::NO)
     }
 }
 
@@ -215,6 +233,7 @@ mod tests {
             content_type: None,
             content_encoding: None,
             keep_only_if_decoded: false,
+            expand: true,
         });
         runner.into_tree()
     }
@@ -240,8 +259,63 @@ mod tests {
             tree.layer(0)
                 .note
                 .as_deref()
-                .unwrap()
+                .expect("present in this test")
                 .starts_with("failed as json: not valid JSON")
+        );
+    }
+
+    /// Proposes far more children than an exchange may keep.
+    struct Fanout;
+
+    impl LayerDecoder for Fanout {
+        fn name(&self) -> &'static str {
+            "fanout"
+        }
+        fn claims(&self, input: &Input<'_>) -> Priority {
+            if input.origin == Origin::Body {
+                Priority::SNIFFED
+            } else {
+                Priority::NO
+            }
+        }
+        fn decode(&self, _input: &Input<'_>, _budget: &mut Budget) -> Result<Outcome, String> {
+            let children = (0..MAX_LAYERS * 2)
+                .map(|i| {
+                    Child::new(
+                        "fanout",
+                        format!("part[{i}]"),
+                        b"x".to_vec(),
+                        String::new(),
+                        Keep::Always,
+                    )
+                })
+                .collect();
+            Ok(Outcome {
+                children,
+                ..Outcome::default()
+            })
+        }
+    }
+
+    #[test]
+    fn layer_count_is_capped_with_a_note() {
+        let mut runner = Runner::new(&[&Fanout]);
+        runner.add_root(Root {
+            decoder: "request-body",
+            step: "request-body".into(),
+            summary: String::new(),
+            content: b"anything",
+            origin: Origin::Body,
+            content_type: None,
+            content_encoding: None,
+            keep_only_if_decoded: false,
+            expand: true,
+        });
+        let tree = runner.into_tree();
+        assert_eq!(tree.len(), MAX_LAYERS);
+        assert_eq!(
+            tree.layer(0).note.as_deref(),
+            Some("more layers not kept: limit of 10000 per exchange reached")
         );
     }
 
@@ -250,6 +324,11 @@ mod tests {
         let big = vec![b'a'; MAX_STORED_LAYER_BYTES + 10];
         let layer = new_layer(None, "request-body", "request-body".into(), String::new(), &big);
         assert_eq!(layer.text.as_ref().map(String::len), Some(MAX_STORED_LAYER_BYTES));
-        assert!(layer.note.unwrap().contains("stored the first 1 MiB"));
+        assert!(
+            layer
+                .note
+                .expect("present in this test")
+                .contains("stored the first 1 MiB")
+        );
     }
 }

@@ -214,79 +214,81 @@ impl Tree {
         self.items_of(holder)
     }
 
-    /// The objects a JSON layer stands for (see [`Tree::json_items`]).
+    /// The objects a JSON layer stands for (see [`Tree::json_items`]);
+    /// elements beyond the split-out ones are read from the layer itself.
     pub fn items_of(&self, holder: usize) -> Vec<(usize, &JsonValue)> {
         match self.json(holder) {
             Some(JsonValue::Array(items)) => {
-                let elements: Vec<(usize, &JsonValue)> = self
+                let elements: Vec<usize> = self
                     .children(holder)
                     .iter()
-                    .filter(|child| matches!(self.structure(**child), Some(Structure::JsonElement(_))))
-                    .filter_map(|child| Some((*child, self.json(*child)?)))
+                    .copied()
+                    .filter(|child| matches!(self.structure(*child), Some(Structure::JsonElement(_))))
                     .collect();
-                if elements.is_empty() {
-                    items
-                        .iter()
-                        .filter(|item| item.is_object())
-                        .map(|item| (holder, item))
-                        .collect()
-                } else {
-                    elements
-                }
+                with_elements(holder, items, &elements)
             }
             Some(value) if value.is_object() => vec![(holder, value)],
             _ => Vec::new(),
         }
     }
 
-    /// Split-out elements of the array under `key` of an object layer
-    /// (steps `json:key[0]`, `json:key[1]` …), or the array's objects on the
-    /// layer itself when they were not split out.
+    /// The objects of the array under `key` of an object layer, each at its
+    /// split-out element layer (`json:key[i]`) when it has one.
     pub fn keyed_items(&self, holder: usize, key: &str) -> Vec<(usize, &JsonValue)> {
-        let prefix = format!("json:{key}[");
-        let elements: Vec<(usize, &JsonValue)> = self
-            .children(holder)
-            .iter()
-            .filter(|child| self.layers[**child].step.starts_with(&prefix))
-            .filter_map(|child| Some((*child, self.json(*child)?)))
-            .collect();
-        if !elements.is_empty() {
-            return elements;
-        }
-        self.json(holder)
+        let Some(items) = self
+            .json(holder)
             .and_then(|value| value.get(key))
             .and_then(JsonValue::as_array)
-            .map(|items| {
-                items
-                    .iter()
-                    .filter(|item| item.is_object())
-                    .map(|item| (holder, item))
-                    .collect()
-            })
-            .unwrap_or_default()
+        else {
+            return Vec::new();
+        };
+        let prefix = format!("json:{key}[");
+        let elements: Vec<usize> = self
+            .children(holder)
+            .iter()
+            .copied()
+            .filter(|child| self.layers[*child].step.starts_with(&prefix))
+            .collect();
+        with_elements(holder, items, &elements)
     }
 
-    /// Every JSON object under request roots that could be an event: each
-    /// JSON layer's object, or the objects of its array (see
-    /// [`Tree::items_of`]). Containers whose elements were split out are
-    /// represented by their elements only.
+    /// Every JSON object under request roots that could be an event: JSON
+    /// layers' objects, the objects of their arrays, and the objects of
+    /// arrays under their top-level keys, each at the layer that shows it.
     pub fn request_json_objects(&self) -> Vec<(usize, &JsonValue)> {
         let mut objects = Vec::new();
         for index in self.request_layers() {
+            // Split-out elements are listed with their container.
+            if matches!(self.structure(index), Some(Structure::JsonElement(_))) {
+                continue;
+            }
             match self.json(index) {
-                Some(JsonValue::Array(_)) => {
-                    let has_elements = self
-                        .children(index)
-                        .iter()
-                        .any(|child| matches!(self.structure(*child), Some(Structure::JsonElement(_))));
-                    if !has_elements {
-                        objects.extend(self.items_of(index));
+                Some(JsonValue::Array(_)) => objects.extend(self.items_of(index)),
+                Some(value @ JsonValue::Object(entries)) => {
+                    objects.push((index, value));
+                    for (key, entry) in entries {
+                        if entry
+                            .as_array()
+                            .is_some_and(|items| items.iter().any(JsonValue::is_object))
+                        {
+                            objects.extend(self.keyed_items(index, key));
+                        }
                     }
                 }
-                Some(value) if value.is_object() => objects.push((index, value)),
                 _ => {}
             }
         }
         objects
     }
+}
+
+/// Pairs each object of `items` with its element layer (by position), or
+/// with `holder` past the split-out ones.
+fn with_elements<'a>(holder: usize, items: &'a [JsonValue], elements: &[usize]) -> Vec<(usize, &'a JsonValue)> {
+    items
+        .iter()
+        .enumerate()
+        .filter(|(_, item)| item.is_object())
+        .map(|(position, item)| (elements.get(position).copied().unwrap_or(holder), item))
+        .collect()
 }

@@ -4,7 +4,6 @@
 use super::har_writer::{HarEntry, write_har};
 use crate::model::Mode;
 use base64::Engine as _;
-use std::io::Write;
 
 /// The made-up app of the demo case.
 pub const DEMO_APP: &str = "com.example.browser";
@@ -416,14 +415,28 @@ fn form_encode(text: &str) -> String {
 }
 
 fn gzip(data: &[u8]) -> Vec<u8> {
-    // mtime 0 and fixed level: the same input always gives the same bytes.
-    let mut encoder = flate2::GzBuilder::new()
-        .mtime(0)
-        .write(Vec::new(), flate2::Compression::new(6));
-    if encoder.write_all(data).is_err() {
-        return Vec::new();
+    // Stored (uncompressed) deflate blocks: the bytes depend on no
+    // compressor, so the demo files stay identical whichever flate2 backend
+    // the build picked. Real decoders read stored blocks like any other.
+    const MAX_STORED_BLOCK: usize = 65_535;
+    let mut out = vec![0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 255];
+    let mut blocks = data.chunks(MAX_STORED_BLOCK).peekable();
+    if blocks.peek().is_none() {
+        out.extend_from_slice(&[1, 0, 0, 0xff, 0xff]);
     }
-    encoder.finish().unwrap_or_default()
+    while let Some(block) = blocks.next() {
+        let is_last = u8::from(blocks.peek().is_none());
+        let len = u16::try_from(block.len()).unwrap_or(u16::MAX);
+        out.push(is_last);
+        out.extend_from_slice(&len.to_le_bytes());
+        out.extend_from_slice(&(!len).to_le_bytes());
+        out.extend_from_slice(block);
+    }
+    let mut crc = flate2::Crc::new();
+    crc.update(data);
+    out.extend_from_slice(&crc.sum().to_le_bytes());
+    out.extend_from_slice(&u32::try_from(data.len()).unwrap_or(u32::MAX).to_le_bytes());
+    out
 }
 
 #[cfg(test)]

@@ -3,9 +3,9 @@
 //! `=`, `+`, `-`, `@`, tab or carriage return gets a leading `'` (OWASP's
 //! CSV-injection advice) and can never run as a formula.
 
-use super::ExportError;
+use super::{ExportError, Redactor};
 use crate::model::format_rfc3339_micros;
-use crate::store::EventRow;
+use crate::store::{EventRow, ExportRow};
 use std::borrow::Cow;
 use std::io::Write;
 
@@ -32,9 +32,32 @@ const EVENT_COLUMNS: &[&str] = &[
     "event_id",
 ];
 
-/// Writes events as CSV. `excel` adds a UTF-8 BOM and CRLF line ends so
-/// Excel shows non-ASCII text right.
-pub fn write_events_csv(mut out: impl Write, events: &[EventRow], excel: bool) -> Result<(), ExportError> {
+/// The columns of `telltale export --csv`, in order (a stable interface).
+pub const EXPORT_COLUMNS: &[&str] = &[
+    "time",
+    "session",
+    "mode",
+    "app",
+    "device",
+    "tracker",
+    "company",
+    "host",
+    "server_ip",
+    "event",
+    "key_field",
+    "decode_path",
+    "severity",
+    "tags",
+    "note",
+    "exchange_id",
+    "event_id",
+    "source_file",
+    "source_sha256",
+];
+
+/// A CSV writer over `out`; `excel` writes a UTF-8 BOM first and ends
+/// lines with CRLF so Excel shows non-ASCII text right.
+fn csv_writer<W: Write>(mut out: W, excel: bool) -> Result<csv::Writer<W>, ExportError> {
     if excel {
         out.write_all(b"\xEF\xBB\xBF")?;
     }
@@ -43,7 +66,59 @@ pub fn write_events_csv(mut out: impl Write, events: &[EventRow], excel: bool) -
     } else {
         csv::Terminator::Any(b'\n')
     };
-    let mut writer = csv::WriterBuilder::new().terminator(terminator).from_writer(out);
+    Ok(csv::WriterBuilder::new().terminator(terminator).from_writer(out))
+}
+
+/// Writes export rows (see [`EXPORT_COLUMNS`]) with captured content
+/// redacted and every cell formula-safe. Hashes are written as stored.
+pub fn write_export_csv(
+    out: impl Write,
+    rows: &[ExportRow],
+    excel: bool,
+    redactor: &Redactor,
+) -> Result<(), ExportError> {
+    let mut writer = csv_writer(out, excel)?;
+    writer.write_record(EXPORT_COLUMNS)?;
+    for row in rows {
+        let record = export_record(row, redactor);
+        writer.write_record(record.iter().map(|c| neutralize_formula(c).into_owned()))?;
+    }
+    writer.flush()?;
+    Ok(())
+}
+
+fn export_record(row: &ExportRow, redactor: &Redactor) -> [String; 19] {
+    let text = |value: Option<&str>| redactor.text(value.unwrap_or_default());
+    let annotation = row.annotation.as_ref();
+    [
+        format_rfc3339_micros(row.time_micros),
+        redactor.text(&row.session),
+        row.mode.to_string(),
+        text(row.app.as_deref()),
+        text(row.device.as_deref()),
+        text(row.tracker.as_deref()),
+        text(row.company.as_deref()),
+        redactor.text(&row.host),
+        text(row.server_ip.as_deref()),
+        text(row.event.as_deref()),
+        text(row.key_field.as_deref()),
+        text(row.decode_path.as_deref()),
+        annotation.map(|a| a.severity.to_string()).unwrap_or_default(),
+        annotation
+            .map(|a| redactor.text(&a.tags.join("; ")))
+            .unwrap_or_default(),
+        annotation.map(|a| redactor.text(&a.note)).unwrap_or_default(),
+        row.exchange_id.to_string(),
+        row.event_id.map(|id| id.to_string()).unwrap_or_default(),
+        redactor.text(&row.source_file),
+        row.source_sha256.clone(),
+    ]
+}
+
+/// Writes events as CSV (`telltale events --csv`). `excel` adds a UTF-8
+/// BOM and CRLF line ends.
+pub fn write_events_csv(out: impl Write, events: &[EventRow], excel: bool) -> Result<(), ExportError> {
+    let mut writer = csv_writer(out, excel)?;
     writer.write_record(EVENT_COLUMNS)?;
     for e in events {
         let record = [

@@ -3,12 +3,14 @@
 //!
 //! Times are microseconds since the Unix epoch, UTC (`time_micros`).
 
+mod annotation;
 mod decoded;
 mod exchange;
 mod ids;
 mod mode;
 mod time;
 
+pub use annotation::{Annotation, AnnotationEdit, Target};
 pub use decoded::{Decoded, DecodedEvent, Layer, PATH_SEPARATOR};
 pub use exchange::{Exchange, Headers, header as exchange_header, split_url};
 pub use ids::{AnnotationId, EventId, ExchangeId, LayerId, SessionId, SourceId};

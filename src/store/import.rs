@@ -6,7 +6,7 @@
 //! importer has finished: an error, a cancel or a crash leaves no trace.
 
 use super::{Case, StoreError};
-use crate::attribution::{app_from_exchange, key_field};
+use crate::attribution::{app_from_exchange, company_for_host, key_field};
 use crate::decode::decode_exchange;
 use crate::ingest::{ExchangeSink, Flow, ImportError, ImportInput, ImportSummary, detect};
 use crate::model::{Decoded, Exchange, Mode, SessionId, SourceId, now_micros};
@@ -335,12 +335,13 @@ impl StoreSink<'_, '_, '_> {
         decoded: &Decoded,
         app: Option<&str>,
     ) -> Result<i64, StoreError> {
+        let catalogue_entry = company_for_host(&exchange.host);
         let mut insert = self.tx.prepare_cached(
             "INSERT INTO exchanges (session_id, source_id, seq, time_micros, duration_micros, method, url, host, port,
                  http_version, status, request_headers, response_headers, request_body, request_body_original,
                  response_body, response_body_original, server_ip, server_port, client_ip, app_hint, user_agent,
-                 requested_with, app, tracker, notes)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26)",
+                 requested_with, app, tracker, company, notes)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27)",
         )?;
         insert.execute(params![
             self.session.id,
@@ -367,7 +368,10 @@ impl StoreSink<'_, '_, '_> {
             exchange.request_header("user-agent"),
             exchange.request_header("x-requested-with"),
             app,
-            decoded.tracker,
+            // The payload's shape names the tracker; a known host names it
+            // when the payload is one we cannot decode.
+            decoded.tracker.as_deref().or(catalogue_entry.and_then(|e| e.tracker.as_deref())),
+            catalogue_entry.map(|e| e.company.as_str()),
             serde_json::to_string(&exchange.notes).unwrap_or_else(|_| "[]".into()),
         ])?;
         Ok(self.tx.last_insert_rowid())

@@ -13,10 +13,14 @@
 //! - **Threads.** A `Case` is `Send` but not shared; the GUI's worker thread
 //!   owns one, the frame thread never touches it.
 
+mod annotations;
+mod browse;
 mod demo;
+mod findings;
 mod ids;
 mod import;
 mod queries;
+mod search;
 mod verify;
 
 use include_dir::{Dir, include_dir};
@@ -25,7 +29,14 @@ use rusqlite_migration::Migrations;
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
 
+pub use browse::{
+    BrowseFilter, CaseWarning, EventDetail, ExchangeDetail, FACET_VALUE_LIMIT, Facet, FacetCount, FacetList, Lane, Lanes,
+    ListRow, Sort, SortColumn, TimeRange, TimelineBucket, TimelineMark, TimelineSlice, TimelineWindow,
+};
+pub use annotations::{AnnotationHistoryEntry, HistoryAction, clean_tags, current_user_name};
+pub use findings::{AggregateRow, ExportRow, LayerRow, Timeline, TimelineLane};
 pub use import::{ImportObserver, ImportOptions, ImportOutcome, ImportProgress, NoObserver};
+pub use search::{EventCandidate, LayerCandidate, LayerStep};
 pub use queries::{EventFilter, EventRow, SessionRow, SourceRow};
 pub use verify::{VerifyProblem, VerifyReport};
 

@@ -134,6 +134,15 @@ impl Case {
         }
     }
 
+    /// Exchanges per host in one session, with the host's company.
+    pub fn host_counts(&self, session: SessionId) -> Result<Vec<(String, Option<String>, u64)>, StoreError> {
+        let mut statement = self.conn.prepare_cached(
+            "SELECT host, max(company), count(*) FROM exchanges WHERE session_id = ?1 GROUP BY host ORDER BY host",
+        )?;
+        let rows = statement.query_map([session], |r| Ok((r.get(0)?, r.get(1)?, r.get::<_, i64>(2)?.max(0) as u64)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     /// Events matching `filter`, in time order (ties by id).
     pub fn events(&self, filter: &EventFilter) -> Result<Vec<EventRow>, StoreError> {
         let mut sql = String::from(

@@ -22,7 +22,6 @@ const PATHS: &[&str] = &[
     "gdpr_forget_device",
     "measurement_consent",
     "disable_third_party_sharing",
-    "sdk_info",
 ];
 /// Fields holding JSON objects as strings.
 const JSON_FIELDS: &[&str] = &["partner_params", "callback_params"];

@@ -56,7 +56,7 @@ impl Stream {
         let next_seq = *self.next_seq.get_or_insert(data_seq);
         // Signed distance handles sequence wrap-around.
         let delta = i64::from(data_seq.wrapping_sub(next_seq).cast_signed());
-        let start = self.data.len() as i64 + delta;
+        let start = i64::try_from(self.data.len()).unwrap_or(i64::MAX) + delta;
         // Bytes before the stream start are old retransmissions; keep the rest.
         let skip = usize::try_from(-start).unwrap_or(0);
         let Some(payload) = payload.get(skip..) else {

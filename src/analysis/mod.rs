@@ -1,0 +1,11 @@
+//! Questions asked of a whole case: where did a canary go (search), what
+//! does one session send that another does not (compare). Built on the
+//! store's typed queries; no SQL here.
+
+mod canary;
+mod compare;
+mod search;
+
+pub use canary::{needle_variants, Variant};
+pub use compare::{CompareRow, Comparison, HostRow};
+pub use search::SearchHit;

@@ -1,0 +1,103 @@
+//! `telltale export CASE (--csv OUT | --pdf OUT | --json OUT)... [--findings-only]
+//! [--session S] [--app A] [--mode M] [--tracker T] [--excel] [--title TEXT]
+//! [--redact TEXT]... [--date YYYY-MM-DD] [--reproducible]`
+//!
+//! Several outputs may be asked for at once; each is written atomically.
+
+use crate::export::{ExportOptions, ExportSummary, export_csv, export_json, export_pdf};
+use crate::model::Mode;
+use crate::store::EventFilter;
+use std::path::PathBuf;
+
+/// Arguments of `telltale export`.
+#[derive(clap::Args, Debug)]
+#[command(group = clap::ArgGroup::new("output").required(true).multiple(true).args(["csv", "pdf", "json"]))]
+pub struct ExportArgs {
+    pub case: PathBuf,
+    /// Write CSV (RFC 4180, UTF-8, formula-safe) to this file.
+    #[arg(long, value_name = "OUT")]
+    pub csv: Option<PathBuf>,
+    /// Write the PDF report to this file.
+    #[arg(long, value_name = "OUT")]
+    pub pdf: Option<PathBuf>,
+    /// Write findings with their evidence as JSON to this file.
+    #[arg(long, value_name = "OUT")]
+    pub json: Option<PathBuf>,
+    /// Only annotated events and exchanges.
+    #[arg(long)]
+    pub findings_only: bool,
+    /// Only this session (name or id).
+    #[arg(long)]
+    pub session: Option<String>,
+    /// Only events attributed to this app.
+    #[arg(long)]
+    pub app: Option<String>,
+    /// Only events in this mode.
+    #[arg(long, value_parser = |s: &str| s.parse::<Mode>())]
+    pub mode: Option<Mode>,
+    /// Only this tracker.
+    #[arg(long)]
+    pub tracker: Option<String>,
+    /// CSV for Excel: byte-order mark and CRLF line ends.
+    #[arg(long)]
+    pub excel: bool,
+    /// Title of the PDF report.
+    #[arg(long)]
+    pub title: Option<String>,
+    /// Replace this text (your own e-mail, device id …) by `[redacted]`; repeatable.
+    #[arg(long, value_name = "TEXT")]
+    pub redact: Vec<String>,
+    /// Report date, YYYY-MM-DD (default: today).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub date: Option<String>,
+    /// Same case and options give the same bytes (date from --date or the case).
+    #[arg(long)]
+    pub reproducible: bool,
+}
+
+impl ExportArgs {
+    fn options(&self) -> ExportOptions {
+        ExportOptions {
+            filter: EventFilter {
+                session: self.session.clone(),
+                app: self.app.clone(),
+                mode: self.mode,
+                tracker: self.tracker.clone(),
+                ..EventFilter::default()
+            },
+            findings_only: self.findings_only,
+            title: self.title.clone(),
+            redact: self.redact.clone(),
+            excel: self.excel,
+            date: self.date.clone(),
+            reproducible: self.reproducible,
+        }
+    }
+}
+
+pub fn run(args: &ExportArgs) -> anyhow::Result<()> {
+    let case = super::open_case(&args.case)?;
+    let options = args.options();
+    type Exporter =
+        fn(&crate::store::Case, &ExportOptions, &std::path::Path) -> Result<ExportSummary, crate::export::ExportError>;
+    let outputs: [(&Option<PathBuf>, Exporter, &str); 3] = [
+        (&args.csv, export_csv, "rows"),
+        (&args.json, export_json, "events"),
+        (&args.pdf, export_pdf, "findings"),
+    ];
+    for (out, exporter, unit) in outputs {
+        let Some(out) = out else { continue };
+        let summary = exporter(&case, &options, out).map_err(|e| anyhow::anyhow!("{e} — {}", out.display()))?;
+        for warning in &summary.warnings {
+            eprintln!("warning: {warning}");
+        }
+        eprintln!(
+            "wrote {} {unit} ({} findings, {} bytes) to {}",
+            summary.rows,
+            summary.findings,
+            summary.size_bytes,
+            out.display()
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,204 @@
+//! What the inspector shows for one event: the event with its fields, the
+//! exchange it came from (request and response as captured), every decoded
+//! layer of that exchange, and the event's annotation. Also the case-wide
+//! warnings the status bar lists.
+
+use crate::model::{Annotation, EventId, ExchangeId, Headers, Target};
+use crate::store::{Case, EventRow, LayerRow, StoreError};
+use rusqlite::{OptionalExtension, params};
+
+/// The HTTP exchange behind an event.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExchangeDetail {
+    pub id: ExchangeId,
+    pub time_micros: i64,
+    pub method: String,
+    pub url: String,
+    pub http_version: String,
+    pub status: Option<i64>,
+    pub request_headers: Headers,
+    pub response_headers: Headers,
+    pub request_body: Vec<u8>,
+    pub response_body: Vec<u8>,
+    pub server_ip: Option<String>,
+    pub server_port: Option<i64>,
+    /// Importer notes on this exchange ("body truncated" …).
+    pub notes: Vec<String>,
+}
+
+/// Everything the inspector shows for one event.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EventDetail {
+    pub event: EventRow,
+    /// Ordinal of the layer the event was read from.
+    pub layer_ordinal: Option<i64>,
+    pub exchange: ExchangeDetail,
+    pub layers: Vec<LayerRow>,
+    pub annotation: Option<Annotation>,
+}
+
+/// A warning from an import or from decoding, with where it came from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CaseWarning {
+    pub session: String,
+    /// Evidence file name, or `exchange N` for a note on one exchange.
+    pub origin: String,
+    pub exchange_id: Option<ExchangeId>,
+    pub message: String,
+}
+
+/// Notes on exchanges listed at most; a broken capture can have thousands.
+const EXCHANGE_NOTE_LIMIT: i64 = 500;
+
+impl Case {
+    /// The inspector's view of `event`; `None` when it no longer exists.
+    pub fn event_detail(&self, event: EventId) -> Result<Option<EventDetail>, StoreError> {
+        let Some((exchange_id, layer_ordinal)) = self
+            .conn
+            .query_row(
+                "SELECT exchange_id, layer_ordinal FROM events WHERE event_id = ?1",
+                [event],
+                |r| Ok((r.get::<_, ExchangeId>(0)?, r.get::<_, Option<i64>>(1)?)),
+            )
+            .optional()?
+        else {
+            return Ok(None);
+        };
+        let Some(event_row) = self.event_row(event)? else {
+            return Ok(None);
+        };
+        Ok(Some(EventDetail {
+            event: event_row,
+            layer_ordinal,
+            exchange: self.exchange_detail(exchange_id)?,
+            layers: self.layers_of(exchange_id)?,
+            annotation: self.annotation(Target::Event(event))?,
+        }))
+    }
+
+    fn event_row(&self, event: EventId) -> Result<Option<EventRow>, StoreError> {
+        let mut statement = self.conn.prepare_cached(
+            "SELECT v.event_id, s.name, v.session_id, v.exchange_id, v.time_micros, v.app, v.device, v.mode,
+                    v.tracker, x.company, v.event_name, v.fields, v.key_field, v.decode_path, x.host, x.url, x.server_ip
+             FROM events v JOIN sessions s USING (session_id) JOIN exchanges x USING (exchange_id)
+             WHERE v.event_id = ?1",
+        )?;
+        let row = statement
+            .query_row([event], |r| {
+                let fields: String = r.get(11)?;
+                Ok(EventRow {
+                    id: r.get(0)?,
+                    session: r.get(1)?,
+                    session_id: r.get(2)?,
+                    exchange_id: r.get(3)?,
+                    time_micros: r.get(4)?,
+                    app: r.get(5)?,
+                    device: r.get(6)?,
+                    mode: r.get::<_, String>(7)?.parse().unwrap_or_default(),
+                    tracker: r.get(8)?,
+                    company: r.get(9)?,
+                    event: r.get(10)?,
+                    fields: serde_json::from_str(&fields).unwrap_or_default(),
+                    key_field: r.get(12)?,
+                    decode_path: r.get(13)?,
+                    host: r.get(14)?,
+                    url: r.get(15)?,
+                    server_ip: r.get(16)?,
+                })
+            })
+            .optional()?;
+        Ok(row)
+    }
+
+    fn exchange_detail(&self, id: ExchangeId) -> Result<ExchangeDetail, StoreError> {
+        let mut statement = self.conn.prepare_cached(
+            "SELECT time_micros, method, url, http_version, status, request_headers, response_headers,
+                    request_body, response_body, server_ip, server_port, notes
+             FROM exchanges WHERE exchange_id = ?1",
+        )?;
+        let detail = statement.query_row([id], |r| {
+            Ok(ExchangeDetail {
+                id,
+                time_micros: r.get(0)?,
+                method: r.get(1)?,
+                url: r.get(2)?,
+                http_version: r.get(3)?,
+                status: r.get(4)?,
+                request_headers: json_or_default(&r.get::<_, String>(5)?),
+                response_headers: json_or_default(&r.get::<_, String>(6)?),
+                request_body: r.get(7)?,
+                response_body: r.get(8)?,
+                server_ip: r.get(9)?,
+                server_port: r.get(10)?,
+                notes: json_or_default(&r.get::<_, String>(11)?),
+            })
+        })?;
+        Ok(detail)
+    }
+
+    /// Every decoded layer of `exchange`, in ordinal order.
+    fn layers_of(&self, exchange: ExchangeId) -> Result<Vec<LayerRow>, StoreError> {
+        let mut statement = self.conn.prepare_cached(
+            "SELECT ordinal, parent_ordinal, decoder, step, summary, text, bytes, note, encrypted
+             FROM layers WHERE exchange_id = ?1 ORDER BY ordinal",
+        )?;
+        let rows = statement.query_map([exchange], |r| {
+            Ok(LayerRow {
+                ordinal: r.get(0)?,
+                parent_ordinal: r.get(1)?,
+                decoder: r.get(2)?,
+                step: r.get(3)?,
+                summary: r.get(4)?,
+                text: r.get(5)?,
+                bytes: r.get(6)?,
+                note: r.get(7)?,
+                encrypted: r.get(8)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Import warnings of every evidence file, then notes on exchanges.
+    pub fn case_warnings(&self) -> Result<Vec<CaseWarning>, StoreError> {
+        let mut warnings = Vec::new();
+        let mut sources = self.conn.prepare_cached(
+            "SELECT s.name, src.file_name, src.warnings FROM sources src JOIN sessions s USING (session_id)
+             WHERE src.warnings <> '[]' ORDER BY src.source_id",
+        )?;
+        let rows = sources.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?;
+        for row in rows {
+            let (session, file, list) = row?;
+            for message in json_or_default::<Vec<String>>(&list) {
+                warnings.push(CaseWarning {
+                    session: session.clone(),
+                    origin: file.clone(),
+                    exchange_id: None,
+                    message,
+                });
+            }
+        }
+        let mut notes = self.conn.prepare_cached(
+            "SELECT s.name, x.exchange_id, x.notes FROM exchanges x JOIN sessions s USING (session_id)
+             WHERE x.notes <> '[]' ORDER BY x.exchange_id LIMIT ?1",
+        )?;
+        let rows = notes.query_map(params![EXCHANGE_NOTE_LIMIT], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, ExchangeId>(1)?, r.get::<_, String>(2)?))
+        })?;
+        for row in rows {
+            let (session, exchange, list) = row?;
+            for message in json_or_default::<Vec<String>>(&list) {
+                warnings.push(CaseWarning {
+                    session: session.clone(),
+                    origin: format!("exchange {exchange}"),
+                    exchange_id: Some(exchange),
+                    message,
+                });
+            }
+        }
+        Ok(warnings)
+    }
+}
+
+fn json_or_default<T: serde::de::DeserializeOwned + Default>(text: &str) -> T {
+    serde_json::from_str(text).unwrap_or_default()
+}

@@ -1,0 +1,238 @@
+//! What the GUI is looking at — sessions shown, facet values picked, a text
+//! box and a time range — and how that becomes one SQL `WHERE` clause.
+//!
+//! Every value is bound as a parameter; only column names and operators are
+//! written into the SQL text. Within one facet the picked values are
+//! alternatives (OR); different facets narrow each other (AND).
+
+use crate::model::SessionId;
+use rusqlite::types::Value;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeSet, HashMap};
+
+/// A facet: one dimension events can be filtered by with a click.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Facet {
+    App,
+    Mode,
+    Tracker,
+    Host,
+    Event,
+    Tag,
+    /// A decoded field key the event carries (`properties.$url`).
+    Field,
+}
+
+impl Facet {
+    /// The facets the left panel lists with counts (fields are too many).
+    pub const LISTED: [Facet; 6] = [
+        Facet::App,
+        Facet::Mode,
+        Facet::Tracker,
+        Facet::Host,
+        Facet::Event,
+        Facet::Tag,
+    ];
+
+    /// A short lower-case name for chips and headings.
+    pub fn label(self) -> &'static str {
+        match self {
+            Facet::App => "app",
+            Facet::Mode => "mode",
+            Facet::Tracker => "tracker",
+            Facet::Host => "host",
+            Facet::Event => "event",
+            Facet::Tag => "tag",
+            Facet::Field => "field",
+        }
+    }
+}
+
+/// A time window, in µs. `relative`: measured from each session's first
+/// event, so two sessions recorded on different days line up.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct TimeRange {
+    pub start_micros: i64,
+    pub end_micros: i64,
+    pub relative: bool,
+}
+
+/// Which events the GUI shows. The default shows everything.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct BrowseFilter {
+    /// Sessions unchecked in the session list.
+    pub hidden_sessions: BTreeSet<SessionId>,
+    /// Picked facet values; a facet without values does not filter.
+    pub values: std::collections::BTreeMap<Facet, BTreeSet<String>>,
+    /// Substring (case-insensitive) of the event name, key field, fields or URL.
+    pub text: String,
+    pub time: Option<TimeRange>,
+}
+
+impl BrowseFilter {
+    /// Whether `value` is picked in `facet`.
+    pub fn has(&self, facet: Facet, value: &str) -> bool {
+        self.values.get(&facet).is_some_and(|set| set.contains(value))
+    }
+
+    /// Picks `value` when it is not picked, else drops it.
+    pub fn toggle(&mut self, facet: Facet, value: &str) {
+        let set = self.values.entry(facet).or_default();
+        if !set.remove(value) {
+            set.insert(value.to_string());
+        }
+        if set.is_empty() {
+            self.values.remove(&facet);
+        }
+    }
+
+    /// Every picked (facet, value), for the chips above the table.
+    pub fn picked(&self) -> impl Iterator<Item = (Facet, &str)> {
+        self.values
+            .iter()
+            .flat_map(|(facet, set)| set.iter().map(|v| (*facet, v.as_str())))
+    }
+
+    /// The same filter without `facet` (facet counts ignore their own picks)
+    /// and, when `keep_time` is false, without the time range.
+    pub fn without(&self, facet: Option<Facet>, keep_time: bool) -> BrowseFilter {
+        let mut filter = self.clone();
+        if let Some(facet) = facet {
+            filter.values.remove(&facet);
+        }
+        if !keep_time {
+            filter.time = None;
+        }
+        filter
+    }
+}
+
+/// SQL text with its bound values, built up piece by piece.
+#[derive(Debug, Default)]
+pub(crate) struct Sql {
+    pub text: String,
+    pub values: Vec<Value>,
+}
+
+impl Sql {
+    pub fn new(text: &str) -> Sql {
+        Sql {
+            text: text.to_string(),
+            values: Vec::new(),
+        }
+    }
+
+    /// Binds `value` and returns its placeholder (`?3`).
+    pub fn bind(&mut self, value: impl Into<Value>) -> String {
+        self.values.push(value.into());
+        format!("?{}", self.values.len())
+    }
+
+    pub fn push(&mut self, text: &str) {
+        self.text.push_str(text);
+    }
+
+    /// Placeholders for a list of values: `(?1, ?2)`.
+    fn bind_list<'a>(&mut self, values: impl IntoIterator<Item = &'a String>) -> String {
+        let holders: Vec<String> = values.into_iter().map(|v| self.bind(v.clone())).collect();
+        format!("({})", holders.join(", "))
+    }
+}
+
+/// Each session's first event time, for relative times.
+pub(crate) type SessionStarts = HashMap<SessionId, i64>;
+
+/// The SQL expression for an event's time on the axis the GUI uses: µs
+/// since the epoch, or µs since the event's session started.
+pub(crate) fn time_expr(sql: &mut Sql, relative: bool, starts: &SessionStarts) -> String {
+    if !relative || starts.is_empty() {
+        return "v.time_micros".to_string();
+    }
+    let mut expr = String::from("(v.time_micros - CASE v.session_id");
+    let mut sorted: Vec<_> = starts.iter().collect();
+    sorted.sort();
+    for (session, start) in sorted {
+        let (s, t) = (sql.bind(session.0), sql.bind(*start));
+        expr.push_str(&format!(" WHEN {s} THEN {t}"));
+    }
+    expr.push_str(" ELSE 0 END)");
+    expr
+}
+
+/// Appends ` AND …` conditions for `filter` to `sql` (events are `v`).
+pub(crate) fn push_conditions(sql: &mut Sql, filter: &BrowseFilter, starts: &SessionStarts) {
+    if !filter.hidden_sessions.is_empty() {
+        let ids: Vec<String> = filter.hidden_sessions.iter().map(|s| sql.bind(s.0)).collect();
+        sql.push(&format!(" AND v.session_id NOT IN ({})", ids.join(", ")));
+    }
+    for (facet, values) in &filter.values {
+        if values.is_empty() {
+            continue;
+        }
+        let list = sql.bind_list(values);
+        let condition = match facet {
+            Facet::App => format!(" AND coalesce(v.app, '') IN {list}"),
+            Facet::Mode => format!(" AND v.mode IN {list}"),
+            Facet::Tracker => format!(" AND v.tracker IN {list}"),
+            Facet::Event => format!(" AND v.event_name IN {list}"),
+            Facet::Host => format!(" AND v.exchange_id IN (SELECT exchange_id FROM exchanges WHERE host IN {list})"),
+            Facet::Tag => format!(
+                " AND v.event_id IN (SELECT a.target_id FROM annotations a, json_each(a.tags) t
+                   WHERE a.target_kind = 'event' AND t.value IN {list})"
+            ),
+            Facet::Field => format!(" AND EXISTS (SELECT 1 FROM json_each(v.fields) f WHERE f.key IN {list})"),
+        };
+        sql.push(&condition);
+    }
+    let text = filter.text.trim();
+    if !text.is_empty() {
+        let pattern = sql.bind(format!("%{}%", escape_like(text)));
+        sql.push(&format!(
+            " AND (v.event_name LIKE {pattern} ESCAPE '\\' OR v.key_field LIKE {pattern} ESCAPE '\\'
+                OR v.fields LIKE {pattern} ESCAPE '\\'
+                OR v.exchange_id IN (SELECT exchange_id FROM exchanges WHERE url LIKE {pattern} ESCAPE '\\'))"
+        ));
+    }
+    if let Some(range) = filter.time {
+        let time = time_expr(sql, range.relative, starts);
+        let (start, end) = (sql.bind(range.start_micros), sql.bind(range.end_micros));
+        sql.push(&format!(" AND {time} BETWEEN {start} AND {end}"));
+    }
+}
+
+
+fn escape_like(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            escaped.push('\\');
+        }
+        escaped.push(c);
+    }
+    escaped
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn toggling_twice_leaves_no_empty_facet() {
+        let mut filter = BrowseFilter::default();
+        filter.toggle(Facet::App, "com.example");
+        assert!(filter.has(Facet::App, "com.example"));
+        filter.toggle(Facet::App, "com.example");
+        assert_eq!(filter, BrowseFilter::default());
+    }
+
+    #[test]
+    fn values_are_bound_not_written() {
+        let mut filter = BrowseFilter::default();
+        filter.toggle(Facet::Host, "x'); DROP TABLE events; --");
+        filter.text = "50%_off".into();
+        let mut sql = Sql::new("SELECT 1 FROM events v WHERE 1 = 1");
+        push_conditions(&mut sql, &filter, &SessionStarts::new());
+        assert!(!sql.text.contains("DROP"));
+        assert!(sql.values.contains(&Value::Text("%50\\%\\_off%".into())));
+    }
+}

