@@ -19,6 +19,7 @@ pub mod decode;
 pub mod demo;
 pub mod export;
 pub mod ingest;
+pub mod jobs;
 pub mod model;
 pub mod store;
 

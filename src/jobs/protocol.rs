@@ -100,6 +100,8 @@ pub enum Reply {
     Searched { needles: Vec<String>, hits: Vec<SearchHit> },
     ImportProgress { file: PathBuf, progress: ImportProgress },
     Imported { file: PathBuf, result: Result<ImportOutcome, String> },
+    /// Every file of an import request is done (or the rest was cancelled).
+    ImportsDone,
     Exported(Result<ExportSummary, String>),
     /// A request failed; `what` names the request ("facets", "page" …).
     Failed { what: &'static str, message: String },

@@ -75,17 +75,21 @@ impl Worker {
                 message: "no case is open".into(),
             });
         };
-        let changes_data = matches!(request, Request::Import { .. } | Request::Annotate { .. });
+        let changes_data = matches!(
+            request,
+            Request::Import { .. } | Request::Annotate { .. } | Request::Refresh
+        );
         if changes_data {
             self.lanes.clear();
         }
-        match answer(case, &mut self.lanes, &self.imports, request) {
-            Ok(replies) => replies.into_iter().all(|reply| self.send(reply)),
-            Err(error) => self.send(Reply::Failed {
+        let replies = match answer(case, &mut self.lanes, &self.imports, request) {
+            Ok(replies) => replies,
+            Err(error) => vec![Reply::Failed {
                 what,
                 message: with_path(error, case.path()),
-            }),
-        }
+            }],
+        };
+        replies.into_iter().all(|reply| self.send(reply))
     }
 
     fn open(&mut self, path: &Path, mode: &OpenMode) -> bool {
@@ -179,7 +183,10 @@ fn answer(
             hits: case.search(&needles)?,
             needles,
         },
-        Request::Import { items } => return Ok(imports.run(case, items)),
+        Request::Import { items } => {
+            imports.run(case, items);
+            return Ok(Vec::new());
+        }
         Request::Export {
             kind,
             path,

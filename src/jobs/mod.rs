@@ -1,0 +1,111 @@
+//! Background work for the window, so the frame thread only draws.
+//!
+//! - One **query worker** thread owns the open [`Case`](crate::store::Case)
+//!   and answers typed [`Request`]s with [`Reply`]s over bounded channels.
+//! - **Imports** of a case on disk run on their own thread with a second
+//!   connection (SQLite WAL); they report progress and stop when
+//!   [`Jobs::cancel_import`] is called (nothing of that file is kept).
+//! - One-off [`Task`]s (a file dialog, a directory listing) run on a thread
+//!   of their own and hand back one value.
+//!
+//! Every reply calls the [`Waker`] (the GUI passes `ctx.request_repaint`).
+//! Sending never blocks the caller: a full request channel keeps the rest
+//! in a backlog that [`Jobs::poll`] pushes on. No egui in here.
+
+mod export;
+mod import;
+mod protocol;
+mod task;
+mod worker;
+
+pub use protocol::{
+    CaseInfo, ExportKind, Finding, OpenMode, Reply, Request, TimelineKey, TimelineReply, WindowSpec,
+};
+pub use task::{Task, TaskState};
+pub use worker::MARK_LIMIT;
+
+use crate::store::Case;
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{Receiver, SyncSender, TrySendError, sync_channel};
+use std::sync::Arc;
+
+/// Called after every reply, from the replying thread.
+pub type Waker = Arc<dyn Fn() + Send + Sync>;
+
+/// Requests waiting in the channel at most; more wait in the backlog.
+const REQUEST_CAPACITY: usize = 64;
+/// Replies waiting for the window at most; the worker waits when full.
+const REPLY_CAPACITY: usize = 256;
+
+/// The window's handle on its background threads.
+pub struct Jobs {
+    requests: SyncSender<Request>,
+    replies: Receiver<Reply>,
+    cancel_import: Arc<AtomicBool>,
+    backlog: VecDeque<Request>,
+}
+
+impl Jobs {
+    /// Starts the worker, with `case` already open (tests) or none yet
+    /// (send [`Request::Open`]).
+    pub fn start(case: Option<Case>, waker: Waker) -> std::io::Result<Jobs> {
+        let (requests, request_receiver) = sync_channel(REQUEST_CAPACITY);
+        let (reply_sender, replies) = sync_channel(REPLY_CAPACITY);
+        let cancel_import = Arc::new(AtomicBool::new(false));
+        let imports = import::ImportRunner {
+            cancel: Arc::clone(&cancel_import),
+            replies: reply_sender.clone(),
+            waker: Arc::clone(&waker),
+        };
+        let worker = worker::Worker::new(case, reply_sender, waker, imports);
+        std::thread::Builder::new()
+            .name("telltale-worker".into())
+            .spawn(move || worker.run(&request_receiver))?;
+        Ok(Jobs {
+            requests,
+            replies,
+            cancel_import,
+            backlog: VecDeque::new(),
+        })
+    }
+
+    /// Queues a request; never blocks.
+    pub fn send(&mut self, request: Request) {
+        self.backlog.push_back(request);
+        self.push_backlog();
+    }
+
+    /// Every reply that has arrived, oldest first.
+    pub fn poll(&mut self) -> Vec<Reply> {
+        self.push_backlog();
+        self.replies.try_iter().collect()
+    }
+
+    /// Whether requests are still waiting to be sent to the worker.
+    pub fn has_backlog(&self) -> bool {
+        !self.backlog.is_empty()
+    }
+
+    /// Asks the running import to stop; the file being imported is dropped.
+    pub fn cancel_import(&self) {
+        self.cancel_import.store(true, Ordering::SeqCst);
+    }
+
+    fn push_backlog(&mut self) {
+        while let Some(request) = self.backlog.pop_front() {
+            match self.requests.try_send(request) {
+                Ok(()) => {}
+                Err(TrySendError::Full(request)) => {
+                    self.backlog.push_front(request);
+                    return;
+                }
+                // The worker is gone (it panicked); nothing will answer.
+                Err(TrySendError::Disconnected(_)) => {
+                    self.backlog.clear();
+                    return;
+                }
+            }
+        }
+    }
+}
