@@ -131,3 +131,15 @@ fn compare_unknown_session_is_a_clear_error() {
     let error = case.compare("normal", "nope").expect_err("unknown session");
     assert_eq!(error.to_string(), "no session named `nope`");
 }
+
+#[test]
+fn compare_host_rows_carry_server_ip_country_and_network() {
+    let case = demo_case();
+    let comparison = case.compare("normal", "incognito").expect("compare");
+    let singapore = comparison.hosts.iter().find(|h| h.host == "sa.example-browser-analytics.com").expect("row");
+    assert_eq!(singapore.server_ips, ["161.117.96.161"]);
+    assert_eq!(singapore.country.as_deref(), Some("SG"));
+    assert_eq!(singapore.org.as_deref(), Some("Alibaba (US) Technology Co., Ltd."));
+    let russia = comparison.hosts.iter().find(|h| h.host == "stat.example-browser-analytics.ru").expect("row");
+    assert_eq!(russia.country.as_deref(), Some("RU"));
+}

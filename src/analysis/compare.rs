@@ -2,6 +2,7 @@
 //! sessions sent, and to which hosts — with what B still sends first
 //! (typically: what the incognito session keeps sending).
 
+use crate::attribution::geo_for_ip;
 use crate::store::{Case, EventFilter, StoreError};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -24,6 +25,12 @@ pub struct HostRow {
     pub company: Option<String>,
     pub count_a: u64,
     pub count_b: u64,
+    /// Server addresses the captures recorded for the host.
+    pub server_ips: Vec<String>,
+    /// Registration country of the first address (offline lookup).
+    pub country: Option<String>,
+    /// Network owner of the first address.
+    pub org: Option<String>,
 }
 
 /// The comparison of session `a` with session `b`.
@@ -65,18 +72,26 @@ impl Case {
     }
 
     fn compare_hosts(&self, a: &str, b: &str) -> Result<Vec<HostRow>, StoreError> {
-        let mut hosts: BTreeMap<String, (Option<String>, [u64; 2])> = BTreeMap::new();
+        let mut hosts: BTreeMap<String, (Option<String>, [u64; 2], Vec<String>)> = BTreeMap::new();
         for (side, session) in [a, b].into_iter().enumerate() {
             let id = self.find_session(session)?;
-            for (host, company, count) in self.host_counts(id)? {
-                let entry = hosts.entry(host).or_default();
-                entry.0 = entry.0.take().or(company);
-                entry.1[side] += count;
+            for count in self.host_counts(id)? {
+                let entry = hosts.entry(count.host).or_default();
+                entry.0 = entry.0.take().or(count.company);
+                entry.1[side] += count.exchanges;
+                for ip in count.server_ips {
+                    if !entry.2.contains(&ip) {
+                        entry.2.push(ip);
+                    }
+                }
             }
         }
         let mut rows: Vec<HostRow> = hosts
             .into_iter()
-            .map(|(host, (company, [count_a, count_b]))| HostRow { host, company, count_a, count_b })
+            .map(|(host, (company, [count_a, count_b], server_ips))| {
+                let geo = server_ips.first().and_then(|ip| geo_for_ip(ip)).unwrap_or_default();
+                HostRow { host, company, count_a, count_b, server_ips, country: geo.country_code, org: geo.org }
+            })
             .collect();
         rows.sort_by(|x, y| still_sent_first(x.count_b, y.count_b).then_with(|| y.count_b.cmp(&x.count_b)).then_with(|| x.host.cmp(&y.host)));
         Ok(rows)

@@ -39,8 +39,18 @@ pub fn run(args: &CompareArgs) -> anyhow::Result<()> {
     let hosts: Vec<Vec<String>> = comparison
         .hosts
         .iter()
-        .map(|h| vec![h.host.clone(), h.company.clone().unwrap_or_default(), h.count_a.to_string(), h.count_b.to_string()])
+        .map(|h| {
+            vec![
+                h.host.clone(),
+                h.company.clone().unwrap_or_default(),
+                h.server_ips.join(" "),
+                h.country.clone().unwrap_or_default(),
+                h.org.clone().unwrap_or_default(),
+                h.count_a.to_string(),
+                h.count_b.to_string(),
+            ]
+        })
         .collect();
-    print_table(&["HOST", "COMPANY", "A", "B"], &hosts, 60)?;
+    print_table(&["HOST", "COMPANY", "SERVER IP", "COUNTRY", "NETWORK", "A", "B"], &hosts, 40)?;
     Ok(())
 }

@@ -65,7 +65,7 @@ pub enum ExportError {
     #[error("cannot write: {0}")]
     Io(#[from] std::io::Error),
     #[error("cannot write CSV: {0}")]
-    Csv(#[from] csv::Error),
+    Csv(csv::Error),
     #[error("cannot write JSON: {0}")]
     Json(#[from] serde_json::Error),
     #[error("cannot lay out the PDF report: {0}")]
@@ -74,6 +74,20 @@ pub enum ExportError {
     InvalidDate(String),
     #[error("{0}")]
     Store(#[from] crate::store::StoreError),
+}
+
+/// An I/O failure under the CSV writer stays an I/O error, so callers can
+/// tell a closed pipe (`telltale events --csv | head`) from bad data.
+impl From<csv::Error> for ExportError {
+    fn from(error: csv::Error) -> Self {
+        if error.is_io_error() {
+            if let csv::ErrorKind::Io(io) = error.into_kind() {
+                return ExportError::Io(io);
+            }
+            return ExportError::Io(std::io::Error::other("CSV writer failed"));
+        }
+        ExportError::Csv(error)
+    }
 }
 
 /// Writes the events (or findings) as CSV to `out`.

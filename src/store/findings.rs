@@ -235,10 +235,9 @@ impl Case {
                 });
             }
             let bucket = usize::try_from(row.get::<_, i64>(2)?).unwrap_or(0);
-            if let (Some(lane), Some(total)) = (lanes.last_mut(), row.get::<_, Option<i64>>(3)?) {
-                if let Some(slot) = lane.counts.get_mut(bucket) {
-                    *slot += total;
-                }
+            let total: i64 = row.get(3)?;
+            if let Some(slot) = lanes.last_mut().and_then(|lane| lane.counts.get_mut(bucket)) {
+                *slot += total;
             }
         }
         Ok(Timeline {

@@ -37,7 +37,7 @@ pub use annotations::{AnnotationHistoryEntry, HistoryAction, clean_tags, current
 pub use findings::{AggregateRow, ExportRow, LayerRow, Timeline, TimelineLane};
 pub use import::{ImportObserver, ImportOptions, ImportOutcome, ImportProgress, NoObserver};
 pub use search::{EventCandidate, LayerCandidate, LayerStep};
-pub use queries::{EventFilter, EventRow, SessionRow, SourceRow};
+pub use queries::{EventFilter, EventRow, HostCount, SessionRow, SourceRow};
 pub use verify::{VerifyProblem, VerifyReport};
 
 /// `application_id` of a Telltale case ("TTLE").

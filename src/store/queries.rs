@@ -30,6 +30,15 @@ pub struct SessionRow {
     pub sources: Vec<SourceRow>,
 }
 
+/// How many exchanges went to one host in a session.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HostCount {
+    pub host: String,
+    pub company: Option<String>,
+    pub exchanges: u64,
+    pub server_ips: Vec<String>,
+}
+
 /// Which events to list. Empty fields do not filter.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct EventFilter {
@@ -134,12 +143,22 @@ impl Case {
         }
     }
 
-    /// Exchanges per host in one session, with the host's company.
-    pub fn host_counts(&self, session: SessionId) -> Result<Vec<(String, Option<String>, u64)>, StoreError> {
+    /// Exchanges per host in one session, with the host's company and the
+    /// server addresses the capture recorded for it.
+    pub fn host_counts(&self, session: SessionId) -> Result<Vec<HostCount>, StoreError> {
         let mut statement = self.conn.prepare_cached(
-            "SELECT host, max(company), count(*) FROM exchanges WHERE session_id = ?1 GROUP BY host ORDER BY host",
+            "SELECT host, max(company), count(*), group_concat(DISTINCT server_ip)
+             FROM exchanges WHERE session_id = ?1 GROUP BY host ORDER BY host",
         )?;
-        let rows = statement.query_map([session], |r| Ok((r.get(0)?, r.get(1)?, r.get::<_, i64>(2)?.max(0) as u64)))?;
+        let rows = statement.query_map([session], |r| {
+            let ips: Option<String> = r.get(3)?;
+            Ok(HostCount {
+                host: r.get(0)?,
+                company: r.get(1)?,
+                exchanges: r.get::<_, i64>(2)?.max(0) as u64,
+                server_ips: ips.map(|list| list.split(',').map(str::to_string).collect()).unwrap_or_default(),
+            })
+        })?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
