@@ -25,4 +25,6 @@ pub mod store;
 
 #[cfg(feature = "gui")]
 pub mod app;
+#[cfg(feature = "gui")]
+pub mod ui;
 pub mod cli;

@@ -20,10 +20,11 @@ fn demo_canary_is_found_only_in_its_own_session_through_the_sensors_batch() {
     assert!(hits.iter().all(|h| h.session == "normal" && h.mode == Mode::Normal), "{hits:?}");
     let through_gzip = hits
         .iter()
-        .find(|h| h.event_id.is_some() && h.location.starts_with("form:data_list › base64 › gzip › json["))
+        .find(|h| h.event_id.is_some() && h.transform == "plain" && h.location.starts_with("form:data_list › base64 › gzip › json["))
         .expect("a hit inside the gzip'd Sensors batch");
     assert!(through_gzip.location.ends_with("· properties.keyword"), "{}", through_gzip.location);
-    assert_eq!(through_gzip.transform, "plain");
+    // The search URL inside the same batch carries it form-encoded.
+    assert!(hits.iter().any(|h| h.transform == "form-encoded" && h.location.ends_with("· properties.$url")), "{hits:?}");
     // The search URL carries it form-encoded.
     assert!(hits.iter().any(|h| h.transform == "form-encoded" && h.location == "url"), "{hits:?}");
 }

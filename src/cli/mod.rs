@@ -60,6 +60,26 @@ pub enum Command {
 pub struct GuiArgs {
     /// The case file to open.
     pub case: Option<PathBuf>,
+    /// Save a PNG of the window once the data is drawn, then quit.
+    #[arg(long, value_name = "FILE")]
+    pub screenshot_to: Option<PathBuf>,
+    /// What the screenshot shows.
+    #[arg(long, value_enum, default_value_t = ScreenshotView::Timeline, requires = "screenshot_to")]
+    pub view: ScreenshotView,
+}
+
+/// The view a `--screenshot-to` picture shows.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ScreenshotView {
+    /// Timeline, table and filters.
+    #[default]
+    Timeline,
+    /// The same with a decoded event in the inspector.
+    Inspector,
+    /// Normal against incognito.
+    Compare,
+    /// Annotated findings.
+    Findings,
 }
 
 /// Runs a non-GUI command. `Gui` is handled by `main`.

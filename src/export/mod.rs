@@ -80,13 +80,13 @@ pub enum ExportError {
 /// tell a closed pipe (`telltale events --csv | head`) from bad data.
 impl From<csv::Error> for ExportError {
     fn from(error: csv::Error) -> Self {
-        if error.is_io_error() {
-            if let csv::ErrorKind::Io(io) = error.into_kind() {
-                return ExportError::Io(io);
-            }
-            return ExportError::Io(std::io::Error::other("CSV writer failed"));
+        if !error.is_io_error() {
+            return ExportError::Csv(error);
         }
-        ExportError::Csv(error)
+        match error.into_kind() {
+            csv::ErrorKind::Io(io) => ExportError::Io(io),
+            other => ExportError::Io(std::io::Error::other(format!("{other:?}"))),
+        }
     }
 }
 

@@ -63,7 +63,7 @@ fn session_picker_ui(ui: &mut egui::Ui, state: &AppState, label: &str, current: 
 }
 
 fn lanes_ui(ui: &mut egui::Ui, state: &mut AppState, commands: &mut Vec<Command>) {
-    let link = egui::Id::new("compare-time");
+    let link = egui::Id::unique("compare-time");
     let height = 120.0;
     for (label, session, model) in [
         ("A", state.compare.a, state.compare.timeline_a.as_mut()),

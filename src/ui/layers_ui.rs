@@ -78,7 +78,7 @@ fn layer_ui(ui: &mut egui::Ui, layer: &LayerRow, commands: &mut Vec<Command>) {
 }
 
 /// A bounded, scrollable monospace block.
-pub fn code_block_ui(ui: &mut egui::Ui, text: &str, id: impl std::hash::Hash) {
+pub fn code_block_ui(ui: &mut egui::Ui, text: &str, id: impl std::hash::Hash + std::fmt::Debug) {
     let palette = Palette::for_ui(ui);
     egui::Frame::new()
         .fill(palette.code_background)

@@ -3,7 +3,6 @@
 
 use crate::app::commands::Command;
 use crate::app::state::{AppState, View};
-use crate::jobs::ExportKind;
 use crate::ui::file_picker::PickPurpose;
 use crate::ui::theme::{GAP, Palette};
 use egui::{Key, KeyboardShortcut, Modifiers, RichText};
@@ -39,13 +38,16 @@ pub fn top_bar_ui(ui: &mut egui::Ui, state: &mut AppState, commands: &mut Vec<Co
 }
 
 fn file_buttons_ui(ui: &mut egui::Ui, state: &AppState, commands: &mut Vec<Command>) {
-    let shortcut = |s: &KeyboardShortcut| ui.ctx().format_shortcut(s);
+    let (open_keys, import_keys) = (
+        ui.ctx().format_shortcut(&OPEN_SHORTCUT),
+        ui.ctx().format_shortcut(&IMPORT_SHORTCUT),
+    );
     if ui.button("New case…").on_hover_text("Create an empty case file").clicked() {
         commands.push(Command::ChooseFile(PickPurpose::NewCase));
     }
     if ui
         .button("Open case…")
-        .on_hover_text(format!("Open a .telltale case ({})", shortcut(&OPEN_SHORTCUT)))
+        .on_hover_text(format!("Open a .telltale case ({open_keys})"))
         .clicked()
     {
         commands.push(Command::ChooseFile(PickPurpose::OpenCase));
@@ -54,8 +56,7 @@ fn file_buttons_ui(ui: &mut egui::Ui, state: &AppState, commands: &mut Vec<Comma
     if ui
         .add_enabled(can_import, egui::Button::new("Import…"))
         .on_hover_text(format!(
-            "Import HAR, mitmproxy, Burp or pcap captures ({}); or drop files on the window",
-            shortcut(&IMPORT_SHORTCUT)
+            "Import HAR, mitmproxy, Burp or pcap captures ({import_keys}); or drop files on the window"
         ))
         .clicked()
     {
