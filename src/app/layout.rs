@@ -3,7 +3,7 @@
 use super::TelltaleApp;
 use super::state::View;
 use crate::ui::theme::{GAP, LEFT_PANEL_WIDTH, RIGHT_PANEL_WIDTH, TIMELINE_HEIGHT};
-use crate::ui::timeline_ui::{TimelineContext, axis_note, mode_legend_ui, timeline_ui};
+use crate::ui::timeline_ui::{TimelineContext, axis_note, legend_ui, timeline_ui};
 use crate::ui::{
     compare_ui, export_ui, facets_ui, file_picker_ui, findings_ui, import_ui, inspector_ui, sessions_ui, status_ui,
     table_ui, top_bar_ui,
@@ -52,7 +52,7 @@ impl TelltaleApp {
             .show(ui, |ui| {
                 ui.horizontal(|ui| {
                     ui.strong("What was sent, when");
-                    mode_legend_ui(ui);
+                    legend_ui(ui, &state.timeline);
                     let mut relative = state.settings.relative_time;
                     if ui
                         .checkbox(&mut relative, "Line sessions up (time since start)")
@@ -111,7 +111,6 @@ fn selected_x(state: &super::state::AppState) -> Option<f64> {
     if !state.settings.relative_time {
         return Some(crate::ui::timeline::x_of(time));
     }
-    let starts = &state.timeline.reply.as_ref()?.lanes;
-    let _ = starts;
-    None
+    let start = state.timeline.reply.as_ref()?.lanes.starts.get(&detail.event.session_id)?;
+    Some(crate::ui::timeline::x_of(time - start))
 }

@@ -13,15 +13,15 @@ use egui_extras::{Column, TableBuilder};
 
 /// The columns: header, sort key (none for the annotation mark), width.
 const COLUMNS: [(&str, Option<SortColumn>, f32); 9] = [
-    ("Time (UTC)", Some(SortColumn::Time), 150.0),
-    ("Session", Some(SortColumn::Session), 90.0),
-    ("App", Some(SortColumn::App), 150.0),
-    ("Mode", Some(SortColumn::Mode), 84.0),
-    ("Tracker · company", Some(SortColumn::Tracker), 150.0),
-    ("Event", Some(SortColumn::Event), 120.0),
-    ("Key field", Some(SortColumn::KeyField), 320.0),
-    ("Decode path", Some(SortColumn::DecodePath), 230.0),
-    ("Note", None, 44.0),
+    ("Time (UTC)", Some(SortColumn::Time), 112.0),
+    ("Session", Some(SortColumn::Session), 78.0),
+    ("App", Some(SortColumn::App), 130.0),
+    ("Mode", Some(SortColumn::Mode), 80.0),
+    ("Tracker · company", Some(SortColumn::Tracker), 120.0),
+    ("Event", Some(SortColumn::Event), 112.0),
+    ("Key field", Some(SortColumn::KeyField), 280.0),
+    ("Decode path", Some(SortColumn::DecodePath), 220.0),
+    ("Note", None, 40.0),
 ];
 
 /// Draws the table of the current view.
@@ -37,6 +37,12 @@ pub fn table_ui(ui: &mut egui::Ui, state: &mut AppState, commands: &mut Vec<Comm
         ui.label(RichText::new("No events match the filters.").italics());
         return;
     }
+    egui::ScrollArea::horizontal()
+        .id_salt("events-wide")
+        .show(ui, |ui| rows_ui(ui, state, count, commands));
+}
+
+fn rows_ui(ui: &mut egui::Ui, state: &mut AppState, count: u64, commands: &mut Vec<Command>) {
     let mut builder = TableBuilder::new(ui)
         .id_salt("events")
         .striped(true)
@@ -90,8 +96,8 @@ fn header_cell_ui(
         return;
     };
     let arrow = match (state.sort.column == column, state.sort.descending) {
-        (true, false) => " ⏶",
-        (true, true) => " ⏷",
+        (true, false) => " ↑",
+        (true, true) => " ↓",
         (false, _) => "",
     };
     let response = ui
@@ -150,7 +156,7 @@ fn placeholder_cells_ui(row: &mut egui_extras::TableRow<'_, '_>) {
     }
 }
 
-/// `2020-04-20 10:00:05` for the table.
+/// `04-20 10:00:05` for the table (the timeline shows the year).
 pub fn table_time(time_micros: i64) -> String {
     DateTime::<Utc>::from_timestamp_micros(time_micros)
         .map_or_else(|| time_micros.to_string(), |t| t.format("%Y-%m-%d %H:%M:%S").to_string())

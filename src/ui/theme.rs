@@ -20,9 +20,9 @@ pub const ROW_HEIGHT: f32 = 22.0;
 /// Height of the table header.
 pub const HEADER_HEIGHT: f32 = 26.0;
 /// Default width of the left (sessions, facets) panel.
-pub const LEFT_PANEL_WIDTH: f32 = 290.0;
+pub const LEFT_PANEL_WIDTH: f32 = 270.0;
 /// Default width of the inspector.
-pub const RIGHT_PANEL_WIDTH: f32 = 440.0;
+pub const RIGHT_PANEL_WIDTH: f32 = 420.0;
 /// Default height of the timeline.
 pub const TIMELINE_HEIGHT: f32 = 300.0;
 /// Radius of an event mark on the timeline, in points.

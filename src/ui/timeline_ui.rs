@@ -19,7 +19,7 @@ use crate::jobs::{TimelineReply, WindowSpec};
 use crate::model::{EventId, Mode};
 use crate::store::{TimeRange, TimelineBucket, TimelineMark};
 use egui::{Align2, PointerButton, RichText};
-use egui_plot::{Bar, BarChart, GridInput, GridMark, Legend, MarkerShape, Plot, PlotPoint, PlotPoints, Points, Polygon, Span, Text, VLine};
+use egui_plot::{Bar, BarChart, GridInput, GridMark, MarkerShape, Plot, PlotPoint, PlotPoints, Points, Polygon, Span, Text, VLine};
 use std::collections::BTreeMap;
 
 /// What a timeline needs besides its model.
@@ -108,7 +108,6 @@ fn plot_ui(ui: &mut egui::Ui, model: &mut TimelineModel, cx: &TimelineContext<'_
         .allow_drag([true, false])
         .pan_pointer_button(PointerButton::Middle)
         .allow_double_click_reset(false)
-        .legend(Legend::default().position(egui_plot::Corner::RightTop).background_alpha(0.85))
         .x_grid_spacer(move |input: GridInput| {
             let min_step = input.base_step_size * 6.0;
             time_ticks(input.bounds.0, input.bounds.1, min_step)
@@ -383,10 +382,23 @@ pub fn axis_note(model: &TimelineModel, relative: bool) -> String {
     }
 }
 
-/// A short legend of the mode colours for the timeline header.
-pub fn mode_legend_ui(ui: &mut egui::Ui) {
+/// The legend of a timeline: mode bands, then tracker colours (drawn in
+/// the header so it never covers marks).
+pub fn legend_ui(ui: &mut egui::Ui, model: &TimelineModel) {
     let palette = Palette::for_ui(ui);
     for mode in [Mode::Normal, Mode::Incognito] {
-        ui.label(RichText::new(format!("■ {}", mode_label(mode))).small().color(palette.mode(mode)));
+        ui.label(RichText::new(format!("■ {} lane", mode_label(mode))).small().color(palette.mode(mode)));
+    }
+    let Some(slice) = model.reply.as_ref().and_then(|r| r.slice.as_ref()) else { return };
+    let trackers = distinct(
+        slice
+            .marks
+            .iter()
+            .map(|m| m.tracker.as_str())
+            .chain(slice.buckets.iter().map(|b| b.tracker.as_str())),
+    );
+    ui.separator();
+    for tracker in trackers {
+        ui.label(RichText::new(format!("● {tracker}")).small().strong().color(palette.tracker(&tracker)));
     }
 }

@@ -86,9 +86,9 @@ fn view_switch_ui(ui: &mut egui::Ui, state: &AppState, commands: &mut Vec<Comman
 
 fn theme_switch_ui(ui: &mut egui::Ui, state: &AppState, commands: &mut Vec<Command>) {
     let (label, hint) = if state.settings.dark {
-        ("☀ Light", "Switch to the light theme")
+        ("Light theme", "Switch to the light theme")
     } else {
-        ("🌙 Dark", "Switch to the dark theme")
+        ("Dark theme", "Switch to the dark theme")
     };
     if ui.button(label).on_hover_text(hint).clicked() {
         commands.push(Command::SetDark(!state.settings.dark));
@@ -100,12 +100,13 @@ fn search_box_ui(ui: &mut egui::Ui, state: &mut AppState, commands: &mut Vec<Com
     if state.search.running {
         ui.spinner();
     }
-    let label = ui.label("Search:");
+    // Right-to-left: the box is added first so its label sits left of it.
     let response = ui.add(
         egui::TextEdit::singleline(&mut state.search.text)
             .hint_text(hint)
             .desired_width(260.0),
     );
+    let label = ui.label("Search:");
     let response = response.labelled_by(label.id);
     if state.search.focus_next_frame {
         response.request_focus();

@@ -46,6 +46,8 @@ pub(super) struct Frame<'a> {
     /// The LINKTYPE_ value of the interface that captured it.
     pub link_type: u32,
     pub data: &'a [u8],
+    /// The app PCAPdroid recorded for the packet (pcapng uid comment + mapping).
+    pub app: Option<String>,
 }
 
 /// What the reader found next.
@@ -133,6 +135,7 @@ impl<'a> PcapReader<'a> {
             // The upper bits may carry FCS information (pcap spec §"LinkType").
             link_type: u32::from(self.header.datalink) & 0x0FFF_FFFF,
             data,
+            app: None,
         })
     }
 }
@@ -150,6 +153,8 @@ pub(super) struct PcapngReader<'a> {
     rest: &'a [u8],
     total: u64,
     last_time_micros: i64,
+    /// PCAPdroid's uid → app mappings seen so far in the file.
+    uid_apps: std::collections::HashMap<i32, String>,
 }
 
 impl<'a> PcapngReader<'a> {
@@ -160,6 +165,7 @@ impl<'a> PcapngReader<'a> {
             rest,
             total: bytes.len() as u64,
             last_time_micros: 0,
+            uid_apps: std::collections::HashMap::new(),
         })
     }
 
@@ -183,6 +189,12 @@ impl<'a> PcapngReader<'a> {
         match raw.type_ {
             EPB | OBSOLETE_PB => self.packet_block(raw.type_, body, big),
             SPB => self.simple_packet_block(body, big),
+            super::pcapdroid::CUSTOM_BLOCK => {
+                if let Some((uid, app)) = super::pcapdroid::uid_map_block(body, big) {
+                    self.uid_apps.insert(uid, app);
+                }
+                Next::Skip
+            }
             _ => Next::Skip,
         }
     }
@@ -208,11 +220,38 @@ impl<'a> PcapngReader<'a> {
         let raw_time = (u64::from(high) << 32) | u64::from(low);
         let time_micros = to_micros(raw_time, interface);
         self.last_time_micros = time_micros;
+        let options_at = 20 + (captured as usize).next_multiple_of(4);
+        let app = body.get(options_at..).and_then(|options| self.comment_app(options, big));
         Next::Frame(Frame {
             time_micros,
             link_type: interface.link_type,
             data,
+            app,
         })
+    }
+
+    /// The app named by a PCAPdroid `u-<uid>` comment among the options.
+    fn comment_app(&self, mut options: &[u8], big: bool) -> Option<String> {
+        const OPT_END: u16 = 0;
+        const OPT_COMMENT: u16 = 1;
+        while options.len() >= 4 {
+            let read16 = |at: usize| {
+                let pair = [options[at], options[at + 1]];
+                if big { u16::from_be_bytes(pair) } else { u16::from_le_bytes(pair) }
+            };
+            let (code, len) = (read16(0), usize::from(read16(2)));
+            if code == OPT_END {
+                break;
+            }
+            let value = options.get(4..4 + len)?;
+            if code == OPT_COMMENT {
+                if let Some(uid) = super::pcapdroid::comment_uid(value) {
+                    return Some(self.uid_apps.get(&uid).cloned().unwrap_or_else(|| format!("uid {uid}")));
+                }
+            }
+            options = options.get(4 + len.next_multiple_of(4)..)?;
+        }
+        None
     }
 
     /// Simple Packet Block: interface 0, no timestamp (the previous one is reused).
@@ -226,6 +265,7 @@ impl<'a> PcapngReader<'a> {
             time_micros: self.last_time_micros,
             link_type: interface.link_type,
             data,
+            app: None,
         })
     }
 

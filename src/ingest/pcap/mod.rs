@@ -130,7 +130,7 @@ impl Pipeline {
         };
         match self.ip.parse(packet) {
             Parsed::Tcp(segment) => {
-                let app = pcapdroid::trailer_app(frame.data);
+                let app = pcapdroid::trailer_app(frame.data).or_else(|| frame.app.clone());
                 self.table.add(&segment, frame.time_micros, app.as_deref())
             }
             Parsed::FragmentPending => None,

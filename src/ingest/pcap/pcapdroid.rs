@@ -1,6 +1,15 @@
-//! PCAPdroid app metadata: with "PCAPdroid trailer" enabled, PCAPdroid
-//! appends 32 bytes to every frame naming the Android app that owned the
-//! connection.
+//! PCAPdroid app metadata, in its two forms:
+//!
+//! - **pcap with "PCAPdroid trailer"**: 32 bytes appended to every frame
+//!   naming the Android app that owned the connection (layout below).
+//! - **pcapng with extensions**: a Custom Block (type `0x00000BAD`) per uid
+//!   mapping it to a package and app name, and on every Enhanced Packet Block
+//!   an `opt_comment` `u-<uid>` (PCAPdroid writes the uid as a comment so that
+//!   Wireshark shows it). The custom block's fields are, in order: PEN,
+//!   version, block type, uid, package-name length, app-name length, the two
+//!   names, padding to 4 bytes. The widths of the middle fields are read by
+//!   trying the plausible ones and keeping the one whose name lengths fill
+//!   the block exactly, so a PCAPdroid update that widens a field still reads.
 //!
 //! Layout (last 32 bytes of the frame): magic `0x01072021` (u32 big-endian),
 //! uid (i32 big-endian), app name (20 bytes, NUL-padded), FCS (u32). The IP
@@ -25,9 +34,87 @@ pub(super) fn trailer_app(frame: &[u8]) -> Option<String> {
     Some(if name.is_empty() { format!("uid {uid}") } else { name })
 }
 
+/// Custom Block type (pcapng draft, section 4.8) that PCAPdroid writes.
+pub(super) const CUSTOM_BLOCK: u32 = 0x0000_0BAD;
+
+/// Field widths tried for (version + type, each name length).
+const UID_MAP_LAYOUTS: [(usize, usize); 6] = [(2, 1), (2, 2), (4, 1), (4, 2), (2, 4), (8, 4)];
+
+/// Reads a PCAPdroid uid-mapping Custom Block body (after type and length):
+/// returns the uid and the package name (or app name when the package is empty).
+pub(super) fn uid_map_block(body: &[u8], big: bool) -> Option<(i32, String)> {
+    const PEN_BYTES: usize = 4;
+    const UID_BYTES: usize = 4;
+    UID_MAP_LAYOUTS.iter().find_map(|&(header, width)| {
+        let uid_at = PEN_BYTES + header;
+        let lens_at = uid_at + UID_BYTES;
+        let names_at = lens_at + 2 * width;
+        let uid = i32::from_le_bytes(body.get(uid_at..lens_at)?.try_into().ok()?);
+        let uid = if big { i32::from_be_bytes(uid.to_le_bytes()) } else { uid };
+        let package_len = read_len(body.get(lens_at..lens_at + width)?, big)?;
+        let app_len = read_len(body.get(lens_at + width..names_at)?, big)?;
+        let names_end = names_at.checked_add(package_len)?.checked_add(app_len)?;
+        // The names must fill the block up to its padding (< 4 bytes).
+        let padding = body.len().checked_sub(names_end)?;
+        if padding >= 4 || body[names_end..].iter().any(|b| *b != 0) {
+            return None;
+        }
+        let package = std::str::from_utf8(&body[names_at..names_at + package_len]).ok()?;
+        let app = std::str::from_utf8(&body[names_at + package_len..names_end]).ok()?;
+        let name = if package.is_empty() { app } else { package };
+        (!name.is_empty() && name.chars().all(|c| !c.is_control())).then(|| (uid, name.to_string()))
+    })
+}
+
+fn read_len(bytes: &[u8], big: bool) -> Option<usize> {
+    let mut value: u64 = 0;
+    let ordered: Vec<u8> = if big { bytes.to_vec() } else { bytes.iter().rev().copied().collect() };
+    for byte in ordered {
+        value = (value << 8) | u64::from(byte);
+    }
+    usize::try_from(value).ok().filter(|len| *len <= 4096)
+}
+
+/// The uid in a PCAPdroid packet comment (`u-10123`).
+pub(super) fn comment_uid(comment: &[u8]) -> Option<i32> {
+    std::str::from_utf8(comment).ok()?.trim_end_matches('\0').strip_prefix("u-")?.parse().ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A uid-mapping block body as PCAPdroid writes it (u8 version and type,
+    /// u8 name lengths), padded to 4 bytes.
+    fn uid_map_body(uid: i32, package: &str, app: &str) -> Vec<u8> {
+        let mut body = 0x0000_7a69u32.to_le_bytes().to_vec();
+        body.extend_from_slice(&[1, 1]);
+        body.extend_from_slice(&uid.to_le_bytes());
+        body.extend_from_slice(&[package.len() as u8, app.len() as u8]);
+        body.extend_from_slice(package.as_bytes());
+        body.extend_from_slice(app.as_bytes());
+        while (body.len() + 8 + 4) % 4 != 0 {
+            body.push(0);
+        }
+        body
+    }
+
+    #[test]
+    fn uid_map_block_is_read() {
+        let body = uid_map_body(10_123, "com.example.browser", "Example Browser");
+        assert_eq!(uid_map_block(&body, false), Some((10_123, "com.example.browser".to_string())));
+        let system = uid_map_body(1000, "", "Android System");
+        assert_eq!(uid_map_block(&system, false), Some((1000, "Android System".to_string())));
+        assert_eq!(uid_map_block(b"\x01\x02\x03", false), None);
+        assert_eq!(uid_map_block(&[0u8; 64], false), None);
+    }
+
+    #[test]
+    fn packet_comment_names_the_uid() {
+        assert_eq!(comment_uid(b"u-10123"), Some(10_123));
+        assert_eq!(comment_uid(b"u--1"), Some(-1));
+        assert_eq!(comment_uid(b"hello"), None);
+    }
 
     /// An Ethernet frame carrying a tiny IPv4/TCP packet, then a trailer.
     fn frame_with_trailer(app: &str, uid: i32) -> Vec<u8> {

@@ -27,6 +27,8 @@ pub struct Lanes {
     pub lanes: Vec<Lane>,
     /// First and last event time on the requested axis.
     pub extent: Option<(i64, i64)>,
+    /// Each session's first event time (what relative times count from).
+    pub starts: HashMap<SessionId, i64>,
 }
 
 /// The visible window of the timeline and its width in buckets (pixels).
@@ -114,8 +116,16 @@ impl Case {
             extent = Some(extent.map_or((first, last), |(a, b)| (a.min(first), b.max(last))));
             lanes.push(lane);
         }
-        lanes.sort_by(|a, b| (&a.app, a.mode).cmp(&(&b.app, b.mode)));
-        Ok(Lanes { lanes, extent })
+        // Busiest app first; within an app, normal before incognito.
+        let mut app_totals: HashMap<Option<String>, u64> = HashMap::new();
+        for lane in &lanes {
+            *app_totals.entry(lane.app.clone()).or_default() += lane.count;
+        }
+        lanes.sort_by(|a, b| {
+            let total = |l: &Lane| app_totals.get(&l.app).copied().unwrap_or(0);
+            total(b).cmp(&total(a)).then_with(|| (&a.app, a.mode).cmp(&(&b.app, b.mode)))
+        });
+        Ok(Lanes { lanes, extent, starts })
     }
 
     /// Marks or bucket counts for `window`, lanes numbered as in `lanes`.
