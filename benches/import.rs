@@ -12,7 +12,7 @@
 //! end, the ratios.
 
 use base64::Engine as _;
-use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
+use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
 use std::io::Write;
 use std::time::{Duration, Instant};
@@ -37,8 +37,12 @@ fn sensors_body(seed: usize, events: usize) -> String {
                 "properties": {"$url": format!("https://site{}.example/page/{i}", seed % 97), "$is_incognito": seed % 2 == 0}})
         })
         .collect();
-    let data = base64::engine::general_purpose::STANDARD.encode(gzip(serde_json::Value::Array(batch).to_string().as_bytes()));
-    format!("crc=0&gzip=1&data_list={}", data.replace('+', "%2B").replace('/', "%2F").replace('=', "%3D"))
+    let data =
+        base64::engine::general_purpose::STANDARD.encode(gzip(serde_json::Value::Array(batch).to_string().as_bytes()));
+    format!(
+        "crc=0&gzip=1&data_list={}",
+        data.replace('+', "%2B").replace('/', "%2F").replace('=', "%3D")
+    )
 }
 
 fn generated_har(entries: usize) -> Vec<u8> {
@@ -86,7 +90,11 @@ impl ExchangeSink for CountingSink {
 
 fn telltale_import(har: &[u8]) -> usize {
     let mut sink = CountingSink(0);
-    let input = ImportInput { file_name: "bench.har", path: None, bytes: har };
+    let input = ImportInput {
+        file_name: "bench.har",
+        path: None,
+        bytes: har,
+    };
     HarImporter.import(&input, &mut sink).expect("imports");
     sink.0
 }
@@ -103,7 +111,11 @@ fn bench_har_import(c: &mut Criterion) {
     group.bench_function("serde_typed_baseline", |b| b.iter(|| serde_baseline(black_box(&har))));
     group.bench_function("telltale_streaming", |b| b.iter(|| telltale_import(black_box(&har))));
     group.finish();
-    report_ratio("HAR import, telltale / typed serde parse", || telltale_import(&har), || serde_baseline(&har));
+    report_ratio(
+        "HAR import, telltale / typed serde parse",
+        || telltale_import(&har),
+        || serde_baseline(&har),
+    );
 }
 
 fn bench_decode(c: &mut Criterion) {
@@ -120,7 +132,11 @@ fn bench_decode(c: &mut Criterion) {
     group.throughput(Throughput::Bytes(body.len() as u64));
     group.bench_function("base64_gzip_baseline", |b| b.iter(|| unpack_baseline(black_box(&body))));
     group.bench_function("sensors_batch_to_events", |b| {
-        b.iter_batched(|| exchange.clone(), |e| telltale::decode::decode_exchange(&e).events.len(), BatchSize::SmallInput)
+        b.iter_batched(
+            || exchange.clone(),
+            |e| telltale::decode::decode_exchange(&e).events.len(),
+            BatchSize::SmallInput,
+        )
     });
     group.finish();
     report_ratio(
@@ -132,7 +148,13 @@ fn bench_decode(c: &mut Criterion) {
 
 /// What peeling the batch by hand costs: form-unescape, base64, gunzip, JSON.
 fn unpack_baseline(body: &str) -> usize {
-    let data = body.split("data_list=").nth(1).unwrap_or("").replace("%2B", "+").replace("%2F", "/").replace("%3D", "=");
+    let data = body
+        .split("data_list=")
+        .nth(1)
+        .unwrap_or("")
+        .replace("%2B", "+")
+        .replace("%2F", "/")
+        .replace("%3D", "=");
     let packed = base64::engine::general_purpose::STANDARD.decode(data).expect("base64");
     let mut plain = Vec::new();
     std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&packed[..]), &mut plain).expect("gunzip");
@@ -141,19 +163,34 @@ fn unpack_baseline(body: &str) -> usize {
 }
 
 fn bench_search(c: &mut Criterion) {
-    let events: usize = std::env::var("TELLTALE_BENCH_EVENTS").ok().and_then(|v| v.parse().ok()).unwrap_or(200_000);
+    let events: usize = std::env::var("TELLTALE_BENCH_EVENTS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(200_000);
     let case = generated_case(events);
     let needles = vec!["site42.example/page/17".to_string()];
     let mut group = c.benchmark_group("search");
     group.sample_size(10);
-    group.bench_function(format!("count_events_baseline_{events}"), |b| b.iter(|| count_events(&case)));
-    group.bench_function(format!("canary_search_{events}_events"), |b| b.iter(|| case.search(black_box(&needles)).expect("search").len()));
+    group.bench_function(format!("count_events_baseline_{events}"), |b| {
+        b.iter(|| count_events(&case))
+    });
+    group.bench_function(format!("canary_search_{events}_events"), |b| {
+        b.iter(|| case.search(black_box(&needles)).expect("search").len())
+    });
     group.finish();
-    report_ratio(&format!("canary search over {events} events, search / count(*)"), || case.search(&needles).expect("search").len(), || count_events(&case));
+    report_ratio(
+        &format!("canary search over {events} events, search / count(*)"),
+        || case.search(&needles).expect("search").len(),
+        || count_events(&case),
+    );
 }
 
 fn count_events(case: &Case) -> usize {
-    case.sessions().expect("sessions").iter().map(|s| s.event_count as usize).sum()
+    case.sessions()
+        .expect("sessions")
+        .iter()
+        .map(|s| s.event_count as usize)
+        .sum()
 }
 
 /// A case with `events` Sensors events, in batches of 50, as one HAR.
@@ -170,7 +207,8 @@ fn generated_case(events: usize) -> Case {
         .collect();
     let har = serde_json::to_vec(&serde_json::json!({"log": {"entries": entries}})).expect("serialise");
     let mut case = Case::open_in_memory().expect("case");
-    case.import_bytes("bench.har", None, &har, &ImportOptions::default(), &mut NoObserver).expect("import");
+    case.import_bytes("bench.har", None, &har, &ImportOptions::default(), &mut NoObserver)
+        .expect("import");
     case
 }
 

@@ -17,23 +17,45 @@ fn demo_canary_is_found_only_in_its_own_session_through_the_sensors_batch() {
     let case = demo_case();
     let hits = case.search(&["purple giraffe 7391".to_string()]).expect("search");
     assert!(!hits.is_empty());
-    assert!(hits.iter().all(|h| h.session == "normal" && h.mode == Mode::Normal), "{hits:?}");
+    assert!(
+        hits.iter().all(|h| h.session == "normal" && h.mode == Mode::Normal),
+        "{hits:?}"
+    );
     let through_gzip = hits
         .iter()
-        .find(|h| h.event_id.is_some() && h.transform == "plain" && h.location.starts_with("form:data_list › base64 › gzip › json["))
+        .find(|h| {
+            h.event_id.is_some()
+                && h.transform == "plain"
+                && h.location.starts_with("form:data_list › base64 › gzip › json[")
+        })
         .expect("a hit inside the gzip'd Sensors batch");
-    assert!(through_gzip.location.ends_with("· properties.keyword"), "{}", through_gzip.location);
+    assert!(
+        through_gzip.location.ends_with("· properties.keyword"),
+        "{}",
+        through_gzip.location
+    );
     // The search URL inside the same batch carries it form-encoded.
-    assert!(hits.iter().any(|h| h.transform == "form-encoded" && h.location.ends_with("· properties.$url")), "{hits:?}");
+    assert!(
+        hits.iter()
+            .any(|h| h.transform == "form-encoded" && h.location.ends_with("· properties.$url")),
+        "{hits:?}"
+    );
     // The search URL carries it form-encoded.
-    assert!(hits.iter().any(|h| h.transform == "form-encoded" && h.location == "url"), "{hits:?}");
+    assert!(
+        hits.iter()
+            .any(|h| h.transform == "form-encoded" && h.location == "url"),
+        "{hits:?}"
+    );
 }
 
 #[test]
 fn chinese_canary_is_found_in_incognito() {
     let case = demo_case();
     let hits = case.search(&["隐私测试".to_string()]).expect("search");
-    assert!(hits.iter().any(|h| h.event_id.is_some() && h.session == "incognito"), "{hits:?}");
+    assert!(
+        hits.iter().any(|h| h.event_id.is_some() && h.session == "incognito"),
+        "{hits:?}"
+    );
     assert!(hits.iter().all(|h| h.session == "incognito"));
 }
 
@@ -69,18 +91,35 @@ fn har_with_post(url: &str, body: &str) -> Vec<u8> {
 fn canary_with_escaped_slashes_inside_gzip_inside_base64_inside_a_form_field() {
     let needle = "https://secret.example/é/path";
     // The JSON writer escaped slashes and non-ASCII, as Android's org.json does.
-    let json = r#"[{"event":"page","time":1704164645000,"properties":{"url":"https:\/\/secret.example\/\u00e9\/path"}}]"#;
+    let json =
+        r#"[{"event":"page","time":1704164645000,"properties":{"url":"https:\/\/secret.example\/\u00e9\/path"}}]"#;
     let data_list = base64::engine::general_purpose::STANDARD.encode(gzip(json.as_bytes()));
     let body = format!("crc=1&gzip=1&data_list={}", form_encode(&data_list));
     let mut case = Case::open_in_memory().expect("case");
-    let options = ImportOptions { session: Some("s".into()), mode: Some(Mode::Normal), ..ImportOptions::default() };
-    case.import_bytes("t.har", None, &har_with_post("https://sa.example.net/sa", &body), &options, &mut NoObserver)
-        .expect("import");
+    let options = ImportOptions {
+        session: Some("s".into()),
+        mode: Some(Mode::Normal),
+        ..ImportOptions::default()
+    };
+    case.import_bytes(
+        "t.har",
+        None,
+        &har_with_post("https://sa.example.net/sa", &body),
+        &options,
+        &mut NoObserver,
+    )
+    .expect("import");
     let hits = case.search(&[needle.to_string()]).expect("search");
-    let event_hit = hits.iter().find(|h| h.event_id.is_some()).expect("found in the event's fields");
+    let event_hit = hits
+        .iter()
+        .find(|h| h.event_id.is_some())
+        .expect("found in the event's fields");
     assert_eq!(event_hit.transform, "plain");
     assert!(event_hit.location.contains("gzip"), "{}", event_hit.location);
-    assert!(hits.iter().any(|h| h.transform == "json-escaped"), "the raw JSON layer holds the escaped form: {hits:?}");
+    assert!(
+        hits.iter().any(|h| h.transform == "json-escaped"),
+        "the raw JSON layer holds the escaped form: {hits:?}"
+    );
 }
 
 #[test]
@@ -94,13 +133,26 @@ fn hashed_and_base64_canaries_are_found() {
     let b64 = base64::engine::general_purpose::STANDARD.encode(format!("xx{needle}yy"));
     let body = format!("uid_md5={real_md5}&other={md5}&blob={}", form_encode(&b64));
     let mut case = Case::open_in_memory().expect("case");
-    case.import_bytes("t.har", None, &har_with_post("https://t.example.org/c", &body), &ImportOptions::default(), &mut NoObserver)
-        .expect("import");
+    case.import_bytes(
+        "t.har",
+        None,
+        &har_with_post("https://t.example.org/c", &body),
+        &ImportOptions::default(),
+        &mut NoObserver,
+    )
+    .expect("import");
     let hits = case.search(&[needle.to_string()]).expect("search");
     let transforms: Vec<&str> = hits.iter().map(|h| h.transform.as_str()).collect();
     assert!(transforms.contains(&"md5"), "{hits:?}");
-    assert!(transforms.contains(&"plain"), "base64 layer decoded, so the needle is plain in it: {hits:?}");
-    assert!(case.search(&["nowhere-to-be-found".to_string()]).expect("search").is_empty());
+    assert!(
+        transforms.contains(&"plain"),
+        "base64 layer decoded, so the needle is plain in it: {hits:?}"
+    );
+    assert!(
+        case.search(&["nowhere-to-be-found".to_string()])
+            .expect("search")
+            .is_empty()
+    );
 }
 
 #[test]
@@ -121,9 +173,19 @@ fn compare_shows_what_incognito_still_sends() {
         .find(|r| r.tracker == "sensorsdata" && r.event == "page_view" && r.field == "properties.$url")
         .expect("page_view URLs in both");
     assert!(url_field.count_b > 0);
-    let analytics = comparison.hosts.iter().find(|h| h.host == "sa.example-browser-analytics.com").expect("host row");
+    let analytics = comparison
+        .hosts
+        .iter()
+        .find(|h| h.host == "sa.example-browser-analytics.com")
+        .expect("host row");
     assert!(analytics.count_a > 0 && analytics.count_b > 0);
-    assert!(comparison.hosts.iter().position(|h| h.count_b == 0).is_none_or(|p| comparison.hosts[..p].iter().all(|h| h.count_b > 0)));
+    assert!(
+        comparison
+            .hosts
+            .iter()
+            .position(|h| h.count_b == 0)
+            .is_none_or(|p| comparison.hosts[..p].iter().all(|h| h.count_b > 0))
+    );
 }
 
 #[test]
@@ -137,10 +199,18 @@ fn compare_unknown_session_is_a_clear_error() {
 fn compare_host_rows_carry_server_ip_country_and_network() {
     let case = demo_case();
     let comparison = case.compare("normal", "incognito").expect("compare");
-    let singapore = comparison.hosts.iter().find(|h| h.host == "sa.example-browser-analytics.com").expect("row");
+    let singapore = comparison
+        .hosts
+        .iter()
+        .find(|h| h.host == "sa.example-browser-analytics.com")
+        .expect("row");
     assert_eq!(singapore.server_ips, ["161.117.96.161"]);
     assert_eq!(singapore.country.as_deref(), Some("SG"));
     assert_eq!(singapore.org.as_deref(), Some("Alibaba (US) Technology Co., Ltd."));
-    let russia = comparison.hosts.iter().find(|h| h.host == "stat.example-browser-analytics.ru").expect("row");
+    let russia = comparison
+        .hosts
+        .iter()
+        .find(|h| h.host == "stat.example-browser-analytics.ru")
+        .expect("row");
     assert_eq!(russia.country.as_deref(), Some("RU"));
 }

@@ -200,15 +200,21 @@ fn cancelled_import_leaves_no_trace() {
     let path = dir.path().join("c.telltale");
     let mut case = Case::create_or_open(&path).expect("case");
     let first = fixture("har/mitmproxy__chrome.har");
-    case.import_file(&first, &ImportOptions::default(), &mut telltale::store::NoObserver).expect("import");
+    case.import_file(&first, &ImportOptions::default(), &mut telltale::store::NoObserver)
+        .expect("import");
     let before = case.sessions().expect("sessions");
     let big = fixture("har/harviewer__fiddler2_noPages.har");
-    let options = ImportOptions { session: Some("cancelled".into()), ..ImportOptions::default() };
+    let options = ImportOptions {
+        session: Some("cancelled".into()),
+        ..ImportOptions::default()
+    };
     let result = case.import_file(&big, &options, &mut CancelAfter { after: 10 });
     assert!(result.is_err_and(|e| e.to_string().contains("cancelled")));
     assert_eq!(case.sessions().expect("sessions"), before);
     // The same file imports afterwards: nothing of the cancelled attempt remains.
-    let again = case.import_file(&big, &options, &mut telltale::store::NoObserver).expect("import after cancel");
+    let again = case
+        .import_file(&big, &options, &mut telltale::store::NoObserver)
+        .expect("import after cancel");
     assert_eq!(again.exchanges, 87);
     assert!(case.verify().expect("verify").problems.is_empty());
 }

@@ -486,7 +486,13 @@ fn pcapdroid_pcapng(uid: i32, package: &str) -> Vec<u8> {
     uid_map.extend_from_slice(b"Browser");
     file.extend(pcapng_block(0x0000_0BAD, &uid_map));
     let comment = format!("u-{uid}");
-    for (i, frame) in [frame(true, 1000, HTTP_REQUEST, None), frame(false, 5000, HTTP_RESPONSE, None)].iter().enumerate() {
+    for (i, frame) in [
+        frame(true, 1000, HTTP_REQUEST, None),
+        frame(false, 5000, HTTP_RESPONSE, None),
+    ]
+    .iter()
+    .enumerate()
+    {
         let micros = 1_700_000_000_000_000u64 + 1000 * u64::try_from(i).expect("few");
         let len = u32::try_from(frame.len()).expect("small");
         let mut epb = 0u32.to_le_bytes().to_vec();

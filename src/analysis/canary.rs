@@ -48,7 +48,10 @@ pub fn needle_variants(needle: &str) -> Vec<Variant> {
 }
 
 fn variant(transform: &str, pattern: String) -> Variant {
-    Variant { transform: transform.to_string(), pattern }
+    Variant {
+        transform: transform.to_string(),
+        pattern,
+    }
 }
 
 /// Percent-encodes everything but RFC 3986 unreserved characters; a space
@@ -107,7 +110,11 @@ mod tests {
     use super::*;
 
     fn pattern(variants: &[Variant], transform: &str) -> Vec<String> {
-        variants.iter().filter(|v| v.transform == transform).map(|v| v.pattern.clone()).collect()
+        variants
+            .iter()
+            .filter(|v| v.transform == transform)
+            .map(|v| v.pattern.clone())
+            .collect()
     }
 
     #[test]
@@ -117,7 +124,9 @@ mod tests {
         for prefix in ["", "x", "xy", "xyz", "{\"q\":\""] {
             let encoded = base64::engine::general_purpose::STANDARD.encode(format!("{prefix}{needle} tail"));
             assert!(
-                pattern(&variants, "base64").iter().any(|p| encoded.contains(p.as_str())),
+                pattern(&variants, "base64")
+                    .iter()
+                    .any(|p| encoded.contains(p.as_str())),
                 "prefix {prefix:?}: {encoded}"
             );
         }

@@ -43,13 +43,18 @@ pub struct Comparison {
 }
 
 type RowKey = (String, String, String);
+/// Company, exchanges in A and B, and server addresses of one host.
+type HostTally = (Option<String>, [u64; 2], Vec<String>);
 
 impl Case {
     /// Compares two sessions (names or ids).
     pub fn compare(&self, a: &str, b: &str) -> Result<Comparison, StoreError> {
         let mut rows: BTreeMap<RowKey, [u64; 2]> = BTreeMap::new();
         for (side, session) in [a, b].into_iter().enumerate() {
-            let filter = EventFilter { session: Some(session.to_string()), ..EventFilter::default() };
+            let filter = EventFilter {
+                session: Some(session.to_string()),
+                ..EventFilter::default()
+            };
             for event in self.events(&filter)? {
                 let base = (event.tracker.clone(), event.event.clone());
                 rows.entry((base.0.clone(), base.1.clone(), String::new())).or_default()[side] += 1;
@@ -64,15 +69,29 @@ impl Case {
         }
         let mut rows: Vec<CompareRow> = rows
             .into_iter()
-            .map(|((tracker, event, field), [count_a, count_b])| CompareRow { tracker, event, field, count_a, count_b })
+            .map(|((tracker, event, field), [count_a, count_b])| CompareRow {
+                tracker,
+                event,
+                field,
+                count_a,
+                count_b,
+            })
             .collect();
-        rows.sort_by(|x, y| still_sent_first(x.count_b, y.count_b).then_with(|| (&x.tracker, &x.event, &x.field).cmp(&(&y.tracker, &y.event, &y.field))));
+        rows.sort_by(|x, y| {
+            still_sent_first(x.count_b, y.count_b)
+                .then_with(|| (&x.tracker, &x.event, &x.field).cmp(&(&y.tracker, &y.event, &y.field)))
+        });
         let hosts = self.compare_hosts(a, b)?;
-        Ok(Comparison { a: a.to_string(), b: b.to_string(), rows, hosts })
+        Ok(Comparison {
+            a: a.to_string(),
+            b: b.to_string(),
+            rows,
+            hosts,
+        })
     }
 
     fn compare_hosts(&self, a: &str, b: &str) -> Result<Vec<HostRow>, StoreError> {
-        let mut hosts: BTreeMap<String, (Option<String>, [u64; 2], Vec<String>)> = BTreeMap::new();
+        let mut hosts: BTreeMap<String, HostTally> = BTreeMap::new();
         for (side, session) in [a, b].into_iter().enumerate() {
             let id = self.find_session(session)?;
             for count in self.host_counts(id)? {
@@ -90,10 +109,22 @@ impl Case {
             .into_iter()
             .map(|(host, (company, [count_a, count_b], server_ips))| {
                 let geo = server_ips.first().and_then(|ip| geo_for_ip(ip)).unwrap_or_default();
-                HostRow { host, company, count_a, count_b, server_ips, country: geo.country_code, org: geo.org }
+                HostRow {
+                    host,
+                    company,
+                    count_a,
+                    count_b,
+                    server_ips,
+                    country: geo.country_code,
+                    org: geo.org,
+                }
             })
             .collect();
-        rows.sort_by(|x, y| still_sent_first(x.count_b, y.count_b).then_with(|| y.count_b.cmp(&x.count_b)).then_with(|| x.host.cmp(&y.host)));
+        rows.sort_by(|x, y| {
+            still_sent_first(x.count_b, y.count_b)
+                .then_with(|| y.count_b.cmp(&x.count_b))
+                .then_with(|| x.host.cmp(&y.host))
+        });
         Ok(rows)
     }
 }

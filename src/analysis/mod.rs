@@ -6,6 +6,6 @@ mod canary;
 mod compare;
 mod search;
 
-pub use canary::{needle_variants, Variant};
+pub use canary::{Variant, needle_variants};
 pub use compare::{CompareRow, Comparison, HostRow};
 pub use search::SearchHit;

@@ -2,7 +2,7 @@
 //! event field, every decoded layer and the raw URLs and bodies (the root
 //! layers), and say where and how it was found.
 
-use super::canary::{needle_variants, Variant};
+use super::canary::{Variant, needle_variants};
 use crate::model::{EventId, ExchangeId, Mode, PATH_SEPARATOR};
 use crate::store::{Case, LayerStep, StoreError};
 use serde::Serialize;
@@ -40,10 +40,13 @@ impl Case {
 
     fn search_events(&self, needle: &str, variant: &Variant, hits: &mut BTreeSet<SearchHit>) -> Result<(), StoreError> {
         for candidate in self.event_candidates(&variant.pattern)? {
-            let fields: serde_json::Map<String, serde_json::Value> = serde_json::from_str(&candidate.fields).unwrap_or_default();
+            let fields: serde_json::Map<String, serde_json::Value> =
+                serde_json::from_str(&candidate.fields).unwrap_or_default();
             for (key, value) in &fields {
                 let text = value.as_str().map_or_else(|| value.to_string(), str::to_string);
-                let Some(transform) = match_kind(&text, variant) else { continue };
+                let Some(transform) = match_kind(&text, variant) else {
+                    continue;
+                };
                 hits.insert(SearchHit {
                     needle: needle.to_string(),
                     session: candidate.session.clone(),
@@ -58,9 +61,17 @@ impl Case {
         Ok(())
     }
 
-    fn search_layers(&self, needle: &str, variant: &Variant, paths: &mut PathCache, hits: &mut BTreeSet<SearchHit>) -> Result<(), StoreError> {
+    fn search_layers(
+        &self,
+        needle: &str,
+        variant: &Variant,
+        paths: &mut PathCache,
+        hits: &mut BTreeSet<SearchHit>,
+    ) -> Result<(), StoreError> {
         for candidate in self.layer_candidates(&variant.pattern)? {
-            let Some(transform) = match_kind(&candidate.text, variant) else { continue };
+            let Some(transform) = match_kind(&candidate.text, variant) else {
+                continue;
+            };
             let location = paths.path(self, candidate.exchange_id, candidate.ordinal)?;
             hits.insert(SearchHit {
                 needle: needle.to_string(),
@@ -99,10 +110,10 @@ struct PathCache {
 
 impl PathCache {
     fn path(&mut self, case: &Case, exchange: ExchangeId, ordinal: i64) -> Result<String, StoreError> {
-        if !self.steps.contains_key(&exchange) {
-            self.steps.insert(exchange, case.layer_steps(exchange)?);
-        }
-        let steps = self.steps.get(&exchange).map(Vec::as_slice).unwrap_or_default();
+        let steps = match self.steps.entry(exchange) {
+            std::collections::hash_map::Entry::Occupied(entry) => entry.into_mut(),
+            std::collections::hash_map::Entry::Vacant(entry) => entry.insert(case.layer_steps(exchange)?),
+        };
         Ok(decode_path(steps, ordinal))
     }
 }
@@ -113,7 +124,9 @@ fn decode_path(steps: &[LayerStep], ordinal: i64) -> String {
     let mut chain = Vec::new();
     let mut current = Some(ordinal);
     while let Some(at) = current {
-        let Some(step) = steps.iter().find(|s| s.ordinal == at) else { break };
+        let Some(step) = steps.iter().find(|s| s.ordinal == at) else {
+            break;
+        };
         chain.push(step.step.as_str());
         current = step.parent_ordinal;
         if chain.len() > steps.len() {

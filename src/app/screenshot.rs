@@ -24,7 +24,8 @@ pub struct Screenshot {
     path: PathBuf,
     view: ScreenshotView,
     started: Instant,
-    prepared: bool,
+    /// Steps of [`Screenshot::prepare`] done.
+    prepared: u8,
     settled: u32,
     image: Option<Receiver<Arc<egui::ColorImage>>>,
 }
@@ -35,7 +36,7 @@ impl Screenshot {
             path,
             view,
             started: Instant::now(),
-            prepared: false,
+            prepared: 0,
             settled: 0,
             image: None,
         }
@@ -51,9 +52,9 @@ impl Screenshot {
         if let Some(receiver) = &self.image {
             return receiver.try_recv().ok().map(|image| self.write(&image));
         }
-        if !self.prepared {
-            if base_ready(state) {
-                self.prepared = self.prepare(state, commands);
+        if self.prepared < 2 {
+            if base_ready(state) && self.prepare(state, commands) {
+                self.prepared += 1;
             }
             return None;
         }
@@ -74,8 +75,17 @@ impl Screenshot {
         None
     }
 
-    /// Pushes what the view needs; `true` once done.
+    /// Pushes what the view needs, in two steps (the first narrows the
+    /// table to incognito events where the view shows one); `true` when a
+    /// step is done.
     fn prepare(&self, state: &AppState, commands: &mut Vec<Command>) -> bool {
+        let showcases_one = matches!(self.view, ScreenshotView::Inspector | ScreenshotView::Findings);
+        if self.prepared == 0 {
+            if showcases_one {
+                commands.push(Command::ToggleFacet(crate::store::Facet::Mode, "incognito".into()));
+            }
+            return true;
+        }
         match self.view {
             ScreenshotView::Timeline => true,
             ScreenshotView::Inspector => match showcase_row(state) {
@@ -138,7 +148,7 @@ fn showcase_row(state: &AppState) -> Option<u64> {
     for (index, row) in rows {
         fallback.get_or_insert(index);
         let url = row.key_field.as_deref().is_some_and(|k| k.starts_with("http"));
-        if row.mode == Mode::Incognito && url && row.tracker == "sensorsdata" {
+        if row.mode == Mode::Incognito && url && row.tracker == "sensorsdata" && row.event == "page_view" {
             return Some(index);
         }
     }

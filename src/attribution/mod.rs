@@ -32,7 +32,15 @@ pub fn app_from_exchange(exchange: &Exchange) -> Option<String> {
 
 /// HTTP libraries that every app uses: they say nothing about which app
 /// sent the request, so the session's app is the better answer.
-const HTTP_STACK_TOKENS: &[&str] = &["dalvik/", "okhttp/", "cfnetwork/", "darwin/", "java/", "python-requests/", "curl/"];
+const HTTP_STACK_TOKENS: &[&str] = &[
+    "dalvik/",
+    "okhttp/",
+    "cfnetwork/",
+    "darwin/",
+    "java/",
+    "python-requests/",
+    "curl/",
+];
 
 fn is_http_stack(app: &str) -> bool {
     let lower = app.to_ascii_lowercase();
@@ -107,7 +115,10 @@ mod tests {
     #[test]
     fn http_stack_is_not_an_app() {
         let exchange = Exchange {
-            request_headers: vec![("User-Agent".into(), "Dalvik/2.1.0 (Linux; U; Android 10; Redmi Note 8 Build/QKQ1)".into())],
+            request_headers: vec![(
+                "User-Agent".into(),
+                "Dalvik/2.1.0 (Linux; U; Android 10; Redmi Note 8 Build/QKQ1)".into(),
+            )],
             ..Exchange::default()
         };
         assert_eq!(app_from_exchange(&exchange), None);

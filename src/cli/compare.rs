@@ -30,8 +30,18 @@ pub fn run(args: &CompareArgs) -> anyhow::Result<()> {
         .rows
         .iter()
         .map(|r| {
-            let field = if r.field.is_empty() { "(events)".to_string() } else { r.field.clone() };
-            vec![r.tracker.clone(), r.event.clone(), field, r.count_a.to_string(), r.count_b.to_string()]
+            let field = if r.field.is_empty() {
+                "(events)".to_string()
+            } else {
+                r.field.clone()
+            };
+            vec![
+                r.tracker.clone(),
+                r.event.clone(),
+                field,
+                r.count_a.to_string(),
+                r.count_b.to_string(),
+            ]
         })
         .collect();
     print_table(&["TRACKER", "EVENT", "FIELD", "A", "B"], &rows, 60)?;
@@ -51,6 +61,10 @@ pub fn run(args: &CompareArgs) -> anyhow::Result<()> {
             ]
         })
         .collect();
-    print_table(&["HOST", "COMPANY", "SERVER IP", "COUNTRY", "NETWORK", "A", "B"], &hosts, 40)?;
+    print_table(
+        &["HOST", "COMPANY", "SERVER IP", "COUNTRY", "NETWORK", "A", "B"],
+        &hosts,
+        40,
+    )?;
     Ok(())
 }

@@ -56,7 +56,11 @@ pub(crate) struct EventJson<'a> {
 
 impl<'a> From<&'a EventRow> for EventJson<'a> {
     fn from(e: &'a EventRow) -> Self {
-        let geo = e.server_ip.as_deref().and_then(crate::attribution::geo_for_ip).unwrap_or_default();
+        let geo = e
+            .server_ip
+            .as_deref()
+            .and_then(crate::attribution::geo_for_ip)
+            .unwrap_or_default();
         EventJson {
             id: e.id.0,
             session: &e.session,

@@ -21,9 +21,12 @@ pub struct SearchArgs {
 pub fn run(args: &SearchArgs) -> anyhow::Result<()> {
     let mut case = super::open_case(&args.case)?;
     if args.save {
-        case.save_canaries(&args.needles).map_err(|e| anyhow::anyhow!("{e} — {}", args.case.display()))?;
+        case.save_canaries(&args.needles)
+            .map_err(|e| anyhow::anyhow!("{e} — {}", args.case.display()))?;
     }
-    let hits = case.search(&args.needles).map_err(|e| anyhow::anyhow!("{e} — {}", args.case.display()))?;
+    let hits = case
+        .search(&args.needles)
+        .map_err(|e| anyhow::anyhow!("{e} — {}", args.case.display()))?;
     if args.json {
         return print_json(&hits);
     }
@@ -45,6 +48,18 @@ pub fn run(args: &SearchArgs) -> anyhow::Result<()> {
             ]
         })
         .collect();
-    print_table(&["NEEDLE", "SESSION", "MODE", "EXCHANGE", "EVENT", "TRANSFORM", "LOCATION"], &rows, 90)?;
+    print_table(
+        &[
+            "NEEDLE",
+            "SESSION",
+            "MODE",
+            "EXCHANGE",
+            "EVENT",
+            "TRANSFORM",
+            "LOCATION",
+        ],
+        &rows,
+        90,
+    )?;
     Ok(())
 }

@@ -99,10 +99,10 @@ impl Case {
     ) -> Result<ImportOutcome, StoreError> {
         let importer = detect(bytes).ok_or(ImportError::UnknownFormat)?;
         let sha256 = hex::encode(Sha256::digest(bytes));
-        if !options.again {
-            if let Some(session) = self.session_holding_source(&sha256)? {
-                return Err(StoreError::AlreadyImported { session });
-            }
+        if !options.again
+            && let Some(session) = self.session_holding_source(&sha256)?
+        {
+            return Err(StoreError::AlreadyImported { session });
         }
         let session_name = options.session.clone().unwrap_or_else(|| file_name.to_string());
         let tx = self.conn.transaction()?;
@@ -370,7 +370,10 @@ impl StoreSink<'_, '_, '_> {
             app,
             // The payload's shape names the tracker; a known host names it
             // when the payload is one we cannot decode.
-            decoded.tracker.as_deref().or(catalogue_entry.and_then(|e| e.tracker.as_deref())),
+            decoded
+                .tracker
+                .as_deref()
+                .or(catalogue_entry.and_then(|e| e.tracker.as_deref())),
             catalogue_entry.map(|e| e.company.as_str()),
             serde_json::to_string(&exchange.notes).unwrap_or_else(|_| "[]".into()),
         ])?;

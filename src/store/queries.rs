@@ -156,7 +156,9 @@ impl Case {
                 host: r.get(0)?,
                 company: r.get(1)?,
                 exchanges: r.get::<_, i64>(2)?.max(0) as u64,
-                server_ips: ips.map(|list| list.split(',').map(str::to_string).collect()).unwrap_or_default(),
+                server_ips: ips
+                    .map(|list| list.split(',').map(str::to_string).collect())
+                    .unwrap_or_default(),
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)

@@ -51,9 +51,17 @@ impl Case {
         let select = "SELECT v.event_id, v.exchange_id, s.name, v.mode, v.decode_path, v.fields
                       FROM events v JOIN sessions s USING (session_id)";
         let (sql, argument) = if pattern.chars().count() >= TRIGRAM_MIN_CHARS {
-            (format!("{select} WHERE v.event_id IN (SELECT rowid FROM event_search WHERE event_search MATCH ?1) ORDER BY v.event_id"), fts_phrase(pattern))
+            (
+                format!(
+                    "{select} WHERE v.event_id IN (SELECT rowid FROM event_search WHERE event_search MATCH ?1) ORDER BY v.event_id"
+                ),
+                fts_phrase(pattern),
+            )
         } else {
-            (format!("{select} WHERE instr(v.fields, ?1) > 0 ORDER BY v.event_id"), pattern.to_string())
+            (
+                format!("{select} WHERE instr(v.fields, ?1) > 0 ORDER BY v.event_id"),
+                pattern.to_string(),
+            )
         };
         let mut statement = self.conn.prepare_cached(&sql)?;
         let rows = statement.query_map([argument], |r| {
@@ -74,9 +82,17 @@ impl Case {
         let select = "SELECT l.exchange_id, l.ordinal, s.name, s.mode, l.text
                       FROM layers l JOIN exchanges x USING (exchange_id) JOIN sessions s ON s.session_id = x.session_id";
         let (sql, argument) = if pattern.chars().count() >= TRIGRAM_MIN_CHARS {
-            (format!("{select} WHERE l.layer_id IN (SELECT rowid FROM layer_search WHERE layer_search MATCH ?1) ORDER BY l.layer_id"), fts_phrase(pattern))
+            (
+                format!(
+                    "{select} WHERE l.layer_id IN (SELECT rowid FROM layer_search WHERE layer_search MATCH ?1) ORDER BY l.layer_id"
+                ),
+                fts_phrase(pattern),
+            )
         } else {
-            (format!("{select} WHERE instr(l.text, ?1) > 0 ORDER BY l.layer_id"), pattern.to_string())
+            (
+                format!("{select} WHERE instr(l.text, ?1) > 0 ORDER BY l.layer_id"),
+                pattern.to_string(),
+            )
         };
         let mut statement = self.conn.prepare_cached(&sql)?;
         let rows = statement.query_map([argument], |r| {
@@ -93,11 +109,15 @@ impl Case {
 
     /// The layer tree of one exchange (ordinal, parent, step), in order.
     pub fn layer_steps(&self, exchange: ExchangeId) -> Result<Vec<LayerStep>, StoreError> {
-        let mut statement = self
-            .conn
-            .prepare_cached("SELECT ordinal, parent_ordinal, step FROM layers WHERE exchange_id = ?1 ORDER BY ordinal")?;
+        let mut statement = self.conn.prepare_cached(
+            "SELECT ordinal, parent_ordinal, step FROM layers WHERE exchange_id = ?1 ORDER BY ordinal",
+        )?;
         let rows = statement.query_map([exchange], |r| {
-            Ok(LayerStep { ordinal: r.get(0)?, parent_ordinal: r.get(1)?, step: r.get(2)? })
+            Ok(LayerStep {
+                ordinal: r.get(0)?,
+                parent_ordinal: r.get(1)?,
+                step: r.get(2)?,
+            })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
@@ -120,7 +140,9 @@ impl Case {
 
     /// The saved canary phrases, oldest first.
     pub fn canaries(&self) -> Result<Vec<String>, StoreError> {
-        let mut statement = self.conn.prepare_cached("SELECT needle FROM canaries ORDER BY canary_id")?;
+        let mut statement = self
+            .conn
+            .prepare_cached("SELECT needle FROM canaries ORDER BY canary_id")?;
         let rows = statement.query_map([], |r| r.get(0))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }

@@ -159,5 +159,5 @@ fn placeholder_cells_ui(row: &mut egui_extras::TableRow<'_, '_>) {
 /// `04-20 10:00:05` for the table (the timeline shows the year).
 pub fn table_time(time_micros: i64) -> String {
     DateTime::<Utc>::from_timestamp_micros(time_micros)
-        .map_or_else(|| time_micros.to_string(), |t| t.format("%Y-%m-%d %H:%M:%S").to_string())
+        .map_or_else(|| time_micros.to_string(), |t| t.format("%m-%d %H:%M:%S").to_string())
 }

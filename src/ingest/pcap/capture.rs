@@ -221,7 +221,9 @@ impl<'a> PcapngReader<'a> {
         let time_micros = to_micros(raw_time, interface);
         self.last_time_micros = time_micros;
         let options_at = 20 + (captured as usize).next_multiple_of(4);
-        let app = body.get(options_at..).and_then(|options| self.comment_app(options, big));
+        let app = body
+            .get(options_at..)
+            .and_then(|options| self.comment_app(options, big));
         Next::Frame(Frame {
             time_micros,
             link_type: interface.link_type,
@@ -237,17 +239,21 @@ impl<'a> PcapngReader<'a> {
         while options.len() >= 4 {
             let read16 = |at: usize| {
                 let pair = [options[at], options[at + 1]];
-                if big { u16::from_be_bytes(pair) } else { u16::from_le_bytes(pair) }
+                if big {
+                    u16::from_be_bytes(pair)
+                } else {
+                    u16::from_le_bytes(pair)
+                }
             };
             let (code, len) = (read16(0), usize::from(read16(2)));
             if code == OPT_END {
                 break;
             }
             let value = options.get(4..4 + len)?;
-            if code == OPT_COMMENT {
-                if let Some(uid) = super::pcapdroid::comment_uid(value) {
-                    return Some(self.uid_apps.get(&uid).cloned().unwrap_or_else(|| format!("uid {uid}")));
-                }
+            if code == OPT_COMMENT
+                && let Some(uid) = super::pcapdroid::comment_uid(value)
+            {
+                return Some(self.uid_apps.get(&uid).cloned().unwrap_or_else(|| format!("uid {uid}")));
             }
             options = options.get(4 + len.next_multiple_of(4)..)?;
         }

@@ -50,7 +50,11 @@ pub(super) fn uid_map_block(body: &[u8], big: bool) -> Option<(i32, String)> {
         let lens_at = uid_at + UID_BYTES;
         let names_at = lens_at + 2 * width;
         let uid = i32::from_le_bytes(body.get(uid_at..lens_at)?.try_into().ok()?);
-        let uid = if big { i32::from_be_bytes(uid.to_le_bytes()) } else { uid };
+        let uid = if big {
+            i32::from_be_bytes(uid.to_le_bytes())
+        } else {
+            uid
+        };
         let package_len = read_len(body.get(lens_at..lens_at + width)?, big)?;
         let app_len = read_len(body.get(lens_at + width..names_at)?, big)?;
         let names_end = names_at.checked_add(package_len)?.checked_add(app_len)?;
@@ -68,7 +72,11 @@ pub(super) fn uid_map_block(body: &[u8], big: bool) -> Option<(i32, String)> {
 
 fn read_len(bytes: &[u8], big: bool) -> Option<usize> {
     let mut value: u64 = 0;
-    let ordered: Vec<u8> = if big { bytes.to_vec() } else { bytes.iter().rev().copied().collect() };
+    let ordered: Vec<u8> = if big {
+        bytes.to_vec()
+    } else {
+        bytes.iter().rev().copied().collect()
+    };
     for byte in ordered {
         value = (value << 8) | u64::from(byte);
     }
@@ -77,7 +85,12 @@ fn read_len(bytes: &[u8], big: bool) -> Option<usize> {
 
 /// The uid in a PCAPdroid packet comment (`u-10123`).
 pub(super) fn comment_uid(comment: &[u8]) -> Option<i32> {
-    std::str::from_utf8(comment).ok()?.trim_end_matches('\0').strip_prefix("u-")?.parse().ok()
+    std::str::from_utf8(comment)
+        .ok()?
+        .trim_end_matches('\0')
+        .strip_prefix("u-")?
+        .parse()
+        .ok()
 }
 
 #[cfg(test)]
@@ -93,7 +106,7 @@ mod tests {
         body.extend_from_slice(&[package.len() as u8, app.len() as u8]);
         body.extend_from_slice(package.as_bytes());
         body.extend_from_slice(app.as_bytes());
-        while (body.len() + 8 + 4) % 4 != 0 {
+        while !body.len().is_multiple_of(4) {
             body.push(0);
         }
         body
@@ -102,9 +115,15 @@ mod tests {
     #[test]
     fn uid_map_block_is_read() {
         let body = uid_map_body(10_123, "com.example.browser", "Example Browser");
-        assert_eq!(uid_map_block(&body, false), Some((10_123, "com.example.browser".to_string())));
+        assert_eq!(
+            uid_map_block(&body, false),
+            Some((10_123, "com.example.browser".to_string()))
+        );
         let system = uid_map_body(1000, "", "Android System");
-        assert_eq!(uid_map_block(&system, false), Some((1000, "Android System".to_string())));
+        assert_eq!(
+            uid_map_block(&system, false),
+            Some((1000, "Android System".to_string()))
+        );
         assert_eq!(uid_map_block(b"\x01\x02\x03", false), None);
         assert_eq!(uid_map_block(&[0u8; 64], false), None);
     }
