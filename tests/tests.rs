@@ -12,3 +12,5 @@ mod ingest_burp;
 mod ingest_har;
 mod ingest_mitm;
 mod ingest_pcap;
+#[cfg(feature = "gui")]
+mod gui;

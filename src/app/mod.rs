@@ -47,7 +47,9 @@ pub fn run(args: GuiArgs) -> anyhow::Result<()> {
                 (None, Some(storage)) => eframe::get_value(storage, SETTINGS_KEY).unwrap_or_default(),
                 _ => Settings::default(),
             };
-            let mut app = TelltaleApp::new(&cc.egui_ctx, None, settings)?;
+            let repaint = cc.egui_ctx.clone();
+            let waker: Waker = Arc::new(move || repaint.request_repaint());
+            let mut app = TelltaleApp::new(None, settings, waker)?;
             app.start(args.case.clone());
             app.screenshot = screenshot;
             app.outcome = Some(outcome);
@@ -67,15 +69,14 @@ pub struct TelltaleApp {
     commands: Vec<Command>,
     screenshot: Option<screenshot::Screenshot>,
     outcome: Option<Arc<std::sync::Mutex<Result<(), String>>>>,
+    /// The theme has been applied to the context.
+    styled: bool,
 }
 
 impl TelltaleApp {
-    /// A window on `case` (already open: tests) or on nothing yet.
-    pub fn new(ctx: &egui::Context, case: Option<Case>, settings: Settings) -> std::io::Result<TelltaleApp> {
-        theme::apply(ctx);
-        ctx.set_theme(if settings.dark { egui::Theme::Dark } else { egui::Theme::Light });
-        let repaint = ctx.clone();
-        let waker: Waker = Arc::new(move || repaint.request_repaint());
+    /// A window on `case` (already open: tests) or on nothing yet;
+    /// `waker` is called from worker threads when a reply arrives.
+    pub fn new(case: Option<Case>, settings: Settings, waker: Waker) -> std::io::Result<TelltaleApp> {
         let opening = case.is_some();
         let jobs = Jobs::start(case, Arc::clone(&waker))?;
         let mut state = AppState::new(settings);
@@ -87,6 +88,7 @@ impl TelltaleApp {
             commands: Vec::new(),
             screenshot: None,
             outcome: None,
+            styled: false,
         })
     }
 
@@ -106,6 +108,12 @@ impl TelltaleApp {
 
     /// One frame: replies in, panels drawn, commands applied.
     pub fn frame_ui(&mut self, ui: &mut egui::Ui) {
+        if !self.styled {
+            theme::apply(ui.ctx());
+            let dark = self.state.settings.dark;
+            ui.ctx().set_theme(if dark { egui::Theme::Dark } else { egui::Theme::Light });
+            self.styled = true;
+        }
         for reply in self.jobs.poll() {
             replies::apply(&mut self.state, &mut self.jobs, reply);
         }

@@ -155,19 +155,21 @@ fn showcase_row(state: &AppState) -> Option<u64> {
     fallback
 }
 
-/// Marks three incognito events as findings, as an investigator would.
+/// Marks three incognito events as findings, as an investigator would:
+/// a visited URL, a search term, a screen name.
 fn annotate_examples(state: &AppState, commands: &mut Vec<Command>) {
     let count = state.table.count.unwrap_or(0).min(200);
-    let picks = (0..count)
+    let rows: Vec<&crate::store::ListRow> = (0..count)
         .filter_map(|i| state.table.row(i))
-        .filter(|r| r.mode == Mode::Incognito && r.key_field.is_some())
-        .take(3);
-    let notes = [
-        (Severity::Finding, "Visited URL sent to the analytics company while in incognito mode."),
-        (Severity::Finding, "Search term leaves the phone in incognito mode, only base64-encoded."),
-        (Severity::Notable, "Screen name reported in incognito mode."),
+        .filter(|r| r.mode == Mode::Incognito)
+        .collect();
+    let examples = [
+        ("page_view", Severity::Finding, "Visited URL sent to the analytics company while in incognito mode."),
+        ("search", Severity::Finding, "Search term leaves the phone in incognito mode, only base64-encoded."),
+        ("$AppViewScreen", Severity::Notable, "Opened screen reported in incognito mode."),
     ];
-    for (row, (severity, note)) in picks.zip(notes) {
+    for (event, severity, note) in examples {
+        let Some(row) = rows.iter().find(|r| r.event == event) else { continue };
         commands.push(Command::Annotate(
             Target::Event(row.id),
             AnnotationEdit {

@@ -1,0 +1,140 @@
+//! The window, driven headlessly with egui_kittest and clicked by
+//! accessibility label. Every harness comes from [`harness`]: 1600×1000,
+//! light theme, the demo case. The worker answers asynchronously, so tests
+//! step frames until a condition holds (bounded by [`MAX_FRAMES`]).
+
+use egui::accesskit::Role;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use std::sync::Arc;
+use telltale::app::TelltaleApp;
+use telltale::app::commands::Command;
+use telltale::app::state::Settings;
+use telltale::model::{Severity, Target};
+use telltale::store::Case;
+
+/// Frames stepped at most while waiting for the worker.
+const MAX_FRAMES: usize = 2_000;
+
+/// The in-memory demo case (sessions `normal` and `incognito`).
+fn demo_case() -> Case {
+    let mut case = Case::open_in_memory().expect("in-memory case");
+    case.import_demo().expect("demo imports");
+    case
+}
+
+/// A harness on `case` with a fixed size and theme, stepped until the
+/// table's first rows are drawn.
+fn harness(case: Case) -> Harness<'static, TelltaleApp> {
+    let app = TelltaleApp::new(Some(case), Settings::default(), Arc::new(|| {})).expect("worker starts");
+    let mut harness = Harness::builder()
+        .with_size([1600.0, 1000.0])
+        .with_theme(egui::Theme::Light)
+        .with_max_steps(20)
+        .build_ui_state(|ui, app: &mut TelltaleApp| app.frame_ui(ui), app);
+    wait_for(&mut harness, "the first table rows", |h| h.state().state.table.row(0).is_some());
+    harness
+}
+
+/// Steps frames until `done` holds.
+fn wait_for(harness: &mut Harness<'static, TelltaleApp>, what: &str, done: impl Fn(&Harness<'static, TelltaleApp>) -> bool) {
+    for _ in 0..MAX_FRAMES {
+        if done(harness) {
+            return;
+        }
+        harness.step();
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    panic!("timed out waiting for {what}");
+}
+
+fn shown_count(harness: &Harness<'static, TelltaleApp>) -> Option<u64> {
+    harness.state().state.table.count
+}
+
+#[test]
+fn unticking_a_session_filters_the_table_to_the_other() {
+    let mut harness = harness(demo_case());
+    wait_for(&mut harness, "the count", |h| shown_count(h) == Some(426));
+    harness.get_by_role_and_label(Role::CheckBox, "normal").click();
+    wait_for(&mut harness, "the filtered count", |h| shown_count(h) == Some(212));
+    wait_for(&mut harness, "filtered rows", |h| h.state().state.table.row(0).is_some());
+    let state = &harness.state().state;
+    let sessions: Vec<&str> = (0..50).filter_map(|i| state.table.row(i)).map(|r| r.session.as_str()).collect();
+    assert!(!sessions.is_empty() && sessions.iter().all(|s| *s == "incognito"), "{sessions:?}");
+    harness.step();
+    assert!(harness.query_by_label_contains("hidden: normal").is_some(), "a chip says what is hidden");
+}
+
+#[test]
+fn clicking_an_event_shows_its_decoded_url_in_the_inspector() {
+    let mut harness = harness(demo_case());
+    let url = "https://news.example.org/world/2020/04/20/elections";
+    harness.run_steps(2);
+    let before = harness.query_all_by_label(url).count();
+    assert!(before > 0, "the table shows the URL as key field");
+    harness.query_all_by_label(url).next().expect("a row with the URL").click();
+    wait_for(&mut harness, "the event detail", |h| h.state().state.detail.is_some());
+    harness.run_steps(3);
+    let detail = harness.state().state.detail.as_ref().expect("detail");
+    assert_eq!(detail.event.fields.get("properties.$url").and_then(|v| v.as_str()), Some(url));
+    assert!(harness.query_by_label("$url:").is_some(), "the field tree shows $url");
+    assert!(harness.query_all_by_label(url).count() > before, "the inspector shows the decoded URL");
+}
+
+#[test]
+fn the_compare_view_lists_a_row_present_in_both_sessions() {
+    let mut harness = harness(demo_case());
+    harness.get_by_label("Compare").click();
+    wait_for(&mut harness, "the comparison", |h| h.state().state.compare.result.is_some());
+    harness.run_steps(3);
+    let state = &harness.state().state;
+    let result = state.compare.result.as_ref().expect("comparison");
+    assert_eq!((result.a.as_str(), result.b.as_str()), ("normal", "incognito"));
+    let row = result
+        .rows
+        .iter()
+        .find(|r| r.tracker == "sensorsdata" && r.event == "page_view" && r.field.is_empty())
+        .expect("page_view row");
+    assert!(row.count_a > 0 && row.count_b > 0, "{row:?}");
+    assert!(harness.query_all_by_label("page_view").count() > 0, "the diff table shows the row");
+    assert!(harness.query_by_label("B: incognito").is_some());
+}
+
+#[test]
+fn annotating_an_event_shows_it_in_findings_and_in_the_case() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("case.telltale");
+    let mut case = Case::create_or_open(&path).expect("case");
+    case.import_demo().expect("demo");
+    let mut harness = harness(case);
+    harness.run_steps(2);
+    harness.query_all_by_label("BrowserActivity").next().expect("a row").click();
+    wait_for(&mut harness, "the event detail", |h| h.state().state.detail.is_some());
+    harness.run_steps(2);
+    harness.get_by_label("finding").click();
+    wait_for(&mut harness, "the finding", |h| h.state().state.findings.len() == 1);
+    harness.get_by_label("Findings (1)").click();
+    harness.run_steps(3);
+    assert!(harness.query_by_label("Findings (1)").is_some());
+    assert!(harness.query_all_by_label("finding").count() > 0, "the findings table shows the severity");
+    let event = harness.state().state.selected.expect("selected");
+    let reopened = Case::open_existing(&path).expect("reopen");
+    let annotation = reopened.annotation(Target::Event(event)).expect("query").expect("saved in the case");
+    assert_eq!(annotation.severity, Severity::Finding);
+}
+
+#[test]
+fn importing_a_fixture_through_the_dialog_shows_a_new_session() {
+    let mut harness = harness(demo_case());
+    let fixture = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/har/mitmproxy__chrome.har");
+    harness.state_mut().push(Command::ShowImport(vec![fixture]));
+    harness.run_steps(3);
+    harness.get_by_label("Import 1 file").click();
+    wait_for(&mut harness, "the import", |h| {
+        h.state().state.sessions.iter().any(|s| s.name == "mitmproxy__chrome.har")
+    });
+    harness.run_steps(3);
+    assert!(harness.query_by_role_and_label(Role::CheckBox, "mitmproxy__chrome.har").is_some());
+    assert_eq!(harness.state().state.sessions.len(), 3);
+}
