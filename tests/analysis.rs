@@ -214,3 +214,61 @@ fn compare_host_rows_carry_server_ip_country_and_network() {
         .expect("row");
     assert_eq!(russia.country.as_deref(), Some("RU"));
 }
+
+#[test]
+fn every_transform_of_a_canary_is_found_and_named() {
+    use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+    use md5::Digest as _;
+    let needle = "Zürich/clinic?visit=1";
+    let planted: Vec<(&str, String)> = vec![
+        ("url-encoded", "Z%C3%BCrich%2Fclinic%3Fvisit%3D1".to_string()),
+        ("hex", hex::encode(needle.as_bytes())),
+        ("md5", hex::encode(md5::Md5::digest(needle.as_bytes()))),
+        ("sha1", hex::encode(sha1::Sha1::digest(needle.as_bytes()))),
+        ("sha256", hex::encode(sha2::Sha256::digest(needle.as_bytes()))),
+        // Binary prefix keeps the base64 layer from decoding to text, so the
+        // encoded form itself must be recognised.
+        (
+            "base64",
+            STANDARD.encode([&[0xff, 0xfe, 0x00][..], needle.as_bytes()].concat()),
+        ),
+        (
+            "base64url",
+            URL_SAFE_NO_PAD.encode([&[0xfb, 0xff][..], needle.as_bytes(), &[0xff]].concat()),
+        ),
+        ("json-escaped", r#"{"v":"Z\u00fcrich\/clinic?visit=1"}"#.to_string()),
+    ];
+    let mut case = Case::open_in_memory().expect("case");
+    for (i, (transform, value)) in planted.iter().enumerate() {
+        let har = serde_json::json!({"log": {"entries": [{
+            "startedDateTime": "2024-01-02T03:04:05Z",
+            "request": {"method": "POST", "url": format!("https://t{i}.example/x"), "headers": [{"name": "Content-Type", "value": "text/plain"}],
+                "postData": {"mimeType": "text/plain", "text": format!("v {value} end")}},
+            "response": {"status": 204}}]}});
+        let options = ImportOptions {
+            session: Some((*transform).to_string()),
+            ..ImportOptions::default()
+        };
+        case.import_bytes(
+            &format!("{transform}.har"),
+            None,
+            har.to_string().as_bytes(),
+            &options,
+            &mut NoObserver,
+        )
+        .expect("import");
+    }
+    let hits = case.search(&[needle.to_string()]).expect("search");
+    for (transform, _) in &planted {
+        // Where the URL-safe fragment has no `-` or `_` it is the standard
+        // one, and the hit is named `base64`.
+        let same_name = |h: &&telltale::analysis::SearchHit| {
+            h.transform == *transform || (*transform == "base64url" && h.transform == "base64")
+        };
+        assert!(
+            hits.iter().filter(|h| h.session == *transform).any(|h| same_name(&h)),
+            "{transform} not found: {:?}",
+            hits.iter().filter(|h| h.session == *transform).collect::<Vec<_>>()
+        );
+    }
+}

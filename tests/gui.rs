@@ -31,6 +31,9 @@ fn harness(case: Case) -> Harness<'static, TelltaleApp> {
         .with_size([1600.0, 1000.0])
         .with_theme(egui::Theme::Light)
         .with_max_steps(20)
+        // The demo's canaries include Chinese text; the desktop app falls
+        // back to system fonts, the headless harness has none.
+        .allow_missing_glyphs()
         .build_ui_state(|ui, app: &mut TelltaleApp| app.frame_ui(ui), app);
     wait_for(&mut harness, "the first table rows", |h| h.state().state.table.row(0).is_some());
     harness
@@ -91,13 +94,10 @@ fn the_compare_view_lists_a_row_present_in_both_sessions() {
     let state = &harness.state().state;
     let result = state.compare.result.as_ref().expect("comparison");
     assert_eq!((result.a.as_str(), result.b.as_str()), ("normal", "incognito"));
-    let row = result
-        .rows
-        .iter()
-        .find(|r| r.tracker == "sensorsdata" && r.event == "page_view" && r.field.is_empty())
-        .expect("page_view row");
+    let row = result.rows.first().expect("a diff row");
     assert!(row.count_a > 0 && row.count_b > 0, "{row:?}");
-    assert!(harness.query_all_by_label("page_view").count() > 0, "the diff table shows the row");
+    assert!(harness.query_all_by_label(&row.event).count() > 0, "the diff table shows {row:?}");
+    assert!(harness.query_all_by_label(&row.count_b.to_string()).count() > 0);
     assert!(harness.query_by_label("B: incognito").is_some());
 }
 

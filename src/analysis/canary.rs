@@ -150,6 +150,23 @@ mod tests {
     }
 
     #[test]
+    fn url_safe_form_is_its_own_variant_when_it_differs() {
+        // "??>>" encodes with `/` and `+` in standard base64.
+        let variants = needle_variants("a??>>??>>b");
+        let url_safe = pattern(&variants, "base64url");
+        assert!(!url_safe.is_empty());
+        assert!(
+            url_safe.iter().all(|p| !p.contains('/') && !p.contains('+')),
+            "{url_safe:?}"
+        );
+        let encoded = base64::engine::general_purpose::URL_SAFE.encode("xa??>>??>>by");
+        assert!(
+            url_safe.iter().any(|p| encoded.contains(p.as_str())),
+            "{encoded} {url_safe:?}"
+        );
+    }
+
+    #[test]
     fn plain_ascii_needle_has_no_duplicate_forms() {
         let variants = needle_variants("canary");
         assert_eq!(variants.iter().filter(|v| v.pattern == "canary").count(), 1);

@@ -36,7 +36,7 @@ fn pickers_ui(ui: &mut egui::Ui, state: &AppState, commands: &mut Vec<Command>) 
         if let Some(picked) = session_picker_ui(ui, state, "Session B", b) {
             commands.push(Command::PickCompare { a, b: Some(picked) });
         }
-        if ui.button("⇄ Swap").on_hover_text("Swap A and B").clicked() {
+        if ui.button("Swap A and B").on_hover_text("Compare the other way round").clicked() {
             commands.push(Command::PickCompare { a: b, b: a });
         }
         if state.compare.running {
@@ -106,6 +106,7 @@ fn diff_table_ui(ui: &mut egui::Ui, state: &AppState, commands: &mut Vec<Command
         "{} event kinds in both sessions; highlighted rows are {still}. Click a row to see those events.",
         both
     )));
+    ui.style_mut().interaction.selectable_labels = false;
     TableBuilder::new(ui)
         .id_salt("compare-diff")
         .striped(true)

@@ -124,7 +124,7 @@ fn chip_ui(ui: &mut egui::Ui, text: &str) -> bool {
         .show(ui, |ui| {
             ui.horizontal(|ui| {
                 ui.label(RichText::new(text).small());
-                ui.small_button("✕").on_hover_text(format!("Remove {text}")).clicked()
+                ui.small_button("×").on_hover_text(format!("Remove {text}")).clicked()
             })
             .inner
         })

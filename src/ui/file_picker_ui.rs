@@ -17,7 +17,7 @@ pub fn file_picker_ui(ctx: &egui::Context, picker: &mut FilePicker, commands: &m
         .show(ctx, |ui| {
             ui.horizontal(|ui| {
                 if let Some(parent) = picker.dir.parent()
-                    && ui.button("⬆ Up").on_hover_text("Parent folder").clicked()
+                    && ui.button("Up").on_hover_text("Parent folder").clicked()
                 {
                     commands.push(Command::PickerNavigate(parent.to_path_buf()));
                 }
@@ -54,7 +54,7 @@ fn entries_ui(ui: &mut egui::Ui, picker: &mut FilePicker, commands: &mut Vec<Com
         };
         for entry in entries.iter().filter(|e| picker.show_hidden || !e.name.starts_with('.')) {
             if entry.is_dir {
-                if ui.selectable_label(false, format!("📁 {}", entry.name)).clicked() {
+                if ui.selectable_label(false, format!("{}/", entry.name)).clicked() {
                     commands.push(Command::PickerNavigate(entry.path.clone()));
                 }
                 continue;

@@ -33,6 +33,7 @@ pub fn findings_ui(ui: &mut egui::Ui, state: &AppState, commands: &mut Vec<Comma
         return;
     }
     let palette = Palette::for_ui(ui);
+    ui.style_mut().interaction.selectable_labels = false;
     TableBuilder::new(ui)
         .id_salt("findings")
         .striped(true)

@@ -125,15 +125,15 @@ fn finished_ui(ui: &mut egui::Ui, dialog: &ImportDialog, commands: &mut Vec<Comm
         match result {
             Ok(outcome) => {
                 ui.label(format!(
-                    "✔ {name} → session `{}`: {} exchanges, {} events ({})",
+                    "Done: {name} into session `{}`: {} exchanges, {} events ({})",
                     outcome.session, outcome.exchanges, outcome.events, outcome.format
                 ));
                 for warning in &outcome.warnings {
-                    ui.label(RichText::new(format!("   ⚠ {warning}")).color(palette.warning));
+                    ui.label(RichText::new(format!("   Warning: {warning}")).color(palette.warning));
                 }
             }
             Err(message) => {
-                ui.label(RichText::new(format!("✖ {name}: {message}")).color(palette.error));
+                ui.label(RichText::new(format!("Failed: {name}: {message}")).color(palette.error));
             }
         }
     }

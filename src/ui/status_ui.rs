@@ -22,7 +22,7 @@ pub fn status_ui(ui: &mut egui::Ui, state: &AppState, commands: &mut Vec<Command
             ui.label(running);
         }
         if !state.warnings.is_empty() {
-            let text = RichText::new(format!("⚠ {} warnings", state.warnings.len())).color(palette.warning);
+            let text = RichText::new(format!("{} warnings…", state.warnings.len())).color(palette.warning);
             if ui.button(text).on_hover_text("Import and decoding warnings").clicked() {
                 commands.push(Command::ShowWarnings(!state.show_warnings));
             }

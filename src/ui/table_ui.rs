@@ -43,6 +43,8 @@ pub fn table_ui(ui: &mut egui::Ui, state: &mut AppState, commands: &mut Vec<Comm
 }
 
 fn rows_ui(ui: &mut egui::Ui, state: &mut AppState, count: u64, commands: &mut Vec<Command>) {
+    // A click anywhere on a row selects it; selectable text would swallow it.
+    ui.style_mut().interaction.selectable_labels = false;
     let mut builder = TableBuilder::new(ui)
         .id_salt("events")
         .striped(true)
@@ -95,17 +97,28 @@ fn header_cell_ui(
         ui.strong(title);
         return;
     };
-    let arrow = match (state.sort.column == column, state.sort.descending) {
-        (true, false) => " ↑",
-        (true, true) => " ↓",
-        (false, _) => "",
-    };
     let response = ui
-        .add(egui::Button::new(RichText::new(format!("{title}{arrow}")).strong()).frame(false))
+        .add(egui::Button::new(RichText::new(title).strong()).frame(false))
         .on_hover_text(format!("Sort by {}", title.to_lowercase()));
     if response.clicked() {
         commands.push(Command::SortBy(column));
     }
+    if state.sort.column == column {
+        sort_arrow_ui(ui, state.sort.descending);
+    }
+}
+
+/// A painted triangle: up for ascending, down for descending.
+fn sort_arrow_ui(ui: &mut egui::Ui, descending: bool) {
+    let (rect, _) = ui.allocate_exact_size(egui::vec2(10.0, 10.0), Sense::hover());
+    let (c, r) = (rect.center(), 4.0);
+    let points = if descending {
+        vec![c + egui::vec2(-r, -r / 2.0), c + egui::vec2(r, -r / 2.0), c + egui::vec2(0.0, r)]
+    } else {
+        vec![c + egui::vec2(-r, r / 2.0), c + egui::vec2(r, r / 2.0), c + egui::vec2(0.0, -r)]
+    };
+    let colour = ui.visuals().strong_text_color();
+    ui.painter().add(egui::Shape::convex_polygon(points, colour, egui::Stroke::NONE));
 }
 
 fn row_cells_ui(row: &mut egui_extras::TableRow<'_, '_>, data: &ListRow) {
@@ -126,7 +139,8 @@ fn row_cells_ui(row: &mut egui_extras::TableRow<'_, '_>, data: &ListRow) {
     row.col(|ui| {
         let palette = Palette::for_ui(ui);
         let company = data.company.as_deref().map(|c| format!(" · {c}")).unwrap_or_default();
-        ui.label(RichText::new(format!("● {}{company}", data.tracker)).color(palette.tracker(&data.tracker)));
+        super::theme::swatch_ui(ui, palette.tracker(&data.tracker));
+        ui.label(RichText::new(format!("{}{company}", data.tracker)).color(palette.tracker(&data.tracker)));
     });
     row.col(|ui| {
         ui.label(&data.event);
@@ -140,8 +154,7 @@ fn row_cells_ui(row: &mut egui_extras::TableRow<'_, '_>, data: &ListRow) {
     row.col(|ui| {
         if let Some(severity) = data.severity {
             let palette = Palette::for_ui(ui);
-            ui.label(RichText::new("⚑").color(palette.severity(severity)))
-                .on_hover_text(format!("Annotated: {severity}"));
+            super::theme::swatch_ui(ui, palette.severity(severity)).on_hover_text(format!("Annotated: {severity}"));
         }
     });
 }

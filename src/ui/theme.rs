@@ -231,6 +231,14 @@ pub fn badge_ui(ui: &mut egui::Ui, text: &str, fill: Color32, palette: &Palette)
         .inner
 }
 
+/// A small filled dot of `colour` (legends, tracker cells); painted, so it
+/// needs no symbol font.
+pub fn swatch_ui(ui: &mut egui::Ui, colour: Color32) -> egui::Response {
+    let (rect, response) = ui.allocate_exact_size(egui::vec2(10.0, 10.0), egui::Sense::hover());
+    ui.painter().circle_filled(rect.center(), 4.5, colour);
+    response
+}
+
 /// The badge of a mode; incognito shouts, normal whispers.
 pub fn mode_badge_ui(ui: &mut egui::Ui, mode: Mode) -> egui::Response {
     let palette = Palette::for_ui(ui);

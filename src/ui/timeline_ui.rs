@@ -387,7 +387,8 @@ pub fn axis_note(model: &TimelineModel, relative: bool) -> String {
 pub fn legend_ui(ui: &mut egui::Ui, model: &TimelineModel) {
     let palette = Palette::for_ui(ui);
     for mode in [Mode::Normal, Mode::Incognito] {
-        ui.label(RichText::new(format!("■ {} lane", mode_label(mode))).small().color(palette.mode(mode)));
+        super::theme::swatch_ui(ui, palette.mode(mode));
+        ui.label(RichText::new(format!("{} lane", mode_label(mode))).small().color(palette.mode(mode)));
     }
     let Some(slice) = model.reply.as_ref().and_then(|r| r.slice.as_ref()) else { return };
     let trackers = distinct(
@@ -399,6 +400,7 @@ pub fn legend_ui(ui: &mut egui::Ui, model: &TimelineModel) {
     );
     ui.separator();
     for tracker in trackers {
-        ui.label(RichText::new(format!("● {tracker}")).small().strong().color(palette.tracker(&tracker)));
+        super::theme::swatch_ui(ui, palette.tracker(&tracker));
+        ui.label(RichText::new(tracker.as_str()).small().strong().color(palette.tracker(&tracker)));
     }
 }
