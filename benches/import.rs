@@ -3,7 +3,8 @@
 //!   100 k entries of form/base64 payloads, against a typed serde_json parse
 //!   of the same bytes;
 //! - decode throughput (MB/s) of Sensors-style batches, against a plain
-//!   gzip + base64 round trip of the same payload;
+//!   gzip + base64 round trip of the same payload, and of each layer decoder
+//!   (form, JSON, base64, gzip, protobuf, NDJSON) on its own;
 //! - canary search over a generated case (`TELLTALE_BENCH_EVENTS`, default
 //!   200 000 events; set 1000000 for the 1 M target), against
 //!   counting the case's events.
@@ -238,5 +239,57 @@ fn report_ratio<A, B>(label: &str, mut subject: impl FnMut() -> A, mut baseline:
     );
 }
 
-criterion_group!(benches, bench_har_import, bench_decode, bench_search);
+/// One request body per layer decoder, so each one's throughput shows.
+fn decoder_payloads() -> Vec<(&'static str, &'static str, Vec<u8>)> {
+    let json: String = serde_json::to_string(
+        &(0..400)
+            .map(|i| serde_json::json!({"event": "view", "n": i, "url": format!("https://a.example/{i}")}))
+            .collect::<Vec<_>>(),
+    )
+    .expect("json");
+    let form: String = (0..400)
+        .map(|i| format!("k{i}=value+{i}%20x"))
+        .collect::<Vec<_>>()
+        .join("&");
+    let ndjson: String = (0..400).map(|i| format!("v=2&tid=G-1&en=view&ep.n={i}\n")).collect();
+    let mut protobuf = Vec::new();
+    for i in 0..2000u32 {
+        protobuf.extend_from_slice(&[0x0a, 0x08]);
+        protobuf.extend_from_slice(format!("name{:04}", i % 10_000).as_bytes());
+        protobuf.extend_from_slice(&[0x10, (i % 120) as u8 + 1]);
+    }
+    vec![
+        ("form", "application/x-www-form-urlencoded", form.into_bytes()),
+        ("json", "application/json", json.clone().into_bytes()),
+        (
+            "base64",
+            "text/plain",
+            base64::engine::general_purpose::STANDARD.encode(&json).into_bytes(),
+        ),
+        ("gzip", "application/octet-stream", gzip(json.as_bytes())),
+        ("protobuf", "application/x-protobuf", protobuf),
+        ("ndjson", "text/plain", ndjson.into_bytes()),
+    ]
+}
+
+fn bench_decoders(c: &mut Criterion) {
+    let mut group = c.benchmark_group("decoder_throughput");
+    for (name, content_type, body) in decoder_payloads() {
+        let exchange = Exchange {
+            method: "POST".into(),
+            url: "https://t.example/collect".into(),
+            host: "t.example".into(),
+            request_headers: vec![("Content-Type".into(), content_type.into())],
+            request_body: body.clone(),
+            ..Exchange::default()
+        };
+        group.throughput(Throughput::Bytes(body.len() as u64));
+        group.bench_function(name, |b| {
+            b.iter(|| telltale::decode::decode_exchange(black_box(&exchange)).layers.len())
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench_har_import, bench_decode, bench_decoders, bench_search);
 criterion_main!(benches);
