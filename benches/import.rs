@@ -35,7 +35,7 @@ fn sensors_body(seed: usize, events: usize) -> String {
     let batch: Vec<serde_json::Value> = (0..events)
         .map(|i| {
             serde_json::json!({"event": "page_view", "time": 1_600_000_000_000u64 + (seed * events + i) as u64,
-                "properties": {"$url": format!("https://site{}.example/page/{i}", seed % 97), "$is_incognito": seed % 2 == 0}})
+                "properties": {"$url": format!("https://site{}.example/page/{i}", seed % 97), "$is_incognito": seed.is_multiple_of(2)}})
         })
         .collect();
     let data =

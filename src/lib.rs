@@ -25,6 +25,6 @@ pub mod store;
 
 #[cfg(feature = "gui")]
 pub mod app;
+pub mod cli;
 #[cfg(feature = "gui")]
 pub mod ui;
-pub mod cli;

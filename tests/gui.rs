@@ -35,12 +35,18 @@ fn harness(case: Case) -> Harness<'static, TelltaleApp> {
         // back to system fonts, the headless harness has none.
         .allow_missing_glyphs()
         .build_ui_state(|ui, app: &mut TelltaleApp| app.frame_ui(ui), app);
-    wait_for(&mut harness, "the first table rows", |h| h.state().state.table.row(0).is_some());
+    wait_for(&mut harness, "the first table rows", |h| {
+        h.state().state.table.row(0).is_some()
+    });
     harness
 }
 
 /// Steps frames until `done` holds.
-fn wait_for(harness: &mut Harness<'static, TelltaleApp>, what: &str, done: impl Fn(&Harness<'static, TelltaleApp>) -> bool) {
+fn wait_for(
+    harness: &mut Harness<'static, TelltaleApp>,
+    what: &str,
+    done: impl Fn(&Harness<'static, TelltaleApp>) -> bool,
+) {
     for _ in 0..MAX_FRAMES {
         if done(harness) {
             return;
@@ -61,12 +67,23 @@ fn unticking_a_session_filters_the_table_to_the_other() {
     wait_for(&mut harness, "the count", |h| shown_count(h) == Some(426));
     harness.get_by_role_and_label(Role::CheckBox, "normal").click();
     wait_for(&mut harness, "the filtered count", |h| shown_count(h) == Some(212));
-    wait_for(&mut harness, "filtered rows", |h| h.state().state.table.row(0).is_some());
+    wait_for(&mut harness, "filtered rows", |h| {
+        h.state().state.table.row(0).is_some()
+    });
     let state = &harness.state().state;
-    let sessions: Vec<&str> = (0..50).filter_map(|i| state.table.row(i)).map(|r| r.session.as_str()).collect();
-    assert!(!sessions.is_empty() && sessions.iter().all(|s| *s == "incognito"), "{sessions:?}");
+    let sessions: Vec<&str> = (0..50)
+        .filter_map(|i| state.table.row(i))
+        .map(|r| r.session.as_str())
+        .collect();
+    assert!(
+        !sessions.is_empty() && sessions.iter().all(|s| *s == "incognito"),
+        "{sessions:?}"
+    );
     harness.step();
-    assert!(harness.query_by_label_contains("hidden: normal").is_some(), "a chip says what is hidden");
+    assert!(
+        harness.query_by_label_contains("hidden: normal").is_some(),
+        "a chip says what is hidden"
+    );
 }
 
 #[test]
@@ -76,27 +93,42 @@ fn clicking_an_event_shows_its_decoded_url_in_the_inspector() {
     harness.run_steps(2);
     let before = harness.query_all_by_label(url).count();
     assert!(before > 0, "the table shows the URL as key field");
-    harness.query_all_by_label(url).next().expect("a row with the URL").click();
+    harness
+        .query_all_by_label(url)
+        .next()
+        .expect("a row with the URL")
+        .click();
     wait_for(&mut harness, "the event detail", |h| h.state().state.detail.is_some());
     harness.run_steps(3);
     let detail = harness.state().state.detail.as_ref().expect("detail");
-    assert_eq!(detail.event.fields.get("properties.$url").and_then(|v| v.as_str()), Some(url));
+    assert_eq!(
+        detail.event.fields.get("properties.$url").and_then(|v| v.as_str()),
+        Some(url)
+    );
     assert!(harness.query_by_label("$url:").is_some(), "the field tree shows $url");
-    assert!(harness.query_all_by_label(url).count() > before, "the inspector shows the decoded URL");
+    assert!(
+        harness.query_all_by_label(url).count() > before,
+        "the inspector shows the decoded URL"
+    );
 }
 
 #[test]
 fn the_compare_view_lists_a_row_present_in_both_sessions() {
     let mut harness = harness(demo_case());
     harness.get_by_label("Compare").click();
-    wait_for(&mut harness, "the comparison", |h| h.state().state.compare.result.is_some());
+    wait_for(&mut harness, "the comparison", |h| {
+        h.state().state.compare.result.is_some()
+    });
     harness.run_steps(3);
     let state = &harness.state().state;
     let result = state.compare.result.as_ref().expect("comparison");
     assert_eq!((result.a.as_str(), result.b.as_str()), ("normal", "incognito"));
     let row = result.rows.first().expect("a diff row");
     assert!(row.count_a > 0 && row.count_b > 0, "{row:?}");
-    assert!(harness.query_all_by_label(&row.event).count() > 0, "the diff table shows {row:?}");
+    assert!(
+        harness.query_all_by_label(&row.event).count() > 0,
+        "the diff table shows {row:?}"
+    );
     assert!(harness.query_all_by_label(&row.count_b.to_string()).count() > 0);
     assert!(harness.query_all_by_label("B: incognito").count() > 0);
 }
@@ -109,7 +141,11 @@ fn annotating_an_event_shows_it_in_findings_and_in_the_case() {
     case.import_demo().expect("demo");
     let mut harness = harness(case);
     harness.run_steps(2);
-    harness.query_all_by_label("BrowserActivity").next().expect("a row").click();
+    harness
+        .query_all_by_label("BrowserActivity")
+        .next()
+        .expect("a row")
+        .click();
     wait_for(&mut harness, "the event detail", |h| h.state().state.detail.is_some());
     harness.run_steps(2);
     // The editor sits below the fold of the inspector: click it the way a
@@ -118,11 +154,21 @@ fn annotating_an_event_shows_it_in_findings_and_in_the_case() {
     wait_for(&mut harness, "the finding", |h| h.state().state.findings.len() == 1);
     harness.get_by_label("Findings (1)").click();
     harness.run_steps(3);
-    assert!(harness.query_by_label("Findings (1)").is_some());
-    assert!(harness.query_all_by_label("finding").count() > 0, "the findings table shows the severity");
+    assert_eq!(
+        harness.query_all_by_label("Findings (1)").count(),
+        2,
+        "the view switch and the heading"
+    );
+    assert!(
+        harness.query_all_by_label("finding").count() > 0,
+        "the findings table shows the severity"
+    );
     let event = harness.state().state.selected.expect("selected");
     let reopened = Case::open_existing(&path).expect("reopen");
-    let annotation = reopened.annotation(Target::Event(event)).expect("query").expect("saved in the case");
+    let annotation = reopened
+        .annotation(Target::Event(event))
+        .expect("query")
+        .expect("saved in the case");
     assert_eq!(annotation.severity, Severity::Finding);
 }
 
@@ -134,9 +180,17 @@ fn importing_a_fixture_through_the_dialog_shows_a_new_session() {
     harness.run_steps(3);
     harness.get_by_label("Import 1 file").click();
     wait_for(&mut harness, "the import", |h| {
-        h.state().state.sessions.iter().any(|s| s.name == "mitmproxy__chrome.har")
+        h.state()
+            .state
+            .sessions
+            .iter()
+            .any(|s| s.name == "mitmproxy__chrome.har")
     });
     harness.run_steps(3);
-    assert!(harness.query_by_role_and_label(Role::CheckBox, "mitmproxy__chrome.har").is_some());
+    assert!(
+        harness
+            .query_by_role_and_label(Role::CheckBox, "mitmproxy__chrome.har")
+            .is_some()
+    );
     assert_eq!(harness.state().state.sessions.len(), 3);
 }

@@ -196,7 +196,16 @@ fn broken_files_fail_with_one_clear_line() {
 
 /// The last entry of each producer's file, as Python's json module reads it
 /// (body length after base64 decoding): (file, method, url, status, server IP, body bytes).
-const LAST_ENTRY_VALUES: &[(&str, &str, &str, Option<u16>, Option<&str>, usize)] = &[
+type LastEntry = (
+    &'static str,
+    &'static str,
+    &'static str,
+    Option<u16>,
+    Option<&'static str>,
+    usize,
+);
+
+const LAST_ENTRY_VALUES: &[LastEntry] = &[
     (
         "harviewer__chrome_images.har",
         "GET",

@@ -455,7 +455,7 @@ fn stop_from_the_sink_cancels() {
 /// One pcapng block: type, total length, body padded to 4, total length.
 fn pcapng_block(block_type: u32, body: &[u8]) -> Vec<u8> {
     let mut padded = body.to_vec();
-    while padded.len() % 4 != 0 {
+    while !padded.len().is_multiple_of(4) {
         padded.push(0);
     }
     let total = u32::try_from(12 + padded.len()).expect("small block");
@@ -501,13 +501,13 @@ fn pcapdroid_pcapng(uid: i32, package: &str) -> Vec<u8> {
         epb.extend_from_slice(&len.to_le_bytes());
         epb.extend_from_slice(&len.to_le_bytes());
         epb.extend_from_slice(frame);
-        while epb.len() % 4 != 0 {
+        while !epb.len().is_multiple_of(4) {
             epb.push(0);
         }
         epb.extend_from_slice(&1u16.to_le_bytes()); // opt_comment
         epb.extend_from_slice(&u16::try_from(comment.len()).expect("short").to_le_bytes());
         epb.extend_from_slice(comment.as_bytes());
-        while epb.len() % 4 != 0 {
+        while !epb.len().is_multiple_of(4) {
             epb.push(0);
         }
         epb.extend_from_slice(&[0, 0, 0, 0]); // opt_endofopt

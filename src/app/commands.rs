@@ -47,9 +47,16 @@ pub enum Command {
     SelectIndex(u64),
     MoveSelection(i64),
     SelectLayer(Option<i64>),
-    Timeline { key: TimelineKey, window: Option<WindowSpec>, buckets: u32 },
+    Timeline {
+        key: TimelineKey,
+        window: Option<WindowSpec>,
+        buckets: u32,
+    },
     Annotate(Target, AnnotationEdit),
-    PickCompare { a: Option<SessionId>, b: Option<SessionId> },
+    PickCompare {
+        a: Option<SessionId>,
+        b: Option<SessionId>,
+    },
     FilterToCompareRow(CompareRow),
     ShowWarnings(bool),
     Copy(String),
@@ -93,7 +100,8 @@ pub fn apply(state: &mut AppState, cx: &mut Context<'_>, command: Command) {
         Command::SetView(view) => state.view = view,
         Command::SetDark(dark) => {
             state.settings.dark = dark;
-            cx.egui.set_theme(if dark { egui::Theme::Dark } else { egui::Theme::Light });
+            cx.egui
+                .set_theme(if dark { egui::Theme::Dark } else { egui::Theme::Light });
         }
         Command::SetRelative(relative) => {
             state.settings.relative_time = relative;
@@ -229,7 +237,9 @@ fn show_import(state: &mut AppState, paths: &[PathBuf]) {
     }
     match &mut state.import {
         Some(dialog) if dialog.stage == ImportStage::Form => {
-            dialog.items.extend(paths.iter().map(|p| crate::ui::import::ImportItem::new(p)));
+            dialog
+                .items
+                .extend(paths.iter().map(|p| crate::ui::import::ImportItem::new(p)));
         }
         Some(dialog) if dialog.is_running() => {
             state.notify("An import is running; drop the files again when it is done.", true);
@@ -359,7 +369,11 @@ fn ask_timeline(state: &mut AppState, jobs: &mut Jobs, key: TimelineKey, window:
     let (view, filter, relative) = match key {
         TimelineKey::Main => (state.view_id, state.filter.clone(), state.settings.relative_time),
         TimelineKey::CompareA | TimelineKey::CompareB => {
-            let session = if key == TimelineKey::CompareA { state.compare.a } else { state.compare.b };
+            let session = if key == TimelineKey::CompareA {
+                state.compare.a
+            } else {
+                state.compare.b
+            };
             let Some(session) = session else { return };
             (state.view_id, only_session(state, session), true)
         }
@@ -385,7 +399,12 @@ fn ask_timeline(state: &mut AppState, jobs: &mut Jobs, key: TimelineKey, window:
 /// A filter that shows one session and nothing else.
 fn only_session(state: &AppState, session: SessionId) -> BrowseFilter {
     BrowseFilter {
-        hidden_sessions: state.sessions.iter().map(|s| s.id).filter(|id| *id != session).collect(),
+        hidden_sessions: state
+            .sessions
+            .iter()
+            .map(|s| s.id)
+            .filter(|id| *id != session)
+            .collect(),
         ..BrowseFilter::default()
     }
 }

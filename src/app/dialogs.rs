@@ -62,7 +62,10 @@ pub fn poll(state: &mut AppState, commands: &mut Vec<Command>) {
     match answer {
         Some(paths) if !paths.is_empty() => commands.push(Command::FilesChosen(purpose, paths)),
         _ if instant => {
-            state.notify("No system file dialog answered; using Telltale's own file browser.", false);
+            state.notify(
+                "No system file dialog answered; using Telltale's own file browser.",
+                false,
+            );
             commands.push(Command::OpenPicker(purpose));
         }
         _ => {}
@@ -85,7 +88,10 @@ fn system_dialog(purpose: PickPurpose, start: PathBuf, file_name: &str) -> Optio
     let dialog = rfd::FileDialog::new().set_title(purpose.title()).set_directory(start);
     match purpose {
         PickPurpose::Import => dialog
-            .add_filter("Captures", &["har", "zhar", "json", "xml", "pcap", "pcapng", "flow", "mitm", "chlsj"])
+            .add_filter(
+                "Captures",
+                &["har", "zhar", "json", "xml", "pcap", "pcapng", "flow", "mitm", "chlsj"],
+            )
             .add_filter("All files", &["*"])
             .pick_files(),
         PickPurpose::OpenCase => dialog

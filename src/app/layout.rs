@@ -111,6 +111,12 @@ fn selected_x(state: &super::state::AppState) -> Option<f64> {
     if !state.settings.relative_time {
         return Some(crate::ui::timeline::x_of(time));
     }
-    let start = state.timeline.reply.as_ref()?.lanes.starts.get(&detail.event.session_id)?;
+    let start = state
+        .timeline
+        .reply
+        .as_ref()?
+        .lanes
+        .starts
+        .get(&detail.event.session_id)?;
     Some(crate::ui::timeline::x_of(time - start))
 }

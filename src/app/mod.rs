@@ -26,7 +26,10 @@ const SETTINGS_KEY: &str = "telltale-settings";
 
 /// Opens the window: on `args.case`, else the last case, else the demo.
 pub fn run(args: GuiArgs) -> anyhow::Result<()> {
-    let screenshot = args.screenshot_to.clone().map(|path| screenshot::Screenshot::new(path, args.view));
+    let screenshot = args
+        .screenshot_to
+        .clone()
+        .map(|path| screenshot::Screenshot::new(path, args.view));
     let result = Arc::new(std::sync::Mutex::new(Ok(())));
     let outcome = Arc::clone(&result);
     let options = eframe::NativeOptions {
@@ -111,7 +114,8 @@ impl TelltaleApp {
         if !self.styled {
             theme::apply(ui.ctx());
             let dark = self.state.settings.dark;
-            ui.ctx().set_theme(if dark { egui::Theme::Dark } else { egui::Theme::Light });
+            ui.ctx()
+                .set_theme(if dark { egui::Theme::Dark } else { egui::Theme::Light });
             self.styled = true;
         }
         for reply in self.jobs.poll() {

@@ -171,7 +171,7 @@ fn timeline(state: &mut AppState, reply: TimelineReply) {
         TimelineKey::CompareB => state.compare.timeline_b.as_mut(),
     };
     if let Some(model) = model {
-        model.reply = Some(reply);
+        model.reply = Some(std::sync::Arc::new(reply));
     }
 }
 

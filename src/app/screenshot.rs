@@ -10,8 +10,8 @@ use super::state::{AppState, View};
 use crate::cli::ScreenshotView;
 use crate::model::{AnnotationEdit, Mode, Severity, Target};
 use std::path::PathBuf;
-use std::sync::mpsc::{Receiver, sync_channel};
 use std::sync::Arc;
+use std::sync::mpsc::{Receiver, sync_channel};
 use std::time::{Duration, Instant};
 
 /// Frames drawn with all data present before the picture is taken.
@@ -44,7 +44,12 @@ impl Screenshot {
 
     /// One frame of the script; `Some` when finished (the PNG is written
     /// or it failed), then the window should close.
-    pub fn step(&mut self, state: &AppState, ctx: &egui::Context, commands: &mut Vec<Command>) -> Option<Result<(), String>> {
+    pub fn step(
+        &mut self,
+        state: &AppState,
+        ctx: &egui::Context,
+        commands: &mut Vec<Command>,
+    ) -> Option<Result<(), String>> {
         ctx.request_repaint_after(Duration::from_millis(50));
         if self.started.elapsed() > TIMEOUT {
             return Some(Err("the data did not arrive within a minute".into()));
@@ -115,7 +120,8 @@ impl Screenshot {
             ScreenshotView::Inspector => state.detail.is_some(),
             ScreenshotView::Compare => {
                 let drawn = |m: &Option<crate::ui::timeline::TimelineModel>| {
-                    m.as_ref().is_some_and(|m| m.reply.as_ref().is_some_and(|r| r.slice.is_some()))
+                    m.as_ref()
+                        .is_some_and(|m| m.reply.as_ref().is_some_and(|r| r.slice.is_some()))
                 };
                 state.compare.result.is_some() && drawn(&state.compare.timeline_a) && drawn(&state.compare.timeline_b)
             }
@@ -128,7 +134,8 @@ impl Screenshot {
         let [width, height] = image.size;
         let png = super::png::encode_rgba(width as u32, height as u32, &rgba)
             .map_err(|e| format!("cannot encode the screenshot: {e}"))?;
-        std::fs::write(&self.path, png).map_err(|e| format!("cannot write the screenshot: {e} — {}", self.path.display()))
+        std::fs::write(&self.path, png)
+            .map_err(|e| format!("cannot write the screenshot: {e} — {}", self.path.display()))
     }
 }
 
@@ -164,12 +171,26 @@ fn annotate_examples(state: &AppState, commands: &mut Vec<Command>) {
         .filter(|r| r.mode == Mode::Incognito)
         .collect();
     let examples = [
-        ("page_view", Severity::Finding, "Visited URL sent to the analytics company while in incognito mode."),
-        ("search", Severity::Finding, "Search term leaves the phone in incognito mode, only base64-encoded."),
-        ("$AppViewScreen", Severity::Notable, "Opened screen reported in incognito mode."),
+        (
+            "page_view",
+            Severity::Finding,
+            "Visited URL sent to the analytics company while in incognito mode.",
+        ),
+        (
+            "search",
+            Severity::Finding,
+            "Search term leaves the phone in incognito mode, only base64-encoded.",
+        ),
+        (
+            "$AppViewScreen",
+            Severity::Notable,
+            "Opened screen reported in incognito mode.",
+        ),
     ];
     for (event, severity, note) in examples {
-        let Some(row) = rows.iter().find(|r| r.event == event) else { continue };
+        let Some(row) = rows.iter().find(|r| r.event == event) else {
+            continue;
+        };
         commands.push(Command::Annotate(
             Target::Event(row.id),
             AnnotationEdit {

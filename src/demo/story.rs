@@ -318,7 +318,11 @@ impl Session {
         );
         // Alternate endpoints as the real SDK config did between regions.
         self.batches += 1;
-        let (host, ip) = if self.batches.is_multiple_of(3) { SA_HOST_RU } else { SA_HOST_SG };
+        let (host, ip) = if self.batches.is_multiple_of(3) {
+            SA_HOST_RU
+        } else {
+            SA_HOST_SG
+        };
         self.entries.push(HarEntry {
             time_micros: self.now,
             duration_ms: self.rng.between(120, 900) as f64,

@@ -6,15 +6,15 @@
 //! the new session once the import commits). An in-memory case has only
 //! one connection, so its imports run on the query worker itself.
 
+use super::Waker;
 use super::protocol::Reply;
 use super::worker::with_path;
-use super::Waker;
 use crate::ingest::Flow;
 use crate::store::{Case, ImportObserver, ImportOptions, ImportProgress};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::SyncSender;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 const PROGRESS_EVERY: Duration = Duration::from_millis(100);
@@ -37,21 +37,22 @@ impl ImportRunner {
             return;
         };
         let runner = self.clone();
-        let spawned = std::thread::Builder::new()
-            .name("telltale-import".into())
-            .spawn(move || match Case::open_existing(&path) {
-                Ok(mut own) => runner.import_all(&mut own, items),
-                Err(error) => {
-                    let message = with_path(error, Some(&path));
-                    for (file, _) in items {
-                        runner.send(Reply::Imported {
-                            file,
-                            result: Err(message.clone()),
-                        });
+        let spawned =
+            std::thread::Builder::new()
+                .name("telltale-import".into())
+                .spawn(move || match Case::open_existing(&path) {
+                    Ok(mut own) => runner.import_all(&mut own, items),
+                    Err(error) => {
+                        let message = with_path(error, Some(&path));
+                        for (file, _) in items {
+                            runner.send(Reply::Imported {
+                                file,
+                                result: Err(message.clone()),
+                            });
+                        }
+                        runner.send(Reply::ImportsDone);
                     }
-                    runner.send(Reply::ImportsDone);
-                }
-            });
+                });
         if let Err(error) = spawned {
             self.send(Reply::Failed {
                 what: "import",

@@ -18,17 +18,15 @@ mod protocol;
 mod task;
 mod worker;
 
-pub use protocol::{
-    CaseInfo, ExportKind, Finding, OpenMode, Reply, Request, TimelineKey, TimelineReply, WindowSpec,
-};
+pub use protocol::{CaseInfo, ExportKind, Finding, OpenMode, Reply, Request, TimelineKey, TimelineReply, WindowSpec};
 pub use task::{Task, TaskState};
 pub use worker::MARK_LIMIT;
 
 use crate::store::Case;
 use std::collections::VecDeque;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, TrySendError, sync_channel};
-use std::sync::Arc;
 
 /// Called after every reply, from the replying thread.
 pub type Waker = Arc<dyn Fn() + Send + Sync>;

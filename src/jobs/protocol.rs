@@ -10,8 +10,8 @@ use crate::analysis::{Comparison, SearchHit};
 use crate::export::ExportSummary;
 use crate::model::{Annotation, AnnotationEdit, EventId, SessionId, Target};
 use crate::store::{
-    BrowseFilter, CaseWarning, EventDetail, ExportRow, FacetList, ImportOptions, ImportOutcome, ImportProgress,
-    Lanes, ListRow, SessionRow, Sort, TimelineSlice,
+    BrowseFilter, CaseWarning, EventDetail, ExportRow, FacetList, ImportOptions, ImportOutcome, ImportProgress, Lanes,
+    ListRow, SessionRow, Sort, TimelineSlice,
 };
 use std::path::PathBuf;
 
@@ -57,13 +57,33 @@ pub enum OpenMode {
 /// What the window asks the worker to do.
 #[derive(Clone, Debug)]
 pub enum Request {
-    Open { path: PathBuf, mode: OpenMode },
+    Open {
+        path: PathBuf,
+        mode: OpenMode,
+    },
     /// Sessions, warnings and findings again (after an import or an edit).
     Refresh,
-    Facets { view: u64, filter: BrowseFilter },
-    Count { view: u64, filter: BrowseFilter },
-    Page { view: u64, filter: BrowseFilter, sort: Sort, offset: u64, limit: u64 },
-    Position { view: u64, filter: BrowseFilter, sort: Sort, event: EventId },
+    Facets {
+        view: u64,
+        filter: BrowseFilter,
+    },
+    Count {
+        view: u64,
+        filter: BrowseFilter,
+    },
+    Page {
+        view: u64,
+        filter: BrowseFilter,
+        sort: Sort,
+        offset: u64,
+        limit: u64,
+    },
+    Position {
+        view: u64,
+        filter: BrowseFilter,
+        sort: Sort,
+        event: EventId,
+    },
     Timeline {
         key: TimelineKey,
         view: u64,
@@ -73,13 +93,30 @@ pub enum Request {
         window: Option<WindowSpec>,
         buckets: u32,
     },
-    Detail { event: EventId },
-    Annotate { target: Target, edit: AnnotationEdit },
-    Compare { a: String, b: String },
-    Search { needles: Vec<String> },
+    Detail {
+        event: EventId,
+    },
+    Annotate {
+        target: Target,
+        edit: AnnotationEdit,
+    },
+    Compare {
+        a: String,
+        b: String,
+    },
+    Search {
+        needles: Vec<String>,
+    },
     /// Import files one after the other, each with its own options.
-    Import { items: Vec<(PathBuf, ImportOptions)> },
-    Export { kind: ExportKind, path: PathBuf, filter: crate::store::EventFilter, findings_only: bool },
+    Import {
+        items: Vec<(PathBuf, ImportOptions)>,
+    },
+    Export {
+        kind: ExportKind,
+        path: PathBuf,
+        filter: crate::store::EventFilter,
+        findings_only: bool,
+    },
 }
 
 /// What the worker sends back.
@@ -89,22 +126,51 @@ pub enum Reply {
     Sessions(Vec<SessionRow>),
     Warnings(Vec<CaseWarning>),
     Findings(Vec<Finding>),
-    Facets { view: u64, facets: Vec<FacetList> },
-    Count { view: u64, count: u64 },
-    Page { view: u64, offset: u64, rows: Vec<ListRow> },
-    Position { view: u64, event: EventId, position: Option<u64> },
+    Facets {
+        view: u64,
+        facets: Vec<FacetList>,
+    },
+    Count {
+        view: u64,
+        count: u64,
+    },
+    Page {
+        view: u64,
+        offset: u64,
+        rows: Vec<ListRow>,
+    },
+    Position {
+        view: u64,
+        event: EventId,
+        position: Option<u64>,
+    },
     Timeline(Box<TimelineReply>),
-    Detail { event: EventId, detail: Option<Box<EventDetail>> },
+    Detail {
+        event: EventId,
+        detail: Option<Box<EventDetail>>,
+    },
     Annotated(Annotation),
     Compared(Box<Comparison>),
-    Searched { needles: Vec<String>, hits: Vec<SearchHit> },
-    ImportProgress { file: PathBuf, progress: ImportProgress },
-    Imported { file: PathBuf, result: Result<ImportOutcome, String> },
+    Searched {
+        needles: Vec<String>,
+        hits: Vec<SearchHit>,
+    },
+    ImportProgress {
+        file: PathBuf,
+        progress: ImportProgress,
+    },
+    Imported {
+        file: PathBuf,
+        result: Result<ImportOutcome, String>,
+    },
     /// Every file of an import request is done (or the rest was cancelled).
     ImportsDone,
     Exported(Result<ExportSummary, String>),
     /// A request failed; `what` names the request ("facets", "page" …).
-    Failed { what: &'static str, message: String },
+    Failed {
+        what: &'static str,
+        message: String,
+    },
 }
 
 /// The case that is open.
@@ -132,5 +198,9 @@ pub enum Finding {
     /// An annotated event or exchange, with what the export would print.
     Evidence(Box<ExportRow>),
     /// An annotated session.
-    Session { id: SessionId, name: String, annotation: Annotation },
+    Session {
+        id: SessionId,
+        name: String,
+        annotation: Annotation,
+    },
 }

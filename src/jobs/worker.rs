@@ -6,9 +6,9 @@
 //! answered, and pages of a view the window has left are skipped — so
 //! panning the timeline never queues up a backlog of stale work.
 
+use super::Waker;
 use super::import::ImportRunner;
 use super::protocol::{CaseInfo, Finding, OpenMode, Reply, Request, TimelineKey, TimelineReply, WindowSpec};
-use super::Waker;
 use crate::model::Target;
 use crate::store::{BrowseFilter, Case, EventFilter, Lanes, StoreError, TimelineWindow};
 use std::collections::HashMap;
@@ -291,9 +291,9 @@ fn coalesce(batch: Vec<Request>) -> Vec<Request> {
             Request::Timeline { key, .. } => kept
                 .iter()
                 .any(|k| matches!(k, Request::Timeline { key: other, .. } if other == key)),
-            Request::Facets { .. } | Request::Count { .. } | Request::Detail { .. } | Request::Position { .. } => {
-                kept.iter().any(|k| std::mem::discriminant(k) == std::mem::discriminant(&request))
-            }
+            Request::Facets { .. } | Request::Count { .. } | Request::Detail { .. } | Request::Position { .. } => kept
+                .iter()
+                .any(|k| std::mem::discriminant(k) == std::mem::discriminant(&request)),
             _ => false,
         };
         if !superseded {

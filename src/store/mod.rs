@@ -29,15 +29,15 @@ use rusqlite_migration::Migrations;
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
 
-pub use browse::{
-    BrowseFilter, CaseWarning, EventDetail, ExchangeDetail, FACET_VALUE_LIMIT, Facet, FacetCount, FacetList, Lane, Lanes,
-    ListRow, Sort, SortColumn, TimeRange, TimelineBucket, TimelineMark, TimelineSlice, TimelineWindow,
-};
 pub use annotations::{AnnotationHistoryEntry, HistoryAction, clean_tags, current_user_name};
+pub use browse::{
+    BrowseFilter, CaseWarning, EventDetail, ExchangeDetail, FACET_VALUE_LIMIT, Facet, FacetCount, FacetList, Lane,
+    Lanes, ListRow, Sort, SortColumn, TimeRange, TimelineBucket, TimelineMark, TimelineSlice, TimelineWindow,
+};
 pub use findings::{AggregateRow, ExportRow, LayerRow, Timeline, TimelineLane};
 pub use import::{ImportObserver, ImportOptions, ImportOutcome, ImportProgress, NoObserver};
-pub use search::{EventCandidate, LayerCandidate, LayerStep};
 pub use queries::{EventFilter, EventRow, HostCount, SessionRow, SourceRow};
+pub use search::{EventCandidate, LayerCandidate, LayerStep};
 pub use verify::{VerifyProblem, VerifyReport};
 
 /// `application_id` of a Telltale case ("TTLE").

@@ -36,7 +36,11 @@ fn pickers_ui(ui: &mut egui::Ui, state: &AppState, commands: &mut Vec<Command>) 
         if let Some(picked) = session_picker_ui(ui, state, "Session B", b) {
             commands.push(Command::PickCompare { a, b: Some(picked) });
         }
-        if ui.button("Swap A and B").on_hover_text("Compare the other way round").clicked() {
+        if ui
+            .button("Swap A and B")
+            .on_hover_text("Compare the other way round")
+            .clicked()
+        {
             commands.push(Command::PickCompare { a: b, b: a });
         }
         if state.compare.running {
@@ -45,20 +49,27 @@ fn pickers_ui(ui: &mut egui::Ui, state: &AppState, commands: &mut Vec<Command>) 
     });
 }
 
-fn session_picker_ui(ui: &mut egui::Ui, state: &AppState, label: &str, current: Option<SessionId>) -> Option<SessionId> {
+fn session_picker_ui(
+    ui: &mut egui::Ui,
+    state: &AppState,
+    label: &str,
+    current: Option<SessionId>,
+) -> Option<SessionId> {
     let text = current
         .and_then(|id| state.session(id))
         .map_or_else(|| "choose…".to_string(), |s| format!("{} ({})", s.name, s.mode));
     let mut picked = None;
     ui.label(label);
-    egui::ComboBox::from_id_salt(label).selected_text(text).show_ui(ui, |ui| {
-        for session in &state.sessions {
-            let text = format!("{} ({})", session.name, session.mode);
-            if ui.selectable_label(current == Some(session.id), text).clicked() {
-                picked = Some(session.id);
+    egui::ComboBox::from_id_salt(label)
+        .selected_text(text)
+        .show_ui(ui, |ui| {
+            for session in &state.sessions {
+                let text = format!("{} ({})", session.name, session.mode);
+                if ui.selectable_label(current == Some(session.id), text).clicked() {
+                    picked = Some(session.id);
+                }
             }
-        }
-    });
+        });
     picked
 }
 
@@ -69,8 +80,12 @@ fn lanes_ui(ui: &mut egui::Ui, state: &mut AppState, commands: &mut Vec<Command>
         ("A", state.compare.a, state.compare.timeline_a.as_mut()),
         ("B", state.compare.b, state.compare.timeline_b.as_mut()),
     ] {
-        let (Some(session), Some(model)) = (session, model) else { continue };
-        let Some(row) = state.sessions.iter().find(|s| s.id == session) else { continue };
+        let (Some(session), Some(model)) = (session, model) else {
+            continue;
+        };
+        let Some(row) = state.sessions.iter().find(|s| s.id == session) else {
+            continue;
+        };
         ui.horizontal(|ui| {
             ui.strong(format!("{label}: {}", row.name));
             mode_badge_ui(ui, row.mode);
@@ -100,8 +115,16 @@ fn diff_table_ui(ui: &mut egui::Ui, state: &AppState, commands: &mut Vec<Command
     };
     let palette = Palette::for_ui(ui);
     let b_mode = state.compare.b.and_then(|b| state.session(b)).map(|s| s.mode);
-    let both = result.rows.iter().filter(|r| r.count_a > 0 && r.count_b > 0 && r.field.is_empty()).count();
-    let still = if b_mode == Some(Mode::Incognito) { "still sent in incognito" } else { "sent by B" };
+    let both = result
+        .rows
+        .iter()
+        .filter(|r| r.count_a > 0 && r.count_b > 0 && r.field.is_empty())
+        .count();
+    let still = if b_mode == Some(Mode::Incognito) {
+        "still sent in incognito"
+    } else {
+        "sent by B"
+    };
     ui.label(RichText::new(format!(
         "{} event kinds in both sessions; highlighted rows are {still}. Click a row to see those events.",
         both
@@ -118,7 +141,13 @@ fn diff_table_ui(ui: &mut egui::Ui, state: &AppState, commands: &mut Vec<Command
         .column(Column::initial(90.0))
         .column(Column::remainder().at_least(90.0))
         .header(super::theme::HEADER_HEIGHT, |mut header| {
-            for title in ["Tracker", "Event", "Field", &format!("A: {}", result.a), &format!("B: {}", result.b)] {
+            for title in [
+                "Tracker",
+                "Event",
+                "Field",
+                &format!("A: {}", result.a),
+                &format!("B: {}", result.b),
+            ] {
                 header.col(|ui| {
                     ui.strong(title);
                 });
@@ -126,7 +155,9 @@ fn diff_table_ui(ui: &mut egui::Ui, state: &AppState, commands: &mut Vec<Command
         })
         .body(|body| {
             body.rows(ROW_HEIGHT, result.rows.len(), |mut row| {
-                let Some(data) = result.rows.get(row.index()) else { return };
+                let Some(data) = result.rows.get(row.index()) else {
+                    return;
+                };
                 let highlight = data.count_b > 0;
                 let fill = |ui: &mut egui::Ui| {
                     if highlight {
@@ -143,7 +174,11 @@ fn diff_table_ui(ui: &mut egui::Ui, state: &AppState, commands: &mut Vec<Command
                 });
                 row.col(|ui| {
                     fill(ui);
-                    let field = if data.field.is_empty() { "(the event itself)" } else { data.field.as_str() };
+                    let field = if data.field.is_empty() {
+                        "(the event itself)"
+                    } else {
+                        data.field.as_str()
+                    };
                     ui.label(RichText::new(field).monospace());
                 });
                 row.col(|ui| {
@@ -153,7 +188,11 @@ fn diff_table_ui(ui: &mut egui::Ui, state: &AppState, commands: &mut Vec<Command
                 row.col(|ui| {
                     fill(ui);
                     let text = RichText::new(data.count_b.to_string());
-                    ui.label(if highlight { text.strong().color(palette.incognito) } else { text });
+                    ui.label(if highlight {
+                        text.strong().color(palette.incognito)
+                    } else {
+                        text
+                    });
                 });
                 if row.response().clicked() {
                     commands.push(Command::FilterToCompareRow(data.clone()));

@@ -43,7 +43,11 @@ fn facet_ui(ui: &mut egui::Ui, state: &AppState, list: &FacetList, commands: &mu
             let palette = Palette::for_ui(ui);
             for value in &list.values {
                 let picked = state.filter.has(list.facet, &value.value);
-                let name = if value.value.is_empty() { "(none)" } else { value.value.as_str() };
+                let name = if value.value.is_empty() {
+                    "(none)"
+                } else {
+                    value.value.as_str()
+                };
                 let mut text = format!("{name}  {}", value.count);
                 if let Some(detail) = &value.detail {
                     text = format!("{name} · {detail}  {}", value.count);
@@ -71,10 +75,8 @@ fn facet_ui(ui: &mut egui::Ui, state: &AppState, list: &FacetList, commands: &mu
 pub fn chips_ui(ui: &mut egui::Ui, state: &AppState, commands: &mut Vec<Command>) {
     let filter = &state.filter;
     let hidden = filter.hidden_sessions.len();
-    let any = filter.values.values().any(|v| !v.is_empty())
-        || filter.time.is_some()
-        || !filter.text.is_empty()
-        || hidden > 0;
+    let any =
+        filter.values.values().any(|v| !v.is_empty()) || filter.time.is_some() || !filter.text.is_empty() || hidden > 0;
     if !any {
         ui.label(RichText::new("Showing every event. Click a session, facet or the timeline to narrow.").small());
         return;

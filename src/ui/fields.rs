@@ -19,7 +19,9 @@ pub fn field_tree<'a>(fields: impl IntoIterator<Item = (&'a str, String)>) -> Ve
 }
 
 fn insert(nodes: &mut Vec<(String, FieldNode)>, path: &[&str], value: String) {
-    let Some((first, rest)) = path.split_first() else { return };
+    let Some((first, rest)) = path.split_first() else {
+        return;
+    };
     if rest.is_empty() {
         nodes.push(((*first).to_string(), FieldNode::Leaf(value)));
         return;
@@ -47,7 +49,9 @@ pub fn value_text(value: &serde_json::Value) -> String {
 /// Whether `text` contains any of `needles`, ignoring case.
 pub fn contains_needle(text: &str, needles: &[String]) -> bool {
     let lower = text.to_lowercase();
-    needles.iter().any(|n| !n.is_empty() && lower.contains(&n.to_lowercase()))
+    needles
+        .iter()
+        .any(|n| !n.is_empty() && lower.contains(&n.to_lowercase()))
 }
 
 #[cfg(test)]
@@ -64,8 +68,13 @@ mod tests {
         ]);
         let names: Vec<&str> = tree.iter().map(|(n, _)| n.as_str()).collect();
         assert_eq!(names, ["event", "properties", "lib"]);
-        let FieldNode::Branch(properties) = &tree[1].1 else { panic!("branch") };
-        assert_eq!(properties[0], ("$url".to_string(), FieldNode::Leaf("https://a/".into())));
+        let FieldNode::Branch(properties) = &tree[1].1 else {
+            panic!("branch")
+        };
+        assert_eq!(
+            properties[0],
+            ("$url".to_string(), FieldNode::Leaf("https://a/".into()))
+        );
         assert!(contains_needle("Purple Giraffe", &["giraffe".into()]));
     }
 }

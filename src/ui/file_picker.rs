@@ -97,7 +97,11 @@ impl FilePicker {
     pub fn result(&self) -> Vec<PathBuf> {
         if self.purpose.saves() {
             let name = self.file_name.trim();
-            return if name.is_empty() { Vec::new() } else { vec![self.dir.join(name)] };
+            return if name.is_empty() {
+                Vec::new()
+            } else {
+                vec![self.dir.join(name)]
+            };
         }
         self.chosen.iter().cloned().collect()
     }
@@ -118,7 +122,7 @@ pub fn list_dir(dir: &Path) -> Result<Vec<Entry>, String> {
             }
         })
         .collect();
-    entries.sort_by(|a, b| (!a.is_dir, a.name.to_lowercase()).cmp(&(!b.is_dir, b.name.to_lowercase())));
+    entries.sort_by_key(|e| (!e.is_dir, e.name.to_lowercase()));
     Ok(entries)
 }
 

@@ -40,45 +40,51 @@ pub fn file_picker_ui(ctx: &egui::Context, picker: &mut FilePicker, commands: &m
 }
 
 fn entries_ui(ui: &mut egui::Ui, picker: &mut FilePicker, commands: &mut Vec<Command>) {
-    egui::ScrollArea::vertical().max_height(300.0).auto_shrink([false, false]).show(ui, |ui| {
-        let entries = match &picker.listing {
-            None => {
-                ui.spinner();
-                return;
-            }
-            Some(Err(message)) => {
-                ui.colored_label(ui.visuals().error_fg_color, message);
-                return;
-            }
-            Some(Ok(entries)) => entries.clone(),
-        };
-        for entry in entries.iter().filter(|e| picker.show_hidden || !e.name.starts_with('.')) {
-            if entry.is_dir {
-                if ui.selectable_label(false, format!("{}/", entry.name)).clicked() {
-                    commands.push(Command::PickerNavigate(entry.path.clone()));
+    egui::ScrollArea::vertical()
+        .max_height(300.0)
+        .auto_shrink([false, false])
+        .show(ui, |ui| {
+            let entries = match &picker.listing {
+                None => {
+                    ui.spinner();
+                    return;
                 }
-                continue;
-            }
-            let label = format!("{}   {}", entry.name, human_bytes(entry.size_bytes));
-            if picker.purpose.saves() {
-                if ui.selectable_label(picker.file_name == entry.name, label).clicked() {
-                    picker.file_name = entry.name.clone();
+                Some(Err(message)) => {
+                    ui.colored_label(ui.visuals().error_fg_color, message);
+                    return;
                 }
-            } else {
-                let mut ticked = picker.chosen.contains(&entry.path);
-                if ui.checkbox(&mut ticked, label).changed() {
-                    if ticked {
-                        if picker.purpose != super::file_picker::PickPurpose::Import {
-                            picker.chosen.clear();
+                Some(Ok(entries)) => entries.clone(),
+            };
+            for entry in entries
+                .iter()
+                .filter(|e| picker.show_hidden || !e.name.starts_with('.'))
+            {
+                if entry.is_dir {
+                    if ui.selectable_label(false, format!("{}/", entry.name)).clicked() {
+                        commands.push(Command::PickerNavigate(entry.path.clone()));
+                    }
+                    continue;
+                }
+                let label = format!("{}   {}", entry.name, human_bytes(entry.size_bytes));
+                if picker.purpose.saves() {
+                    if ui.selectable_label(picker.file_name == entry.name, label).clicked() {
+                        picker.file_name = entry.name.clone();
+                    }
+                } else {
+                    let mut ticked = picker.chosen.contains(&entry.path);
+                    if ui.checkbox(&mut ticked, label).changed() {
+                        if ticked {
+                            if picker.purpose != super::file_picker::PickPurpose::Import {
+                                picker.chosen.clear();
+                            }
+                            picker.chosen.insert(entry.path.clone());
+                        } else {
+                            picker.chosen.remove(&entry.path);
                         }
-                        picker.chosen.insert(entry.path.clone());
-                    } else {
-                        picker.chosen.remove(&entry.path);
                     }
                 }
             }
-        }
-    });
+        });
 }
 
 fn footer_ui(ui: &mut egui::Ui, picker: &mut FilePicker, commands: &mut Vec<Command>) {

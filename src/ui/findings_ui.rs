@@ -1,8 +1,8 @@
 //! The findings view: every annotated event, exchange and session with its
 //! severity, note and key field, ready to export.
 
-use super::theme::{Palette, ROW_HEIGHT, badge_ui, mode_label};
 use super::table_ui::table_time;
+use super::theme::{Palette, ROW_HEIGHT, badge_ui, mode_label};
 use crate::app::commands::Command;
 use crate::app::state::AppState;
 use crate::jobs::{ExportKind, Finding};
@@ -20,7 +20,10 @@ pub fn findings_ui(ui: &mut egui::Ui, state: &AppState, commands: &mut Vec<Comma
             ("Export CSV…", ExportKind::Csv),
             ("Export JSON…", ExportKind::Json),
         ] {
-            if ui.add_enabled(!state.findings.is_empty(), egui::Button::new(label)).clicked() {
+            if ui
+                .add_enabled(!state.findings.is_empty(), egui::Button::new(label))
+                .clicked()
+            {
                 commands.push(Command::ShowExport);
                 commands.push(Command::ChooseFile(PickPurpose::Export(kind)));
             }
@@ -48,7 +51,16 @@ pub fn findings_ui(ui: &mut egui::Ui, state: &AppState, commands: &mut Vec<Comma
         .column(Column::initial(120.0).clip(true))
         .column(Column::remainder().at_least(160.0).clip(true))
         .header(super::theme::HEADER_HEIGHT, |mut header| {
-            for title in ["Severity", "Time (UTC)", "Session", "Mode", "Event", "Key field", "Tags", "Note"] {
+            for title in [
+                "Severity",
+                "Time (UTC)",
+                "Session",
+                "Mode",
+                "Event",
+                "Key field",
+                "Tags",
+                "Note",
+            ] {
                 header.col(|ui| {
                     ui.strong(title);
                 });
@@ -56,7 +68,9 @@ pub fn findings_ui(ui: &mut egui::Ui, state: &AppState, commands: &mut Vec<Comma
         })
         .body(|body| {
             body.rows(ROW_HEIGHT + 4.0, state.findings.len(), |mut row| {
-                let Some(finding) = state.findings.get(row.index()) else { return };
+                let Some(finding) = state.findings.get(row.index()) else {
+                    return;
+                };
                 finding_row_ui(&mut row, finding, &palette);
                 if row.response().clicked()
                     && let Finding::Evidence(evidence) = finding

@@ -18,9 +18,17 @@ pub fn http_ui(ui: &mut egui::Ui, exchange: &ExchangeDetail, commands: &mut Vec<
             if ui.small_button("Copy request").clicked() {
                 commands.push(Command::Copy(raw.clone()));
             }
-            message_ui(ui, &request_line, &exchange.request_headers, &exchange.request_body, "request");
+            message_ui(
+                ui,
+                &request_line,
+                &exchange.request_headers,
+                &exchange.request_body,
+                "request",
+            );
         });
-    let status = exchange.status.map_or_else(|| "no response".to_string(), |s| s.to_string());
+    let status = exchange
+        .status
+        .map_or_else(|| "no response".to_string(), |s| s.to_string());
     let status_line = format!("{} {status}", exchange.http_version);
     egui::CollapsingHeader::new(RichText::new(format!("HTTP response ({status})")).strong())
         .default_open(false)
@@ -29,7 +37,13 @@ pub fn http_ui(ui: &mut egui::Ui, exchange: &ExchangeDetail, commands: &mut Vec<
             if ui.small_button("Copy response").clicked() {
                 commands.push(Command::Copy(raw.clone()));
             }
-            message_ui(ui, &status_line, &exchange.response_headers, &exchange.response_body, "response");
+            message_ui(
+                ui,
+                &status_line,
+                &exchange.response_headers,
+                &exchange.response_body,
+                "response",
+            );
         });
     for note in &exchange.notes {
         ui.label(RichText::new(format!("Importer note: {note}")).color(Palette::for_ui(ui).warning));
@@ -39,13 +53,16 @@ pub fn http_ui(ui: &mut egui::Ui, exchange: &ExchangeDetail, commands: &mut Vec<
 fn message_ui(ui: &mut egui::Ui, first_line: &str, headers: &Headers, body: &[u8], id: &str) {
     let palette = Palette::for_ui(ui);
     ui.add(egui::Label::new(RichText::new(first_line).monospace().strong()).wrap());
-    egui::Grid::new((id, "headers")).num_columns(2).striped(true).show(ui, |ui| {
-        for (name, value) in headers {
-            ui.label(RichText::new(name).monospace().color(palette.text_muted));
-            ui.add(egui::Label::new(RichText::new(value).monospace()).wrap());
-            ui.end_row();
-        }
-    });
+    egui::Grid::new((id, "headers"))
+        .num_columns(2)
+        .striped(true)
+        .show(ui, |ui| {
+            for (name, value) in headers {
+                ui.label(RichText::new(name).monospace().color(palette.text_muted));
+                ui.add(egui::Label::new(RichText::new(value).monospace()).wrap());
+                ui.end_row();
+            }
+        });
     if body.is_empty() {
         ui.label(RichText::new("(empty body)").italics());
     } else {

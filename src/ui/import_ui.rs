@@ -30,7 +30,11 @@ fn form_ui(ui: &mut egui::Ui, dialog: &mut ImportDialog, commands: &mut Vec<Comm
     for (index, item) in dialog.items.iter_mut().enumerate() {
         egui::Frame::group(ui.style()).show(ui, |ui| {
             ui.horizontal(|ui| {
-                ui.strong(item.path.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned()));
+                ui.strong(
+                    item.path
+                        .file_name()
+                        .map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
+                );
                 if ui.small_button("Remove").clicked() {
                     remove = Some(index);
                 }
@@ -43,8 +47,15 @@ fn form_ui(ui: &mut egui::Ui, dialog: &mut ImportDialog, commands: &mut Vec<Comm
     }
     ui.add_space(GAP);
     ui.horizontal(|ui| {
-        let label = format!("Import {} file{}", dialog.items.len(), if dialog.items.len() == 1 { "" } else { "s" });
-        if ui.add_enabled(!dialog.items.is_empty(), egui::Button::new(label)).clicked() {
+        let label = format!(
+            "Import {} file{}",
+            dialog.items.len(),
+            if dialog.items.len() == 1 { "" } else { "s" }
+        );
+        if ui
+            .add_enabled(!dialog.items.is_empty(), egui::Button::new(label))
+            .clicked()
+        {
             commands.push(Command::RunImport);
         }
         if ui.button("Cancel").clicked() {
@@ -85,7 +96,11 @@ fn progress_ui(
     commands: &mut Vec<Command>,
 ) {
     let done = dialog.results.len();
-    ui.label(format!("Importing file {} of {}…", (done + 1).min(dialog.items.len()), dialog.items.len()));
+    ui.label(format!(
+        "Importing file {} of {}…",
+        (done + 1).min(dialog.items.len()),
+        dialog.items.len()
+    ));
     match current {
         Some((file, progress)) => {
             let fraction = if progress.bytes_total > 0 {
@@ -121,7 +136,9 @@ fn progress_ui(
 fn finished_ui(ui: &mut egui::Ui, dialog: &ImportDialog, commands: &mut Vec<Command>) {
     let palette = Palette::for_ui(ui);
     for (file, result) in &dialog.results {
-        let name = file.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+        let name = file
+            .file_name()
+            .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
         match result {
             Ok(outcome) => {
                 ui.label(format!(

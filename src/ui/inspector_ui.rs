@@ -34,7 +34,9 @@ pub fn inspector_ui(ui: &mut egui::Ui, state: &mut AppState, commands: &mut Vec<
                 .show(ui, |ui| fields_ui(ui, &detail, &state.search.needles));
             egui::CollapsingHeader::new(RichText::new("Decode path").strong())
                 .default_open(true)
-                .show(ui, |ui| super::layers_ui::layers_ui(ui, &detail, state.selected_layer, commands));
+                .show(ui, |ui| {
+                    super::layers_ui::layers_ui(ui, &detail, state.selected_layer, commands)
+                });
             egui::CollapsingHeader::new(RichText::new("Annotation").strong())
                 .default_open(true)
                 .show(ui, |ui| annotation_ui(ui, state, &detail, commands));
@@ -50,23 +52,29 @@ fn header_ui(ui: &mut egui::Ui, detail: &EventDetail) {
         mode_badge_ui(ui, event.mode);
         badge_ui(ui, &event.tracker, palette.tracker(&event.tracker), &palette);
     });
-    egui::Grid::new("event-header").num_columns(2).spacing([GAP, 2.0]).show(ui, |ui| {
-        let mut row = |key: &str, value: String| {
-            ui.label(RichText::new(key).color(palette.text_muted));
-            ui.label(value);
-            ui.end_row();
-        };
-        row("When", full_time(event.time_micros));
-        row("Session", event.session.clone());
-        row("App", event.app.clone().unwrap_or_else(|| "—".into()));
-        if let Some(device) = &event.device {
-            row("Device", device.clone());
-        }
-        let company = event.company.as_deref().map(|c| format!(" ({c})")).unwrap_or_default();
-        row("Sent to", format!("{}{company}", event.host));
-        row("Server IP", event.server_ip.clone().unwrap_or_else(|| "not recorded".into()));
-        row("Event id", format!("{} · exchange {}", event.id, event.exchange_id));
-    });
+    egui::Grid::new("event-header")
+        .num_columns(2)
+        .spacing([GAP, 2.0])
+        .show(ui, |ui| {
+            let mut row = |key: &str, value: String| {
+                ui.label(RichText::new(key).color(palette.text_muted));
+                ui.label(value);
+                ui.end_row();
+            };
+            row("When", full_time(event.time_micros));
+            row("Session", event.session.clone());
+            row("App", event.app.clone().unwrap_or_else(|| "—".into()));
+            if let Some(device) = &event.device {
+                row("Device", device.clone());
+            }
+            let company = event.company.as_deref().map(|c| format!(" ({c})")).unwrap_or_default();
+            row("Sent to", format!("{}{company}", event.host));
+            row(
+                "Server IP",
+                event.server_ip.clone().unwrap_or_else(|| "not recorded".into()),
+            );
+            row("Event id", format!("{} · exchange {}", event.id, event.exchange_id));
+        });
 }
 
 fn canary_hits_ui(ui: &mut egui::Ui, state: &AppState, detail: &EventDetail) {
@@ -74,7 +82,9 @@ fn canary_hits_ui(ui: &mut egui::Ui, state: &AppState, detail: &EventDetail) {
         .search
         .hits
         .iter()
-        .filter(|h| h.event_id == Some(detail.event.id) || (h.event_id.is_none() && h.exchange_id == detail.exchange.id))
+        .filter(|h| {
+            h.event_id == Some(detail.event.id) || (h.event_id.is_none() && h.exchange_id == detail.exchange.id)
+        })
         .collect();
     if hits.is_empty() {
         return;
@@ -104,7 +114,11 @@ fn fields_ui(ui: &mut egui::Ui, detail: &EventDetail, needles: &[String]) {
 fn branch_ui(ui: &mut egui::Ui, nodes: &[(String, FieldNode)], path: &str, depth: usize, needles: &[String]) {
     let palette = Palette::for_ui(ui);
     for (name, node) in nodes {
-        let full = if path.is_empty() { name.clone() } else { format!("{path}.{name}") };
+        let full = if path.is_empty() {
+            name.clone()
+        } else {
+            format!("{path}.{name}")
+        };
         match node {
             FieldNode::Leaf(value) => {
                 ui.horizontal_wrapped(|ui| {

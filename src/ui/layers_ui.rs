@@ -43,7 +43,9 @@ fn chain(layers: &[LayerRow], last: Option<i64>) -> Vec<&LayerRow> {
     let mut chain = Vec::new();
     let mut next = last;
     while let Some(ordinal) = next {
-        let Some(layer) = layers.iter().find(|l| l.ordinal == ordinal) else { break };
+        let Some(layer) = layers.iter().find(|l| l.ordinal == ordinal) else {
+            break;
+        };
         if chain.len() > layers.len() {
             break; // a parent cycle would be a store bug; do not hang on it
         }
@@ -85,7 +87,11 @@ pub fn code_block_ui(ui: &mut egui::Ui, text: &str, id: impl std::hash::Hash + s
         .inner_margin(egui::Margin::same(6))
         .show(ui, |ui| {
             egui::ScrollArea::both().id_salt(id).max_height(260.0).show(ui, |ui| {
-                ui.add(egui::Label::new(RichText::new(text).monospace()).selectable(true).extend());
+                ui.add(
+                    egui::Label::new(RichText::new(text).monospace())
+                        .selectable(true)
+                        .extend(),
+                );
             });
         });
 }
@@ -97,7 +103,11 @@ fn pretty(text: &str) -> String {
         .and_then(|v| serde_json::to_string_pretty(&v).ok())
         .unwrap_or_else(|| text.to_string());
     match pretty.char_indices().nth(TEXT_PREVIEW_CHARS) {
-        Some((cut, _)) => format!("{}\n… ({} more characters)", &pretty[..cut], pretty[cut..].chars().count()),
+        Some((cut, _)) => format!(
+            "{}\n… ({} more characters)",
+            &pretty[..cut],
+            pretty[cut..].chars().count()
+        ),
         None => pretty,
     }
 }
@@ -109,7 +119,13 @@ pub fn hex_dump(bytes: &[u8]) -> String {
         let hex: Vec<String> = chunk.iter().map(|b| format!("{b:02x}")).collect();
         let ascii: String = chunk
             .iter()
-            .map(|b| if b.is_ascii_graphic() || *b == b' ' { *b as char } else { '.' })
+            .map(|b| {
+                if b.is_ascii_graphic() || *b == b' ' {
+                    *b as char
+                } else {
+                    '.'
+                }
+            })
             .collect();
         out.push_str(&format!("{:08x}  {:<47}  {ascii}\n", line * 16, hex.join(" ")));
     }

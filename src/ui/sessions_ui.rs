@@ -40,7 +40,11 @@ fn session_ui(ui: &mut egui::Ui, state: &AppState, session: &SessionRow, command
             });
             let app = session.app.as_deref().unwrap_or("app not named");
             let device = session.device.as_deref().unwrap_or("device not named");
-            ui.label(RichText::new(format!("{app} · {device}")).small().color(palette.text_muted));
+            ui.label(
+                RichText::new(format!("{app} · {device}"))
+                    .small()
+                    .color(palette.text_muted),
+            );
             ui.label(
                 RichText::new(format!(
                     "{} exchanges · {} events",

@@ -29,7 +29,11 @@ pub fn status_ui(ui: &mut egui::Ui, state: &AppState, commands: &mut Vec<Command
         }
         if let Some(notice) = state.notices.last() {
             ui.separator();
-            let colour = if notice.is_error { palette.error } else { palette.text_muted };
+            let colour = if notice.is_error {
+                palette.error
+            } else {
+                palette.text_muted
+            };
             ui.label(RichText::new(&notice.text).color(colour));
         }
     });

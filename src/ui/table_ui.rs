@@ -82,7 +82,9 @@ fn rows_ui(ui: &mut egui::Ui, state: &mut AppState, count: u64, commands: &mut V
     if let Some((first, last)) = visible {
         // One page of slack both ways keeps scrolling free of placeholders.
         let start = first.saturating_sub(super::table::PAGE_ROWS / 2);
-        commands.push(Command::FetchRows(start..(last + super::table::PAGE_ROWS / 2).min(count)));
+        commands.push(Command::FetchRows(
+            start..(last + super::table::PAGE_ROWS / 2).min(count),
+        ));
     }
 }
 
@@ -113,12 +115,21 @@ fn sort_arrow_ui(ui: &mut egui::Ui, descending: bool) {
     let (rect, _) = ui.allocate_exact_size(egui::vec2(10.0, 10.0), Sense::hover());
     let (c, r) = (rect.center(), 4.0);
     let points = if descending {
-        vec![c + egui::vec2(-r, -r / 2.0), c + egui::vec2(r, -r / 2.0), c + egui::vec2(0.0, r)]
+        vec![
+            c + egui::vec2(-r, -r / 2.0),
+            c + egui::vec2(r, -r / 2.0),
+            c + egui::vec2(0.0, r),
+        ]
     } else {
-        vec![c + egui::vec2(-r, r / 2.0), c + egui::vec2(r, r / 2.0), c + egui::vec2(0.0, -r)]
+        vec![
+            c + egui::vec2(-r, r / 2.0),
+            c + egui::vec2(r, r / 2.0),
+            c + egui::vec2(0.0, -r),
+        ]
     };
     let colour = ui.visuals().strong_text_color();
-    ui.painter().add(egui::Shape::convex_polygon(points, colour, egui::Stroke::NONE));
+    ui.painter()
+        .add(egui::Shape::convex_polygon(points, colour, egui::Stroke::NONE));
 }
 
 fn row_cells_ui(row: &mut egui_extras::TableRow<'_, '_>, data: &ListRow) {
@@ -134,7 +145,11 @@ fn row_cells_ui(row: &mut egui_extras::TableRow<'_, '_>, data: &ListRow) {
     row.col(|ui| {
         let palette = Palette::for_ui(ui);
         let text = RichText::new(mode_label(data.mode)).color(palette.mode(data.mode));
-        ui.label(if data.mode == Mode::Incognito { text.strong() } else { text });
+        ui.label(if data.mode == Mode::Incognito {
+            text.strong()
+        } else {
+            text
+        });
     });
     row.col(|ui| {
         let palette = Palette::for_ui(ui);

@@ -141,7 +141,11 @@ impl Palette {
 
     /// The palette of the theme `ui` is drawn in.
     pub fn for_ui(ui: &egui::Ui) -> Palette {
-        Palette::of(if ui.visuals().dark_mode { Theme::Dark } else { Theme::Light })
+        Palette::of(if ui.visuals().dark_mode {
+            Theme::Dark
+        } else {
+            Theme::Light
+        })
     }
 
     /// The strong colour of a mode (badges, marks' outline).
@@ -195,11 +199,21 @@ pub fn apply(ctx: &egui::Context) {
         style.spacing.item_spacing = egui::vec2(GAP, GAP_SMALL + 2.0);
         style.spacing.button_padding = egui::vec2(GAP, GAP_SMALL);
         style.spacing.window_margin = Margin::same(12);
-        style.text_styles.insert(TextStyle::Body, FontId::new(14.0, FontFamily::Proportional));
-        style.text_styles.insert(TextStyle::Button, FontId::new(14.0, FontFamily::Proportional));
-        style.text_styles.insert(TextStyle::Small, FontId::new(11.5, FontFamily::Proportional));
-        style.text_styles.insert(TextStyle::Heading, FontId::new(19.0, FontFamily::Proportional));
-        style.text_styles.insert(TextStyle::Monospace, FontId::new(12.5, FontFamily::Monospace));
+        style
+            .text_styles
+            .insert(TextStyle::Body, FontId::new(14.0, FontFamily::Proportional));
+        style
+            .text_styles
+            .insert(TextStyle::Button, FontId::new(14.0, FontFamily::Proportional));
+        style
+            .text_styles
+            .insert(TextStyle::Small, FontId::new(11.5, FontFamily::Proportional));
+        style
+            .text_styles
+            .insert(TextStyle::Heading, FontId::new(19.0, FontFamily::Proportional));
+        style
+            .text_styles
+            .insert(TextStyle::Monospace, FontId::new(12.5, FontFamily::Monospace));
     });
     for theme in [Theme::Light, Theme::Dark] {
         let palette = Palette::of(theme);

@@ -18,7 +18,8 @@ pub const PIXELS_PER_BUCKET: f32 = 3.0;
 /// One timeline's state.
 pub struct TimelineModel {
     pub key: TimelineKey,
-    pub reply: Option<TimelineReply>,
+    /// Shared, so drawing a frame never copies thousands of marks.
+    pub reply: Option<std::sync::Arc<TimelineReply>>,
     /// What was last asked for: (view, relative, window).
     pub asked: Option<(u64, bool, Option<WindowSpec>)>,
     /// The plot should jump to the whole extent on the next frame.
@@ -83,7 +84,7 @@ pub fn lane_label(lane: &Lane) -> String {
 }
 
 /// The mark nearest to `x` in `lane`, within `max_dx` plot units.
-pub fn nearest_mark<'a>(marks: &'a [TimelineMark], lane: usize, x: f64, max_dx: f64) -> Option<&'a TimelineMark> {
+pub fn nearest_mark(marks: &[TimelineMark], lane: usize, x: f64, max_dx: f64) -> Option<&TimelineMark> {
     marks
         .iter()
         .filter(|m| m.lane == lane)
@@ -103,8 +104,8 @@ pub fn mark_x(marks: &[TimelineMark], event: EventId) -> Option<(usize, f64)> {
 
 /// Tick steps in seconds that read well on a clock.
 const STEPS_SECONDS: [f64; 22] = [
-    0.001, 0.01, 0.1, 0.5, 1.0, 2.0, 5.0, 10.0, 15.0, 30.0, 60.0, 120.0, 300.0, 600.0, 900.0, 1800.0, 3600.0,
-    7200.0, 21600.0, 43200.0, 86400.0, 604_800.0,
+    0.001, 0.01, 0.1, 0.5, 1.0, 2.0, 5.0, 10.0, 15.0, 30.0, 60.0, 120.0, 300.0, 600.0, 900.0, 1800.0, 3600.0, 7200.0,
+    21600.0, 43200.0, 86400.0, 604_800.0,
 ];
 
 /// Tick positions for `[min, max]` with about one tick per `min_step` seconds.

@@ -19,7 +19,9 @@ use crate::jobs::{TimelineReply, WindowSpec};
 use crate::model::{EventId, Mode};
 use crate::store::{TimeRange, TimelineBucket, TimelineMark};
 use egui::{Align2, PointerButton, RichText};
-use egui_plot::{Bar, BarChart, GridInput, GridMark, MarkerShape, Plot, PlotPoint, PlotPoints, Points, Polygon, Span, Text, VLine};
+use egui_plot::{
+    Bar, BarChart, GridInput, GridMark, MarkerShape, Plot, PlotPoint, PlotPoints, Points, Polygon, Span, Text, VLine,
+};
 use std::collections::BTreeMap;
 
 /// What a timeline needs besides its model.
@@ -39,9 +41,18 @@ pub struct TimelineContext<'a> {
 }
 
 /// Draws the timeline and pushes the commands its use implies.
-pub fn timeline_ui(ui: &mut egui::Ui, model: &mut TimelineModel, cx: &TimelineContext<'_>, commands: &mut Vec<Command>) {
+pub fn timeline_ui(
+    ui: &mut egui::Ui,
+    model: &mut TimelineModel,
+    cx: &TimelineContext<'_>,
+    commands: &mut Vec<Command>,
+) {
     let columns = ((ui.available_width() / PIXELS_PER_BUCKET) as u32).max(10);
-    let Some(reply) = model.reply.as_ref().filter(|r| r.view == cx.view && r.relative == cx.relative) else {
+    let Some(reply) = model
+        .reply
+        .as_ref()
+        .filter(|r| r.view == cx.view && r.relative == cx.relative)
+    else {
         let asked = model.asked.is_some_and(|a| a.0 == cx.view && a.1 == cx.relative);
         if !asked {
             commands.push(Command::Timeline {
@@ -61,7 +72,7 @@ pub fn timeline_ui(ui: &mut egui::Ui, model: &mut TimelineModel, cx: &TimelineCo
         );
         return;
     }
-    let reply = reply.clone();
+    let reply = std::sync::Arc::clone(reply);
     let output = plot_ui(ui, model, cx, &reply);
     let window = WindowSpec {
         start_micros: micros_of(output.min_x),
@@ -90,7 +101,12 @@ struct PlotOutput {
     pointer: Option<PlotPoint>,
 }
 
-fn plot_ui(ui: &mut egui::Ui, model: &mut TimelineModel, cx: &TimelineContext<'_>, reply: &TimelineReply) -> PlotOutput {
+fn plot_ui(
+    ui: &mut egui::Ui,
+    model: &mut TimelineModel,
+    cx: &TimelineContext<'_>,
+    reply: &std::sync::Arc<TimelineReply>,
+) -> PlotOutput {
     let palette = Palette::for_ui(ui);
     let lanes = reply.lanes.lanes.clone();
     let count = lanes.len();
@@ -125,7 +141,7 @@ fn plot_ui(ui: &mut egui::Ui, model: &mut TimelineModel, cx: &TimelineContext<'_
     let range = cx.range.filter(|r| r.relative == relative);
     let selected = cx.selected;
     let selected_x = cx.selected_x;
-    let slice = reply.slice.clone();
+    let shared = std::sync::Arc::clone(reply);
     let response = plot.show(ui, move |plot_ui| {
         plot_ui.set_plot_bounds_y(-0.5..=(count as f64 - 0.5));
         let double_clicked = plot_ui.response().double_clicked();
@@ -146,7 +162,7 @@ fn plot_ui(ui: &mut egui::Ui, model: &mut TimelineModel, cx: &TimelineContext<'_
         if let (Some(start), Some(pointer)) = (drag_start, plot_ui.pointer_coordinate()) {
             plot_ui.span(Span::new("", start.min(pointer.x)..=start.max(pointer.x)).fill(palette.range_fill));
         }
-        if let Some(slice) = &slice {
+        if let Some(slice) = &shared.slice {
             if slice.marks.is_empty() {
                 bucket_bars(plot_ui, slice, count, &palette);
             } else {
@@ -175,7 +191,12 @@ fn bands(plot_ui: &mut egui_plot::PlotUi<'_>, lanes: &[crate::store::Lane], pale
     let count = lanes.len();
     for (index, lane) in lanes.iter().enumerate() {
         let y = lane_y(index, count);
-        let rect = vec![[min_x, y - 0.48], [max_x, y - 0.48], [max_x, y + 0.48], [min_x, y + 0.48]];
+        let rect = vec![
+            [min_x, y - 0.48],
+            [max_x, y - 0.48],
+            [max_x, y + 0.48],
+            [min_x, y + 0.48],
+        ];
         plot_ui.polygon(
             Polygon::new("", PlotPoints::new(rect))
                 .fill_color(palette.mode_band(lane.mode))
@@ -214,7 +235,10 @@ fn marks(
     let mut by_tracker: BTreeMap<&str, Vec<[f64; 2]>> = BTreeMap::new();
     let mut ring = None;
     for mark in marks {
-        let point = [x_of(mark.time_micros), lane_y(mark.lane, count) + tracker_offset(&trackers, &mark.tracker)];
+        let point = [
+            x_of(mark.time_micros),
+            lane_y(mark.lane, count) + tracker_offset(&trackers, &mark.tracker),
+        ];
         by_tracker.entry(mark.tracker.as_str()).or_default().push(point);
         if Some(mark.event_id) == selected {
             ring = Some(point);
@@ -241,11 +265,19 @@ fn marks(
     }
 }
 
-fn bucket_bars(plot_ui: &mut egui_plot::PlotUi<'_>, slice: &crate::store::TimelineSlice, count: usize, palette: &Palette) {
-    let max = slice.buckets.iter().fold(BTreeMap::<(usize, u32), u64>::new(), |mut totals, b| {
-        *totals.entry((b.lane, b.bucket)).or_default() += b.count;
-        totals
-    });
+fn bucket_bars(
+    plot_ui: &mut egui_plot::PlotUi<'_>,
+    slice: &crate::store::TimelineSlice,
+    count: usize,
+    palette: &Palette,
+) {
+    let max = slice
+        .buckets
+        .iter()
+        .fold(BTreeMap::<(usize, u32), u64>::new(), |mut totals, b| {
+            *totals.entry((b.lane, b.bucket)).or_default() += b.count;
+            totals
+        });
     let peak = max.values().copied().max().unwrap_or(1).max(1) as f64;
     let width = slice.bucket_micros / 1e6;
     let start = x_of(slice.window.start_micros);
@@ -296,7 +328,9 @@ fn interact(
     let response = &output.response;
     let count = reply.lanes.lanes.len();
     let hovered = output.pointer.filter(|_| response.hovered());
-    let lane = hovered.map(|p| (count as f64 - 1.0 - p.y).round()).filter(|l| *l >= 0.0 && (*l as usize) < count);
+    let lane = hovered
+        .map(|p| (count as f64 - 1.0 - p.y).round())
+        .filter(|l| *l >= 0.0 && (*l as usize) < count);
     let slice = reply.slice.as_ref();
     let mark = match (hovered, lane, slice) {
         (Some(p), Some(lane), Some(slice)) => nearest_mark(&slice.marks, lane as usize, p.x, output.x_per_point * 8.0),
@@ -388,9 +422,15 @@ pub fn legend_ui(ui: &mut egui::Ui, model: &TimelineModel) {
     let palette = Palette::for_ui(ui);
     for mode in [Mode::Normal, Mode::Incognito] {
         super::theme::swatch_ui(ui, palette.mode(mode));
-        ui.label(RichText::new(format!("{} lane", mode_label(mode))).small().color(palette.mode(mode)));
+        ui.label(
+            RichText::new(format!("{} lane", mode_label(mode)))
+                .small()
+                .color(palette.mode(mode)),
+        );
     }
-    let Some(slice) = model.reply.as_ref().and_then(|r| r.slice.as_ref()) else { return };
+    let Some(slice) = model.reply.as_ref().and_then(|r| r.slice.as_ref()) else {
+        return;
+    };
     let trackers = distinct(
         slice
             .marks
@@ -401,6 +441,11 @@ pub fn legend_ui(ui: &mut egui::Ui, model: &TimelineModel) {
     ui.separator();
     for tracker in trackers {
         super::theme::swatch_ui(ui, palette.tracker(&tracker));
-        ui.label(RichText::new(tracker.as_str()).small().strong().color(palette.tracker(&tracker)));
+        ui.label(
+            RichText::new(tracker.as_str())
+                .small()
+                .strong()
+                .color(palette.tracker(&tracker)),
+        );
     }
 }

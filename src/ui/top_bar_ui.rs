@@ -20,11 +20,13 @@ pub fn top_bar_ui(ui: &mut egui::Ui, state: &mut AppState, commands: &mut Vec<Co
     ui.horizontal_centered(|ui| {
         ui.label(RichText::new("Telltale").heading().strong().color(palette.incognito));
         let case = state.case.as_ref().map_or("no case open", |c| c.name.as_str());
-        ui.label(RichText::new(case).heading())
-            .on_hover_text(state.case.as_ref().and_then(|c| c.path.as_ref()).map_or_else(
-                || "in memory".to_string(),
-                |p| p.display().to_string(),
-            ));
+        ui.label(RichText::new(case).heading()).on_hover_text(
+            state
+                .case
+                .as_ref()
+                .and_then(|c| c.path.as_ref())
+                .map_or_else(|| "in memory".to_string(), |p| p.display().to_string()),
+        );
         ui.add_space(GAP);
         file_buttons_ui(ui, state, commands);
         ui.separator();
@@ -42,7 +44,11 @@ fn file_buttons_ui(ui: &mut egui::Ui, state: &AppState, commands: &mut Vec<Comma
         ui.ctx().format_shortcut(&OPEN_SHORTCUT),
         ui.ctx().format_shortcut(&IMPORT_SHORTCUT),
     );
-    if ui.button("New case…").on_hover_text("Create an empty case file").clicked() {
+    if ui
+        .button("New case…")
+        .on_hover_text("Create an empty case file")
+        .clicked()
+    {
         commands.push(Command::ChooseFile(PickPurpose::NewCase));
     }
     if ui

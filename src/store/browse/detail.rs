@@ -165,7 +165,9 @@ impl Case {
             "SELECT s.name, src.file_name, src.warnings FROM sources src JOIN sessions s USING (session_id)
              WHERE src.warnings <> '[]' ORDER BY src.source_id",
         )?;
-        let rows = sources.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?;
+        let rows = sources.query_map([], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
+        })?;
         for row in rows {
             let (session, file, list) = row?;
             for message in json_or_default::<Vec<String>>(&list) {
@@ -182,7 +184,11 @@ impl Case {
              WHERE x.notes <> '[]' ORDER BY x.exchange_id LIMIT ?1",
         )?;
         let rows = notes.query_map(params![EXCHANGE_NOTE_LIMIT], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, ExchangeId>(1)?, r.get::<_, String>(2)?))
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, ExchangeId>(1)?,
+                r.get::<_, String>(2)?,
+            ))
         })?;
         for row in rows {
             let (session, exchange, list) = row?;

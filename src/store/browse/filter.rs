@@ -200,7 +200,6 @@ pub(crate) fn push_conditions(sql: &mut Sql, filter: &BrowseFilter, starts: &Ses
     }
 }
 
-
 fn escape_like(text: &str) -> String {
     let mut escaped = String::with_capacity(text.len());
     for c in text.chars() {

@@ -33,7 +33,10 @@ fn a_facet_ignores_its_own_pick_but_others_follow_it() {
     let facets = case.facets(&filter).expect("facets");
     let modes = facets.iter().find(|f| f.facet == Facet::Mode).expect("mode facet");
     assert_eq!(modes.values.len(), 2, "the other mode stays clickable");
-    let trackers = facets.iter().find(|f| f.facet == Facet::Tracker).expect("tracker facet");
+    let trackers = facets
+        .iter()
+        .find(|f| f.facet == Facet::Tracker)
+        .expect("tracker facet");
     let incognito = case.event_count(&filter).expect("count");
     assert_eq!(trackers.values.iter().map(|v| v.count).sum::<u64>(), incognito);
     assert!(incognito > 0 && incognito < total(&case));
@@ -49,7 +52,11 @@ fn hidden_sessions_and_text_narrow_the_list() {
     assert!(page.iter().all(|row| row.session_id == sessions[1].id));
     assert_eq!(page.len() as u64, case.event_count(&filter).expect("count"));
     filter.text = "purple giraffe".into();
-    assert_eq!(case.event_count(&filter).expect("count"), 0, "the canary was typed in the normal session");
+    assert_eq!(
+        case.event_count(&filter).expect("count"),
+        0,
+        "the canary was typed in the normal session"
+    );
     filter.hidden_sessions.clear();
     let page = case.event_page(&filter, Sort::default(), 0, 1000).expect("page");
     assert!(!page.is_empty());
@@ -84,7 +91,11 @@ fn timeline_marks_when_few_buckets_when_many() {
         .filter(|l| l.app.as_deref() == Some("com.example.browser"))
         .map(|l| l.mode)
         .collect();
-    assert_eq!(browser, [Mode::Normal, Mode::Incognito], "one lane per app × mode, normal first");
+    assert_eq!(
+        browser,
+        [Mode::Normal, Mode::Incognito],
+        "one lane per app × mode, normal first"
+    );
     let (start, end) = lanes.extent.expect("extent");
     let mut window = TimelineWindow {
         relative: false,

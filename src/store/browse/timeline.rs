@@ -123,7 +123,9 @@ impl Case {
         }
         lanes.sort_by(|a, b| {
             let total = |l: &Lane| app_totals.get(&l.app).copied().unwrap_or(0);
-            total(b).cmp(&total(a)).then_with(|| (&a.app, a.mode).cmp(&(&b.app, b.mode)))
+            total(b)
+                .cmp(&total(a))
+                .then_with(|| (&a.app, a.mode).cmp(&(&b.app, b.mode)))
         });
         Ok(Lanes { lanes, extent, starts })
     }
@@ -190,7 +192,10 @@ impl Case {
         sql.push(" ORDER BY v.time_micros, v.event_id");
         let mut statement = self.conn.prepare_cached(&sql.text)?;
         let rows = statement.query_map(params_from_iter(sql.values), |r| {
-            let key = (r.get::<_, Option<String>>(1)?, r.get::<_, String>(2)?.parse().unwrap_or_default());
+            let key = (
+                r.get::<_, Option<String>>(1)?,
+                r.get::<_, String>(2)?.parse().unwrap_or_default(),
+            );
             Ok((
                 key,
                 TimelineMark {
@@ -221,7 +226,9 @@ impl Case {
         scope: &WindowScope,
         bucket_micros: f64,
     ) -> Result<Vec<TimelineBucket>, StoreError> {
-        let WindowScope { time, start, in_window, .. } = scope;
+        let WindowScope {
+            time, start, in_window, ..
+        } = scope;
         let width = sql.bind(bucket_micros);
         sql.push(&format!(
             "SELECT v.app, v.mode, CAST(({time} - {start}) / {width} AS INTEGER) AS bucket, v.tracker, count(*)
@@ -231,7 +238,10 @@ impl Case {
         sql.push(" GROUP BY v.app, v.mode, bucket, v.tracker");
         let mut statement = self.conn.prepare_cached(&sql.text)?;
         let rows = statement.query_map(params_from_iter(sql.values), |r| {
-            let key = (r.get::<_, Option<String>>(0)?, r.get::<_, String>(1)?.parse().unwrap_or_default());
+            let key = (
+                r.get::<_, Option<String>>(0)?,
+                r.get::<_, String>(1)?.parse().unwrap_or_default(),
+            );
             Ok((key, r.get::<_, i64>(2)?, r.get::<_, String>(3)?, r.get::<_, i64>(4)?))
         })?;
         let mut buckets = Vec::new();
