@@ -2,13 +2,13 @@
 //! the asked view, waits until its data is drawn, saves a PNG of the
 //! window and closes it. Used by `scripts/screenshots.sh`.
 //!
-//! For the findings view of a case without findings it annotates three
-//! incognito events first (the screenshots are made from a demo copy).
+//! It never writes to the case: the script annotates its demo copy through
+//! the command line before it asks for the findings view.
 
 use super::commands::Command;
 use super::state::{AppState, View};
 use crate::cli::ScreenshotView;
-use crate::model::{AnnotationEdit, Mode, Severity, Target};
+use crate::model::Mode;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, sync_channel};
@@ -105,9 +105,6 @@ impl Screenshot {
                 true
             }
             ScreenshotView::Findings => {
-                if state.findings.is_empty() {
-                    annotate_examples(state, commands);
-                }
                 commands.push(Command::SetView(View::Findings));
                 true
             }
@@ -160,44 +157,4 @@ fn showcase_row(state: &AppState) -> Option<u64> {
         }
     }
     fallback
-}
-
-/// Marks three incognito events as findings, as an investigator would:
-/// a visited URL, a search term, a screen name.
-fn annotate_examples(state: &AppState, commands: &mut Vec<Command>) {
-    let count = state.table.count.unwrap_or(0).min(200);
-    let rows: Vec<&crate::store::ListRow> = (0..count)
-        .filter_map(|i| state.table.row(i))
-        .filter(|r| r.mode == Mode::Incognito)
-        .collect();
-    let examples = [
-        (
-            "page_view",
-            Severity::Finding,
-            "Visited URL sent to the analytics company while in incognito mode.",
-        ),
-        (
-            "search",
-            Severity::Finding,
-            "Search term leaves the phone in incognito mode, only base64-encoded.",
-        ),
-        (
-            "$AppViewScreen",
-            Severity::Notable,
-            "Opened screen reported in incognito mode.",
-        ),
-    ];
-    for (event, severity, note) in examples {
-        let Some(row) = rows.iter().find(|r| r.event == event) else {
-            continue;
-        };
-        commands.push(Command::Annotate(
-            Target::Event(row.id),
-            AnnotationEdit {
-                tags: Some(vec!["incognito-leak".into()]),
-                severity: Some(severity),
-                note: Some(note.into()),
-            },
-        ));
-    }
 }
