@@ -170,6 +170,27 @@ fn annotating_an_event_shows_it_in_findings_and_in_the_case() {
         .expect("query")
         .expect("saved in the case");
     assert_eq!(annotation.severity, Severity::Finding);
+
+    // … and on to an export of the findings, as the Findings view's
+    // "Export CSV…" button does once a file is chosen.
+    harness.state_mut().push(Command::ShowExport);
+    harness.run_steps(2);
+    let csv = dir.path().join("findings.csv");
+    harness.state_mut().push(Command::FilesChosen(
+        telltale::ui::file_picker::PickPurpose::Export(telltale::jobs::ExportKind::Csv),
+        vec![csv.clone()],
+    ));
+    wait_for(&mut harness, "the export", |h| {
+        !h.state().state.exporting && csv.exists()
+    });
+    let text = std::fs::read_to_string(&csv).expect("csv written");
+    let sha256 = &reopened.sessions().expect("sessions")[0].sources[0].sha256;
+    assert!(
+        text.contains(&format!(",{event},")),
+        "the annotated event's row: {text}"
+    );
+    assert!(text.contains("finding"), "{text}");
+    assert!(text.contains(sha256.as_str()), "the source hash: {text}");
 }
 
 #[test]
