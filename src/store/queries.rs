@@ -166,11 +166,7 @@ impl Case {
 
     /// Events matching `filter`, in time order (ties by id).
     pub fn events(&self, filter: &EventFilter) -> Result<Vec<EventRow>, StoreError> {
-        let mut sql = String::from(
-            "SELECT v.event_id, s.name, v.session_id, v.exchange_id, v.time_micros, v.app, v.device, v.mode,
-                    v.tracker, x.company, v.event_name, v.fields, v.key_field, v.decode_path, x.host, x.url, x.server_ip
-             FROM events v JOIN sessions s USING (session_id) JOIN exchanges x USING (exchange_id) WHERE 1 = 1",
-        );
+        let mut sql = format!("{EVENT_ROW_SELECT} WHERE 1 = 1");
         let mut values: Vec<Value> = Vec::new();
         if let Some(session) = &filter.session {
             values.push(Value::Integer(self.find_session(session)?.0));
@@ -202,7 +198,14 @@ impl Case {
     }
 }
 
-fn event_row(r: &Row<'_>) -> rusqlite::Result<EventRow> {
+/// The columns [`event_row`] reads, joined from events, sessions and exchanges.
+pub(crate) const EVENT_ROW_SELECT: &str =
+    "SELECT v.event_id, s.name, v.session_id, v.exchange_id, v.time_micros, v.app, v.device, v.mode,
+            v.tracker, x.company, v.event_name, v.fields, v.key_field, v.decode_path, x.host, x.url, x.server_ip
+     FROM events v JOIN sessions s USING (session_id) JOIN exchanges x USING (exchange_id)";
+
+/// Reads one row of [`EVENT_ROW_SELECT`].
+pub(crate) fn event_row(r: &Row<'_>) -> rusqlite::Result<EventRow> {
     let fields: String = r.get(11)?;
     Ok(EventRow {
         id: r.get(0)?,

@@ -71,41 +71,16 @@ impl Case {
             event: event_row,
             layer_ordinal,
             exchange: self.exchange_detail(exchange_id)?,
-            layers: self.layers_of(exchange_id)?,
+            layers: self.exchange_layers(exchange_id)?,
             annotation: self.annotation(Target::Event(event))?,
         }))
     }
 
     fn event_row(&self, event: EventId) -> Result<Option<EventRow>, StoreError> {
-        let mut statement = self.conn.prepare_cached(
-            "SELECT v.event_id, s.name, v.session_id, v.exchange_id, v.time_micros, v.app, v.device, v.mode,
-                    v.tracker, x.company, v.event_name, v.fields, v.key_field, v.decode_path, x.host, x.url, x.server_ip
-             FROM events v JOIN sessions s USING (session_id) JOIN exchanges x USING (exchange_id)
-             WHERE v.event_id = ?1",
-        )?;
+        let sql = format!("{} WHERE v.event_id = ?1", crate::store::queries::EVENT_ROW_SELECT);
+        let mut statement = self.conn.prepare_cached(&sql)?;
         let row = statement
-            .query_row([event], |r| {
-                let fields: String = r.get(11)?;
-                Ok(EventRow {
-                    id: r.get(0)?,
-                    session: r.get(1)?,
-                    session_id: r.get(2)?,
-                    exchange_id: r.get(3)?,
-                    time_micros: r.get(4)?,
-                    app: r.get(5)?,
-                    device: r.get(6)?,
-                    mode: r.get::<_, String>(7)?.parse().unwrap_or_default(),
-                    tracker: r.get(8)?,
-                    company: r.get(9)?,
-                    event: r.get(10)?,
-                    fields: serde_json::from_str(&fields).unwrap_or_default(),
-                    key_field: r.get(12)?,
-                    decode_path: r.get(13)?,
-                    host: r.get(14)?,
-                    url: r.get(15)?,
-                    server_ip: r.get(16)?,
-                })
-            })
+            .query_row([event], crate::store::queries::event_row)
             .optional()?;
         Ok(row)
     }
@@ -134,28 +109,6 @@ impl Case {
             })
         })?;
         Ok(detail)
-    }
-
-    /// Every decoded layer of `exchange`, in ordinal order.
-    fn layers_of(&self, exchange: ExchangeId) -> Result<Vec<LayerRow>, StoreError> {
-        let mut statement = self.conn.prepare_cached(
-            "SELECT ordinal, parent_ordinal, decoder, step, summary, text, bytes, note, encrypted
-             FROM layers WHERE exchange_id = ?1 ORDER BY ordinal",
-        )?;
-        let rows = statement.query_map([exchange], |r| {
-            Ok(LayerRow {
-                ordinal: r.get(0)?,
-                parent_ordinal: r.get(1)?,
-                decoder: r.get(2)?,
-                step: r.get(3)?,
-                summary: r.get(4)?,
-                text: r.get(5)?,
-                bytes: r.get(6)?,
-                note: r.get(7)?,
-                encrypted: r.get(8)?,
-            })
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
     }
 
     /// Import warnings of every evidence file, then notes on exchanges.
