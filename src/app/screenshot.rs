@@ -84,7 +84,7 @@ impl Screenshot {
     /// table to incognito events where the view shows one); `true` when a
     /// step is done.
     fn prepare(&self, state: &AppState, commands: &mut Vec<Command>) -> bool {
-        let showcases_one = matches!(self.view, ScreenshotView::Inspector | ScreenshotView::Findings);
+        let showcases_one = matches!(self.view, ScreenshotView::Inspector);
         if self.prepared == 0 {
             if showcases_one {
                 commands.push(Command::ToggleFacet(crate::store::Facet::Mode, "incognito".into()));
