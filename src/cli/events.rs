@@ -1,8 +1,8 @@
 //! `telltale events CASE [--session S] [--app A] [--mode M] [--tracker T] [--json|--csv]`
 
 use super::output::{print_json, print_table, short_time};
-use crate::model::{Mode, format_rfc3339_micros};
-use crate::store::{EventFilter, EventRow};
+use crate::model::format_rfc3339_micros;
+use crate::store::EventRow;
 use serde::Serialize;
 use std::path::PathBuf;
 
@@ -10,18 +10,8 @@ use std::path::PathBuf;
 #[derive(clap::Args, Debug)]
 pub struct EventsArgs {
     pub case: PathBuf,
-    /// Only this session (name or id).
-    #[arg(long)]
-    pub session: Option<String>,
-    /// Only events attributed to this app.
-    #[arg(long)]
-    pub app: Option<String>,
-    /// Only events in this mode.
-    #[arg(long, value_parser = |s: &str| s.parse::<Mode>())]
-    pub mode: Option<Mode>,
-    /// Only this tracker (sensorsdata, mixpanel, ga, ga4, segment, amplitude, adjust, firebase, generic).
-    #[arg(long)]
-    pub tracker: Option<String>,
+    #[command(flatten)]
+    pub filter: super::EventFilterArgs,
     /// Print a JSON array.
     #[arg(long, conflicts_with = "csv")]
     pub json: bool,
@@ -86,13 +76,7 @@ impl<'a> From<&'a EventRow> for EventJson<'a> {
 
 pub fn run(args: &EventsArgs) -> anyhow::Result<()> {
     let case = super::open_case(&args.case)?;
-    let filter = EventFilter {
-        session: args.session.clone(),
-        app: args.app.clone(),
-        mode: args.mode,
-        tracker: args.tracker.clone(),
-        ..EventFilter::default()
-    };
+    let filter = args.filter.to_filter();
     let events = case
         .events(&filter)
         .map_err(|e| anyhow::anyhow!("{e} — {}", args.case.display()))?;

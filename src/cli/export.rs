@@ -5,8 +5,6 @@
 //! Several outputs may be asked for at once; each is written atomically.
 
 use crate::export::{ExportOptions, ExportSummary, export_csv, export_json, export_pdf};
-use crate::model::Mode;
-use crate::store::EventFilter;
 use std::path::PathBuf;
 
 /// Arguments of `telltale export`.
@@ -26,18 +24,8 @@ pub struct ExportArgs {
     /// Only annotated events and exchanges.
     #[arg(long)]
     pub findings_only: bool,
-    /// Only this session (name or id).
-    #[arg(long)]
-    pub session: Option<String>,
-    /// Only events attributed to this app.
-    #[arg(long)]
-    pub app: Option<String>,
-    /// Only events in this mode.
-    #[arg(long, value_parser = |s: &str| s.parse::<Mode>())]
-    pub mode: Option<Mode>,
-    /// Only this tracker.
-    #[arg(long)]
-    pub tracker: Option<String>,
+    #[command(flatten)]
+    pub event_filter: super::EventFilterArgs,
     /// CSV for Excel: byte-order mark and CRLF line ends.
     #[arg(long)]
     pub excel: bool,
@@ -58,13 +46,7 @@ pub struct ExportArgs {
 impl ExportArgs {
     fn options(&self) -> ExportOptions {
         ExportOptions {
-            filter: EventFilter {
-                session: self.session.clone(),
-                app: self.app.clone(),
-                mode: self.mode,
-                tracker: self.tracker.clone(),
-                ..EventFilter::default()
-            },
+            filter: self.event_filter.to_filter(),
             findings_only: self.findings_only,
             title: self.title.clone(),
             redact: self.redact.clone(),

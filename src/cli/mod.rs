@@ -105,3 +105,33 @@ pub use demo::write_demo;
 pub(crate) fn open_case(path: &std::path::Path) -> anyhow::Result<crate::store::Case> {
     crate::store::Case::open_existing(path).map_err(|e| anyhow::anyhow!("{e} — {}", path.display()))
 }
+
+/// The event filters `events` and `export` share (`--session --app --mode --tracker`).
+#[derive(clap::Args, Debug, Default, Clone)]
+pub struct EventFilterArgs {
+    /// Only this session (name or id).
+    #[arg(long)]
+    pub session: Option<String>,
+    /// Only events attributed to this app.
+    #[arg(long)]
+    pub app: Option<String>,
+    /// Only events in this mode.
+    #[arg(long, value_parser = |s: &str| s.parse::<crate::model::Mode>())]
+    pub mode: Option<crate::model::Mode>,
+    /// Only this tracker (sensorsdata, mixpanel, ga, ga4, segment, amplitude, adjust, firebase, generic).
+    #[arg(long)]
+    pub tracker: Option<String>,
+}
+
+impl EventFilterArgs {
+    /// The store filter these flags ask for.
+    pub fn to_filter(&self) -> crate::store::EventFilter {
+        crate::store::EventFilter {
+            session: self.session.clone(),
+            app: self.app.clone(),
+            mode: self.mode,
+            tracker: self.tracker.clone(),
+            ..crate::store::EventFilter::default()
+        }
+    }
+}
