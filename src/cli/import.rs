@@ -57,6 +57,9 @@ pub fn run(args: &ImportArgs) -> anyhow::Result<()> {
         for warning in &outcome.warnings {
             eprintln!("  warning: {warning}");
         }
+        // The researcher's typed canaries name what they find in the new requests.
+        case.apply_typed_canaries()
+            .map_err(|e| anyhow!("{e} — {}", args.case.display()))?;
     }
     Ok(())
 }
