@@ -19,7 +19,7 @@ use crate::decode::tree::Tree;
 use crate::model::{DecodedEvent, Exchange};
 
 const ID: &str = "umeng";
-const HOSTS: &[&str] = &["umeng.com", "umengcloud.com", "umeng.co"];
+const HOSTS: &[&str] = &["umeng.com", "umengcloud.com"];
 const PATHS: &[&str] = &["/unify_logs", "/app_logs", "/ulogs", "/uapp_logs"];
 const NOTE: &str = "Umeng envelope (binary: signature, serial, timestamp, GUID, checksum around the event entity, \
     which is compressed and, when the app enables encryption, encrypted with a key derived from its app key); not decoded";
