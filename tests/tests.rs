@@ -6,6 +6,7 @@ mod attribution;
 mod case_cli;
 mod common;
 mod decode_layers;
+mod decode_sdks;
 mod decode_trackers;
 mod export;
 #[cfg(feature = "gui")]

@@ -166,10 +166,17 @@ fn decode_path_summary(tree: &Tree) -> String {
         names.push(name);
         at = tree.parent(at).unwrap_or(at);
     }
+    names.reverse();
+    // A payload an SDK encrypted is named on the request too, not only on
+    // its layer: a journalist reading the request list must see it.
+    let encrypted = (0..tree.len())
+        .any(|index| tree.layer(index).encrypted && rank(&tree.layer(tree.root_of(index)).decoder).is_some());
+    if encrypted {
+        names.push("encrypted");
+    }
     if names.is_empty() {
         return String::new();
     }
-    names.reverse();
     names.dedup();
     names.join(crate::model::PATH_SEPARATOR)
 }
