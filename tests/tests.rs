@@ -11,6 +11,9 @@ mod export;
 #[cfg(feature = "gui")]
 mod gui;
 mod ingest_burp;
+mod ingest_formats;
 mod ingest_har;
 mod ingest_mitm;
 mod ingest_pcap;
+mod ingest_pcapdroid;
+mod ingest_tls;
