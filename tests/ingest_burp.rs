@@ -8,7 +8,8 @@ use telltale::ingest::{ImportError, ImportInput, Importer, VecSink};
 fn import_burp(xml: &[u8]) -> Result<VecSink, ImportError> {
     let mut sink = VecSink::default();
     let input = ImportInput::new("synthetic.xml", None, xml);
-    telltale::ingest::BurpImporter.import(&input, &mut sink)?;
+    // Through the registry, which undoes content encodings for every importer.
+    telltale::ingest::run(&telltale::ingest::BurpImporter, &input, &mut sink)?;
     Ok(sink)
 }
 

@@ -140,8 +140,10 @@ fn tls12_many_cipher_suites_aes_ones_decrypt_and_the_rest_are_named() {
     let (sink, summary) = without_keys("lbirchler__dsb-dump.pcapng");
     let decrypted = requests(&sink.exchanges);
     // tshark decrypts 70 of the 73 handshakes; of those, Telltale decrypts the
-    // 42 with AES-GCM and AES-CBC suites (the set; see the README)
-    // and names the other 31 (3DES, DES, RC4, RC2, Camellia, SEED, IDEA).
+    // 42 with AES-GCM and AES-CBC suites (the set; see the README;
+    // OpenSSL 1.0 also DEFLATE-compressed these records) and names the 28
+    // others (3DES, DES, RC4, Camellia, SEED, IDEA). The 3 that tshark cannot
+    // decrypt either (0x0003, 0x0004, 0x0006) start with an SSLv2-style hello.
     assert_eq!(decrypted.len(), 42, "{decrypted:?}");
     assert!(decrypted.iter().all(|(m, _, p)| m == "GET" && p == "/"));
     let unsupported: u64 = summary
@@ -150,8 +152,8 @@ fn tls12_many_cipher_suites_aes_ones_decrypt_and_the_rest_are_named() {
         .filter(|(what, _)| what.contains("is not one Telltale decrypts"))
         .map(|(_, n)| n)
         .sum();
-    assert_eq!(unsupported, 31, "{:?}", summary.skipped);
-    assert!(summary.skipped.iter().any(|(w, _)| w.contains("TLS_RSA_WITH_RC4_128_MD5")));
+    assert_eq!(unsupported, 28, "{:?}", summary.skipped);
+    assert!(summary.skipped.iter().any(|(w, _)| w.contains("TLS_RSA_WITH_RC4_128_SHA")));
 }
 
 #[test]
@@ -327,7 +329,8 @@ fn h2c_upgrade_answers_the_upgrade_request_on_stream_1() {
     assert!(robots.notes.iter().any(|n| n.contains("Upgrade: h2c")));
     let humans = sink.exchanges.iter().find(|e| e.url.ends_with("/humans.txt")).expect("humans");
     assert_eq!(humans.http_version, "HTTP/2");
-    assert_eq!(humans.status, Some(200));
+    // tshark: stream 1 answers 200, stream 3 answers 404.
+    assert_eq!(humans.status, Some(404));
 }
 
 #[test]

@@ -100,7 +100,12 @@ pub(super) fn suite(id: u16) -> SuiteLookup {
     } else {
         HashAlg::Sha256
     };
-    let key_bytes = info.enc_key_size();
+    // tls-parser's table gives ChaCha20-Poly1305 128 bits; its key is 256 (RFC 8439).
+    let key_bytes = if info.enc == TlsCipherEnc::Chacha20_Poly1305 {
+        32
+    } else {
+        info.enc_key_size()
+    };
     let protection = match (info.enc, info.enc_mode, info.mac) {
         (TlsCipherEnc::Aes, TlsCipherEncMode::Gcm, _) if matches!(key_bytes, 16 | 32) => Protection::AesGcm,
         (TlsCipherEnc::Chacha20_Poly1305, _, _) => Protection::ChaCha20Poly1305,

@@ -155,7 +155,7 @@ pub(super) fn inspect(first: &Stream, second: &Stream, keys: &KeyLog) -> Option<
     } else {
         decrypt_tls12(
             &suite,
-            (server_hello.version, server_hello.encrypt_then_mac),
+            (server_hello.version, server_hello.encrypt_then_mac, server_hello.deflate),
             secrets,
             (&hello.random, &server_hello.random),
             (&client_records.records, &server_records.records),
@@ -285,6 +285,8 @@ struct ServerHello {
     alpn: Option<String>,
     /// RFC 7366 encrypt-then-MAC was agreed (CBC suites).
     encrypt_then_mac: bool,
+    /// RFC 3749 DEFLATE record compression (OpenSSL before 1.1 offered it).
+    deflate: bool,
 }
 
 fn server_hello(records: &[Record<'_>]) -> Option<ServerHello> {
@@ -315,6 +317,7 @@ fn server_hello(records: &[Record<'_>]) -> Option<ServerHello> {
             suite: hello.cipher.0,
             alpn,
             encrypt_then_mac,
+            deflate: hello.compression.0 == 1,
         });
     }
     None
@@ -374,7 +377,7 @@ struct Opened {
 
 fn decrypt_tls12(
     suite: &Suite,
-    (version, encrypt_then_mac): (u16, bool),
+    (version, encrypt_then_mac, deflate): (u16, bool, bool),
     secrets: &Secrets,
     (client_random, server_random): (&[u8], &[u8]),
     (client_records, server_records): (&[Record<'_>], &[Record<'_>]),
@@ -382,8 +385,8 @@ fn decrypt_tls12(
 ) -> Option<Opened> {
     let master = secrets.master.as_deref()?;
     let keys = crypto::tls12_keys(suite, version, encrypt_then_mac, master, client_random, server_random)?;
-    let (client, client_ok, client_failed) = open_tls12(keys.client, client_records, client_stream);
-    let (server, server_ok, server_failed) = open_tls12(keys.server, server_records, server_stream);
+    let (client, client_ok, client_failed) = open_tls12(keys.client, deflate, client_records, client_stream);
+    let (server, server_ok, server_failed) = open_tls12(keys.server, deflate, server_records, server_stream);
     if client_ok + server_ok == 0 {
         return None;
     }
@@ -396,9 +399,16 @@ fn decrypt_tls12(
 }
 
 /// Decrypts one TLS ≤ 1.2 direction: plaintext until ChangeCipherSpec,
-/// then every record with `decryptor`. Returns (stream, opened, failed).
-fn open_tls12(mut decryptor: RecordDecryptor, records: &[Record<'_>], stream: &Stream) -> (Stream, usize, usize) {
+/// then every record with `decryptor` (and, with `deflate`, one zlib
+/// stream over all of them). Returns (stream, opened, failed).
+fn open_tls12(
+    mut decryptor: RecordDecryptor,
+    deflate: bool,
+    records: &[Record<'_>],
+    stream: &Stream,
+) -> (Stream, usize, usize) {
     let mut plain = Stream::default();
+    let mut inflater = deflate.then(|| flate2::Decompress::new(true));
     let (mut encrypted, mut opened, mut failed) = (false, 0, 0);
     for record in records {
         if record.content_type == CHANGE_CIPHER_SPEC {
@@ -408,7 +418,13 @@ fn open_tls12(mut decryptor: RecordDecryptor, records: &[Record<'_>], stream: &S
         if !encrypted {
             continue;
         }
-        match decryptor.open(record.content_type, record.version, record.fragment) {
+        let result = decryptor.open(record.content_type, record.version, record.fragment);
+        let result = match (result, inflater.as_mut()) {
+            (Some((kind, bytes)), Some(inflater)) => inflate_record(inflater, &bytes).map(|b| (kind, b)),
+            (result, None) => result,
+            (None, Some(_)) => None,
+        };
+        match result {
             Some((APPLICATION_DATA, bytes)) => {
                 opened += 1;
                 plain.append_plaintext(&bytes, stream.time_at(record.offset).unwrap_or(0));
@@ -418,6 +434,20 @@ fn open_tls12(mut decryptor: RecordDecryptor, records: &[Record<'_>], stream: &S
         }
     }
     (plain, opened, failed)
+}
+
+/// Inflates one compressed record (RFC 3749: a zlib stream per direction,
+/// each record ending on a sync flush); at most one record's worth of
+/// TLSPlaintext (2^14 bytes) plus slack comes out of it.
+fn inflate_record(inflater: &mut flate2::Decompress, bytes: &[u8]) -> Option<Vec<u8>> {
+    const MAX_RECORD_PLAINTEXT: usize = 16_384 + 1024;
+    let mut out = Vec::with_capacity(MAX_RECORD_PLAINTEXT);
+    let start_in = inflater.total_in();
+    inflater
+        .decompress_vec(bytes, &mut out, flate2::FlushDecompress::Sync)
+        .ok()?;
+    let consumed = usize::try_from(inflater.total_in() - start_in).ok()?;
+    (consumed == bytes.len()).then_some(out)
 }
 
 fn decrypt_tls13(
