@@ -519,3 +519,87 @@ fn tshark_oracle() {
     // lbirchler: tshark also decrypts the 28 non-AES suites Telltale names.
     assert!(mismatches.len() <= 1, "{mismatches:#?}");
 }
+
+/// `telltale import CASE CAPTURE --keylog KEYS` through the real binary:
+/// the requests are decrypted, the key log is a source with its SHA-256,
+/// a bad key log fails naming the file and leaves the case as it was.
+#[test]
+fn cli_keylog_is_used_and_stored_as_evidence() {
+    use crate::case_cli::telltale;
+    use sha2::Digest;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let case = dir.path().join("case.telltale");
+    let case_arg = case.to_str().expect("utf-8");
+    let capture = fixture("tls/telltale__h2-tls13-aes128.pcap");
+    let keys = fixture("tls/telltale__h2-tls13-aes128.keys");
+    let out = telltale(&[
+        "import",
+        case_arg,
+        capture.to_str().expect("utf-8"),
+        "--keylog",
+        keys.to_str().expect("utf-8"),
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains(": 3 exchanges, 1 events"), "{stderr}");
+    let out = telltale(&["sessions", case_arg, "--json"]);
+    let sessions: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let sources = sessions[0]["sources"].as_array().expect("sources");
+    let keylog = sources
+        .iter()
+        .find(|s| s["format"] == "tls-keylog")
+        .expect("the key log is a source");
+    let sha = hex::encode(sha2::Sha256::digest(read("tls/telltale__h2-tls13-aes128.keys")));
+    assert_eq!(keylog["sha256"], sha.as_str());
+    assert_eq!(keylog["file_name"], "telltale__h2-tls13-aes128.keys");
+    assert!(telltale(&["verify", case_arg]).status.success());
+
+    // Not a key log: one line naming the file, nothing imported.
+    let not_keys = fixture("tls/telltale__h2c_client.py");
+    let out = telltale(&[
+        "import",
+        case_arg,
+        fixture("tls/telltale__h1-tls12-cbc.pcap").to_str().expect("utf-8"),
+        "--keylog",
+        not_keys.to_str().expect("utf-8"),
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("not a TLS key log") && stderr.contains("telltale__h2c_client.py"), "{stderr}");
+    let out = telltale(&["sessions", case_arg, "--json"]);
+    let sessions: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(sessions.as_array().map(Vec::len), Some(1), "the failed import left no session");
+}
+
+#[test]
+fn quic_is_named_as_out_of_scope() {
+    // One UDP datagram to port 443 holding a QUIC v1 Initial (long header).
+    let mut quic = vec![0xC3, 0, 0, 0, 1, 8];
+    quic.extend_from_slice(&[0x11; 8]);
+    quic.extend_from_slice(&[0; 40]);
+    let udp_len = u16::try_from(8 + quic.len()).expect("small");
+    let mut frame = vec![0u8; 12];
+    frame.extend_from_slice(&[0x08, 0x00]);
+    frame.extend_from_slice(&[0x45, 0]);
+    frame.extend_from_slice(&(20 + udp_len).to_be_bytes());
+    frame.extend_from_slice(&[0, 1, 0x40, 0, 64, 17, 0, 0, 10, 0, 0, 2, 142, 250, 1, 1]);
+    frame.extend_from_slice(&50_000u16.to_be_bytes());
+    frame.extend_from_slice(&443u16.to_be_bytes());
+    frame.extend_from_slice(&udp_len.to_be_bytes());
+    frame.extend_from_slice(&[0, 0]);
+    frame.extend_from_slice(&quic);
+    let mut file = 0xA1B2_C3D4u32.to_le_bytes().to_vec();
+    file.extend_from_slice(&[2, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF, 0, 0, 1, 0, 0, 0]);
+    let len = u32::try_from(frame.len()).expect("small").to_le_bytes();
+    file.extend_from_slice(&[0; 8]);
+    file.extend_from_slice(&len);
+    file.extend_from_slice(&len);
+    file.extend_from_slice(&frame);
+    let (sink, summary, _) = import_to_vec("quic.pcap", None, &file).expect("imports");
+    assert!(sink.exchanges.is_empty());
+    assert_eq!(summary.skipped.len(), 1);
+    let (what, count) = &summary.skipped[0];
+    assert_eq!(*count, 1);
+    assert!(what.starts_with("QUIC packets (HTTP/3") && what.contains("not read by Telltale"), "{what}");
+}
