@@ -30,14 +30,18 @@ fn fiddler_httpbin_sessions_with_decoded_bodies() {
     let stream = &sink.exchanges[1];
     assert_eq!(String::from_utf8_lossy(&stream.response_body).lines().count(), 5);
     for (index, flag) in [(2, "brotli"), (3, "deflated"), (4, "gzipped")] {
-        let body: serde_json::Value = serde_json::from_slice(&sink.exchanges[index].response_body)
-            .unwrap_or_else(|e| panic!("{flag}: {e}"));
+        let body: serde_json::Value =
+            serde_json::from_slice(&sink.exchanges[index].response_body).unwrap_or_else(|e| panic!("{flag}: {e}"));
         assert_eq!(body[flag], true, "{flag}");
         assert!(sink.exchanges[index].response_body_original.is_some());
     }
     let first = &sink.exchanges[0];
     assert_eq!(first.status, Some(200));
-    assert!(first.time_micros > 1_756_000_000_000_000, "time from _m.xml: {}", first.time_micros);
+    assert!(
+        first.time_micros > 1_756_000_000_000_000,
+        "time from _m.xml: {}",
+        first.time_micros
+    );
     assert!(first.duration_micros.is_some_and(|d| d >= 0));
     assert!(first.server_ip.is_some() && first.client_ip.is_some());
     assert_eq!(sink.exchanges[5].request_body.len(), 75);
@@ -47,20 +51,35 @@ fn fiddler_httpbin_sessions_with_decoded_bodies() {
 fn fiddler_archives_without_metadata_with_tunnels_and_padded_ids() {
     let (sink, _, _) = import_fixture("saz/ludoviclefevre__multipleSessions.saz");
     assert_eq!(sink.exchanges.len(), 4);
-    assert!(sink.exchanges.iter().all(|e| e.url == "http://localhost:9000/test" && e.status == Some(200)));
-    assert!(sink.exchanges[0].notes.iter().any(|n| n.contains("no session metadata")));
+    assert!(
+        sink.exchanges
+            .iter()
+            .all(|e| e.url == "http://localhost:9000/test" && e.status == Some(200))
+    );
+    assert!(
+        sink.exchanges[0]
+            .notes
+            .iter()
+            .any(|n| n.contains("no session metadata"))
+    );
 
     let (sink, _, _) = import_fixture("saz/fluxzy__minimal.saz");
     assert_eq!(methods(&sink.exchanges), ["POST", "CONNECT", "GET", "CONNECT", "GET"]);
     assert_eq!(sink.exchanges[1].url, "https://sandbox.smartizy.com:443");
-    assert_eq!(sink.exchanges[4].url, "https://sandbox.smartizy.com:5001/content-produce/1035/1035");
+    assert_eq!(
+        sink.exchanges[4].url,
+        "https://sandbox.smartizy.com:5001/content-produce/1035/1035"
+    );
     assert_eq!(sink.exchanges[0].app_hint.as_deref(), Some("postman"));
     assert_eq!(sink.exchanges[0].server_ip.as_deref(), Some("164.132.227.11"));
 
     let (sink, _, _) = import_fixture("saz/dnafication__test.saz");
     assert_eq!(sink.exchanges.len(), 14);
     assert_eq!(sink.exchanges.iter().filter(|e| e.method == "CONNECT").count(), 11);
-    assert_eq!(sink.exchanges[0].url, "https://www.fiddler2.com/UpdateCheck.aspx?isBeta=False");
+    assert_eq!(
+        sink.exchanges[0].url,
+        "https://www.fiddler2.com/UpdateCheck.aspx?isBeta=False"
+    );
 }
 
 #[test]
@@ -72,7 +91,10 @@ fn not_a_saz_file_is_refused_naming_the_formats() {
     };
     assert!(matches!(error, ImportError::UnknownFormat));
     let message = error.to_string();
-    assert!(message.contains("Fiddler archive") && message.contains("Charles JSON session"), "{message}");
+    assert!(
+        message.contains("Fiddler archive") && message.contains("Charles JSON session"),
+        "{message}"
+    );
 }
 
 #[test]
@@ -85,8 +107,16 @@ fn charles_json_connect_only_session() {
         assert_eq!(exchange.url, "https://esop-api-test.tigerbrokers.net");
         assert_eq!(exchange.status, Some(200));
         assert_eq!(exchange.server_ip.as_deref(), Some("172.30.49.201"));
-        assert!(exchange.request_body.is_empty(), "tunnel bytes are ciphertext, not evidence to decode");
-        assert!(exchange.notes.iter().any(|n| n.starts_with("TLS tunnel that Charles did not decrypt")));
+        assert!(
+            exchange.request_body.is_empty(),
+            "tunnel bytes are ciphertext, not evidence to decode"
+        );
+        assert!(
+            exchange
+                .notes
+                .iter()
+                .any(|n| n.starts_with("TLS tunnel that Charles did not decrypt"))
+        );
         let decoded = telltale::decode::decode_exchange(exchange);
         assert!(decoded.events.is_empty());
     }
@@ -142,5 +172,9 @@ fn content_encoding_is_undone_once_for_every_importer() {
     assert_eq!(exchange.request_body_original.as_deref(), Some(gzipped.as_slice()));
     assert_eq!(exchange.response_body, b"plain already");
     assert!(exchange.response_body_original.is_none());
-    assert!(exchange.notes.iter().all(|n| !n.contains("kept as captured")), "{:?}", exchange.notes);
+    assert!(
+        exchange.notes.iter().all(|n| !n.contains("kept as captured")),
+        "{:?}",
+        exchange.notes
+    );
 }

@@ -403,5 +403,8 @@ fn websocket_messages_of_a_har_become_layers() {
         .filter(|l| l.parent.is_none())
         .map(|l| l.decoder.as_str())
         .collect();
-    assert!(roots.contains(&"websocket-sent") && roots.contains(&"websocket-received"), "{roots:?}");
+    assert!(
+        roots.contains(&"websocket-sent") && roots.contains(&"websocket-received"),
+        "{roots:?}"
+    );
 }

@@ -176,7 +176,10 @@ fn dumpfile_7_websocket_flows_give_mitmproxys_six_http_flows() {
         .filter(|l| l.parent.is_none())
         .map(|l| l.step.as_str())
         .collect();
-    assert!(steps.contains(&"websocket[0]") && steps.contains(&"websocket[1]"), "{steps:?}");
+    assert!(
+        steps.contains(&"websocket[0]") && steps.contains(&"websocket[1]"),
+        "{steps:?}"
+    );
 }
 
 #[test]

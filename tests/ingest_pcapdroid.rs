@@ -101,7 +101,11 @@ fn a_record_too_big_for_the_snaplen_is_bare_ip_in_an_ethernet_file() {
     big_body.extend(std::iter::repeat_n(b'x', 200));
     let response = ip_packet(false, 5000, &big_body);
     let snaplen = u32::try_from(response.len() + 10).expect("small");
-    let file = pcap(1, snaplen, &[trailer_record(&request, 10_187, "com.example.browser"), response]);
+    let file = pcap(
+        1,
+        snaplen,
+        &[trailer_record(&request, 10_187, "com.example.browser"), response],
+    );
     let (sink, _, _) = import_to_vec("big.pcap", None, &file).expect("imports");
     assert_eq!(sink.exchanges.len(), 1);
     let exchange = &sink.exchanges[0];

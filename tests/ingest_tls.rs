@@ -72,7 +72,10 @@ fn assert_matches_tshark(capture: &str, exchanges: &[Exchange]) {
     assert_eq!(ours.len(), theirs.len(), "{capture}: {ours:?} vs tshark {theirs:?}");
     let mut ours_by_path: Vec<_> = ours.iter().map(|(m, a, p)| (m.clone(), p.clone(), a.clone())).collect();
     ours_by_path.sort();
-    let mut theirs_by_path: Vec<_> = theirs.iter().map(|(m, a, p)| (m.clone(), p.clone(), a.clone())).collect();
+    let mut theirs_by_path: Vec<_> = theirs
+        .iter()
+        .map(|(m, a, p)| (m.clone(), p.clone(), a.clone()))
+        .collect();
     theirs_by_path.sort();
     for ((m, p, a), (tm, tp, ta)) in ours_by_path.iter().zip(&theirs_by_path) {
         assert_eq!((m, p), (tm, tp), "{capture}");
@@ -100,7 +103,11 @@ fn tls12_dsb_keys_inside_the_capture_decrypt_both_connections() {
 fn tls13_with_0rtt_early_data_and_resumption() {
     let (sink, _) = with_keys("wireshark__tls13-rfc8446.pcap", "wireshark__tls13-rfc8446.keys");
     assert_matches_tshark("wireshark__tls13-rfc8446.pcap", &sink.exchanges);
-    let first = sink.exchanges.iter().find(|e| e.url.ends_with("/first")).expect("/first");
+    let first = sink
+        .exchanges
+        .iter()
+        .find(|e| e.url.ends_with("/first"))
+        .expect("/first");
     assert!(
         String::from_utf8_lossy(&first.response_body).contains("Request for /first, version TLSv1.3"),
         "{:?}",
@@ -153,7 +160,12 @@ fn tls12_many_cipher_suites_aes_ones_decrypt_and_the_rest_are_named() {
         .map(|(_, n)| n)
         .sum();
     assert_eq!(unsupported, 28, "{:?}", summary.skipped);
-    assert!(summary.skipped.iter().any(|(w, _)| w.contains("TLS_RSA_WITH_RC4_128_SHA")));
+    assert!(
+        summary
+            .skipped
+            .iter()
+            .any(|(w, _)| w.contains("TLS_RSA_WITH_RC4_128_SHA"))
+    );
 }
 
 #[test]
@@ -165,12 +177,19 @@ fn http2_draft_16_alpn_and_goaway() {
 
 #[test]
 fn chunked_response_over_many_records_and_segments() {
-    let (sink, _) = with_keys("lekensteyn__http-chunked-ssl.pcapng", "lekensteyn__http-chunked-ssl.keys");
+    let (sink, _) = with_keys(
+        "lekensteyn__http-chunked-ssl.pcapng",
+        "lekensteyn__http-chunked-ssl.keys",
+    );
     assert_matches_tshark("lekensteyn__http-chunked-ssl.pcapng", &sink.exchanges);
     let exchange = &sink.exchanges[0];
     assert_eq!(exchange.status, Some(200));
     assert!(!exchange.response_body.is_empty());
-    assert!(exchange.notes.iter().all(|n| !n.contains("failed authentication")), "{:?}", exchange.notes);
+    assert!(
+        exchange.notes.iter().all(|n| !n.contains("failed authentication")),
+        "{:?}",
+        exchange.notes
+    );
 }
 
 #[test]
@@ -181,7 +200,11 @@ fn tls12_and_tls13_aes256_sha384_suites() {
     assert!(transports.contains(&"tls1.2 aes-256-gcm"), "{transports:?}");
     assert!(transports.contains(&"tls1.3 aes-256-gcm"), "{transports:?}");
     // OpenSSL s_server -WWW answers with the PEM file it was asked for.
-    assert!(sink.exchanges.iter().any(|e| e.response_body.windows(10).any(|w| w == b"-----BEGIN")));
+    assert!(
+        sink.exchanges
+            .iter()
+            .any(|e| e.response_body.windows(10).any(|w| w == b"-----BEGIN"))
+    );
 }
 
 #[test]
@@ -200,7 +223,12 @@ fn tls13_chacha20_that_is_not_http_keeps_its_plaintext() {
     assert_eq!(record.method, "TLS");
     assert_eq!(record.transport.as_deref(), Some("tls1.3 chacha20-poly1305"));
     assert!(record.request_body.len() > 256 && record.request_body.iter().all(|b| *b == b'A' || *b == b'\n'));
-    assert!(summary.skipped.iter().any(|(w, n)| w.contains("not carrying HTTP") && *n == 1));
+    assert!(
+        summary
+            .skipped
+            .iter()
+            .any(|(w, n)| w.contains("not carrying HTTP") && *n == 1)
+    );
 }
 
 #[test]
@@ -211,7 +239,12 @@ fn without_keys_the_connections_are_listed_by_server_name() {
         assert_eq!(record.method, "TLS");
         assert_eq!(record.host, "telemetry.example.test");
         assert_eq!(record.url, "https://telemetry.example.test:18443/");
-        assert!(record.notes.iter().any(|n| n.contains("no key: give the key log with --keylog")));
+        assert!(
+            record
+                .notes
+                .iter()
+                .any(|n| n.contains("no key: give the key log with --keylog"))
+        );
     }
     assert_eq!(
         summary.skipped,
@@ -227,7 +260,11 @@ fn rsa_key_exchange_without_a_key_log_is_a_record_and_the_cleartext_request_stay
     let (sink, _) = without_keys("gowireshark__https.pcapng");
     let plain = requests(&sink.exchanges);
     assert_eq!(owned(&[("GET", "connectivity-check.ubuntu.com", "/")]), plain);
-    assert!(sink.exchanges.iter().any(|e| e.method == "TLS" && e.server_port == Some(443)));
+    assert!(
+        sink.exchanges
+            .iter()
+            .any(|e| e.method == "TLS" && e.server_port == Some(443))
+    );
 }
 
 /// Loopback captures made for Telltale (SOURCES.md says how); the expected
@@ -255,7 +292,12 @@ fn loopback_http2_tls13_aes128_matches_tshark() {
     let event = decoded.events.first().expect("the generic decoder finds the event");
     assert_eq!(event.name, "search");
     assert_eq!(event.decode_path, "tls1.3 aes-128-gcm › http2 stream 1 › request-body");
-    assert!(event.fields.iter().any(|(k, v)| k == "properties.query" && v == "canary-h2-tls13"));
+    assert!(
+        event
+            .fields
+            .iter()
+            .any(|(k, v)| k == "properties.query" && v == "canary-h2-tls13")
+    );
 }
 
 #[test]
@@ -270,7 +312,11 @@ fn loopback_tls12_cbc_suites_match_tshark_with_keylog_and_with_dsb() {
     let transports: Vec<&str> = keylog.exchanges.iter().filter_map(|e| e.transport.as_deref()).collect();
     assert_eq!(
         transports,
-        ["tls1.2 aes-128-cbc-sha256", "tls1.2 aes-128-cbc-sha", "tls1.2 aes-256-cbc-sha384"]
+        [
+            "tls1.2 aes-128-cbc-sha256",
+            "tls1.2 aes-128-cbc-sha",
+            "tls1.2 aes-256-cbc-sha384"
+        ]
     );
     assert_eq!(keylog.exchanges[1].request_body, b"data=eyJldmVudCI6ImNsaWNrIn0%3D");
     let (dsb, _) = without_keys("telltale__h1-tls12-cbc-dsb.pcapng");
@@ -313,7 +359,11 @@ fn h2c_prior_knowledge_with_continuation_and_padding() {
     let post = &sink.exchanges[0];
     assert!(post.request_body.starts_with(b"{\"event\": \"screen_view\""));
     let two = &sink.exchanges[1];
-    assert_eq!(two.request_headers.len(), 120, "the header block continued in a CONTINUATION frame");
+    assert_eq!(
+        two.request_headers.len(),
+        120,
+        "the header block continued in a CONTINUATION frame"
+    );
     let decoded = telltale::decode::decode_exchange(post);
     assert_eq!(decoded.events.len(), 1);
     assert_eq!(decoded.events[0].decode_path, "http2 stream 1 › request-body");
@@ -323,11 +373,19 @@ fn h2c_prior_knowledge_with_continuation_and_padding() {
 fn h2c_upgrade_answers_the_upgrade_request_on_stream_1() {
     let (sink, _) = without_keys("scapy__http2_h2c.pcap");
     assert_matches_tshark("scapy__http2_h2c.pcap", &sink.exchanges);
-    let robots = sink.exchanges.iter().find(|e| e.url.ends_with("/robots.txt")).expect("robots");
+    let robots = sink
+        .exchanges
+        .iter()
+        .find(|e| e.url.ends_with("/robots.txt"))
+        .expect("robots");
     assert_eq!(robots.http_version, "HTTP/1.1");
     assert_eq!(robots.status, Some(200));
     assert!(robots.notes.iter().any(|n| n.contains("Upgrade: h2c")));
-    let humans = sink.exchanges.iter().find(|e| e.url.ends_with("/humans.txt")).expect("humans");
+    let humans = sink
+        .exchanges
+        .iter()
+        .find(|e| e.url.ends_with("/humans.txt"))
+        .expect("humans");
     assert_eq!(humans.http_version, "HTTP/2");
     // tshark: stream 1 answers 200, stream 3 answers 404.
     assert_eq!(humans.status, Some(404));
@@ -341,14 +399,22 @@ fn websocket_frames_after_upgrade_become_messages() {
     let handshake = &sink.exchanges[0];
     assert_eq!(handshake.status, Some(101));
     assert_eq!(handshake.websocket_messages.len(), 12, "{:?}", handshake.notes);
-    assert!(handshake.notes.iter().any(|n| n.contains("(14 frames, 2 control)")), "{:?}", handshake.notes);
+    assert!(
+        handshake.notes.iter().any(|n| n.contains("(14 frames, 2 control)")),
+        "{:?}",
+        handshake.notes
+    );
     assert!(handshake.websocket_messages.iter().any(|m| m.from_client));
     assert!(handshake.websocket_messages.iter().any(|m| !m.from_client));
 
     // tshark: 7 frames: binary + continuation (one message), binary, ping, pong, 2 close.
     let (sink, _) = without_keys("zeek__two-binary-fragments.pcap");
     let handshake = &sink.exchanges[0];
-    assert!(handshake.notes.iter().any(|n| n.contains("(7 frames, 4 control)")), "{:?}", handshake.notes);
+    assert!(
+        handshake.notes.iter().any(|n| n.contains("(7 frames, 4 control)")),
+        "{:?}",
+        handshake.notes
+    );
     assert_eq!(handshake.websocket_messages.len(), 2);
 
     // tshark: 13 frames, 11 text (SIP), 2 close; masked from the client.
@@ -357,10 +423,18 @@ fn websocket_frames_after_upgrade_become_messages() {
     assert_eq!(handshake.websocket_messages.len(), 11);
     let first = &handshake.websocket_messages[0];
     assert!(first.text && first.from_client);
-    assert!(first.payload.starts_with(b"REGISTER sip:"), "{:?}", String::from_utf8_lossy(&first.payload));
+    assert!(
+        first.payload.starts_with(b"REGISTER sip:"),
+        "{:?}",
+        String::from_utf8_lossy(&first.payload)
+    );
     // Every message is a layer the decoders and the canary search see.
     let decoded = telltale::decode::decode_exchange(handshake);
-    let roots = decoded.layers.iter().filter(|l| l.step.starts_with("websocket[")).count();
+    let roots = decoded
+        .layers
+        .iter()
+        .filter(|l| l.step.starts_with("websocket["))
+        .count();
     assert_eq!(roots, 11);
 }
 
@@ -386,8 +460,19 @@ fn wrong_keys_are_a_note_never_garbage() {
     let keylog = KeyLog::parse(wrong.as_bytes());
     let (sink, summary, _) =
         import_to_vec_with_keys("x.pcap", &read("tls/telltale__h2-tls13-aes128.pcap"), &keylog).expect("imports");
-    assert!(sink.exchanges.iter().all(|e| e.method == "TLS" && e.request_body.is_empty()));
-    assert!(summary.skipped.iter().any(|(w, n)| w.contains("does not fit") && *n == 2), "{:?}", summary.skipped);
+    assert!(
+        sink.exchanges
+            .iter()
+            .all(|e| e.method == "TLS" && e.request_body.is_empty())
+    );
+    assert!(
+        summary
+            .skipped
+            .iter()
+            .any(|(w, n)| w.contains("does not fit") && *n == 2),
+        "{:?}",
+        summary.skipped
+    );
 }
 
 #[test]
@@ -443,10 +528,16 @@ fn tshark_oracle() {
         ),
         ("lbirchler__dsb-dump.pcapng", None),
         ("lekensteyn__http2-16-ssl.pcapng", Some("lekensteyn__http2-16-ssl.keys")),
-        ("lekensteyn__http-chunked-ssl.pcapng", Some("lekensteyn__http-chunked-ssl.keys")),
+        (
+            "lekensteyn__http-chunked-ssl.pcapng",
+            Some("lekensteyn__http-chunked-ssl.keys"),
+        ),
         ("scapy__tls_nss_example.pcap", Some("scapy__tls_nss_example.keys.txt")),
         ("zeek__tls12-decryption.pcap", Some("zeek__tls12-decryption.keys")),
-        ("snet__TLS1_3_TLS_CHACHA20_POLY1305_SHA256.pcap", Some("snet__TLS1_3_TLS_CHACHA20_POLY1305_SHA256.txt")),
+        (
+            "snet__TLS1_3_TLS_CHACHA20_POLY1305_SHA256.pcap",
+            Some("snet__TLS1_3_TLS_CHACHA20_POLY1305_SHA256.txt"),
+        ),
         ("scapy__http2_h2c.pcap", None),
         ("zeek__jupyter-websocket.pcap", None),
         ("zeek__two-binary-fragments.pcap", None),
@@ -463,7 +554,9 @@ fn tshark_oracle() {
         let mut command = std::process::Command::new("tshark");
         command.arg("-r").arg(&path);
         if let Some(keys) = keys {
-            command.arg("-o").arg(format!("tls.keylog_file:{}", fixture(&format!("tls/{keys}")).display()));
+            command
+                .arg("-o")
+                .arg(format!("tls.keylog_file:{}", fixture(&format!("tls/{keys}")).display()));
         }
         if capture.contains("h2c.pcap") && capture.starts_with("telltale") {
             command.args(["-d", "tcp.port==18080,http2"]);
@@ -566,10 +659,17 @@ fn cli_keylog_is_used_and_stored_as_evidence() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
-    assert!(stderr.contains("not a TLS key log") && stderr.contains("telltale__h2c_client.py"), "{stderr}");
+    assert!(
+        stderr.contains("not a TLS key log") && stderr.contains("telltale__h2c_client.py"),
+        "{stderr}"
+    );
     let out = telltale(&["sessions", case_arg, "--json"]);
     let sessions: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
-    assert_eq!(sessions.as_array().map(Vec::len), Some(1), "the failed import left no session");
+    assert_eq!(
+        sessions.as_array().map(Vec::len),
+        Some(1),
+        "the failed import left no session"
+    );
 }
 
 #[test]
@@ -601,5 +701,8 @@ fn quic_is_named_as_out_of_scope() {
     assert_eq!(summary.skipped.len(), 1);
     let (what, count) = &summary.skipped[0];
     assert_eq!(*count, 1);
-    assert!(what.starts_with("QUIC packets (HTTP/3") && what.contains("not read by Telltale"), "{what}");
+    assert!(
+        what.starts_with("QUIC packets (HTTP/3") && what.contains("not read by Telltale"),
+        "{what}"
+    );
 }

@@ -38,7 +38,10 @@ pub struct ImportArgs {
 
 /// The subcommand's one-line help, from the importer registry.
 pub fn about() -> String {
-    format!("Import capture files ({}) into a case", crate::ingest::readable_formats())
+    format!(
+        "Import capture files ({}) into a case",
+        crate::ingest::readable_formats()
+    )
 }
 
 /// The FILE help, from the importer registry.

@@ -117,7 +117,12 @@ pub fn decode_exchange(exchange: &Exchange) -> Decoded {
     }
     let grpc_request = grpc_messages(exchange.request_header("content-type"), &exchange.request_body);
     match &grpc_request {
-        Some(messages) => add_grpc_roots(&mut runner, "request-body", messages, exchange.request_header("grpc-encoding")),
+        Some(messages) => add_grpc_roots(
+            &mut runner,
+            "request-body",
+            messages,
+            exchange.request_header("grpc-encoding"),
+        ),
         None => add_body_root(
             &mut runner,
             "request-body",
@@ -136,7 +141,12 @@ pub fn decode_exchange(exchange: &Exchange) -> Decoded {
     add_websocket_roots(&mut runner, exchange);
     let grpc_response = grpc_messages(exchange.response_header("content-type"), &exchange.response_body);
     match &grpc_response {
-        Some(messages) => add_grpc_roots(&mut runner, "response-body", messages, exchange.response_header("grpc-encoding")),
+        Some(messages) => add_grpc_roots(
+            &mut runner,
+            "response-body",
+            messages,
+            exchange.response_header("grpc-encoding"),
+        ),
         None => add_body_root(
             &mut runner,
             "response-body",
@@ -225,7 +235,11 @@ fn add_grpc_roots(runner: &mut Runner<'_>, side: &'static str, messages: &[(bool
             content: message,
             origin: Origin::Body,
             content_type: Some("application/x-protobuf"),
-            content_encoding: if *compressed { Some(encoding.unwrap_or("gzip")) } else { None },
+            content_encoding: if *compressed {
+                Some(encoding.unwrap_or("gzip"))
+            } else {
+                None
+            },
             keep_only_if_decoded: false,
             expand: true,
         });
@@ -247,7 +261,10 @@ fn add_websocket_roots(runner: &mut Runner<'_>, exchange: &Exchange) {
         runner.add_root(Root {
             decoder,
             step: format!("websocket[{index}]"),
-            summary: format!("WebSocket message {index}, {direction}, {kind}, {} bytes", message.payload.len()),
+            summary: format!(
+                "WebSocket message {index}, {direction}, {kind}, {} bytes",
+                message.payload.len()
+            ),
             content: &message.payload,
             origin: Origin::Body,
             content_type: None,
@@ -390,7 +407,10 @@ mod tests {
             .collect();
         assert_eq!(
             roots,
-            [("websocket-sent", "websocket[0]"), ("websocket-received", "websocket[1]")]
+            [
+                ("websocket-sent", "websocket[0]"),
+                ("websocket-received", "websocket[1]")
+            ]
         );
         assert_eq!(decoded.events.len(), 1);
         assert_eq!(decoded.events[0].name, "search");

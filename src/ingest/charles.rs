@@ -137,7 +137,10 @@ fn json_transaction(t: &Value) -> Exchange {
         method: text(t, "method").unwrap_or_default(),
         scheme: text(t, "scheme").unwrap_or_else(|| "http".into()),
         host: text(t, "host").unwrap_or_default(),
-        port: t.get("actualPort").and_then(Value::as_u64).and_then(|p| u16::try_from(p).ok()),
+        port: t
+            .get("actualPort")
+            .and_then(Value::as_u64)
+            .and_then(|p| u16::try_from(p).ok()),
         path: text(t, "path"),
         query: text(t, "query"),
         version: text(t, "protocolVersion").unwrap_or_default(),
@@ -435,9 +438,7 @@ impl XmlWalker {
                     method: attr("method").unwrap_or_default(),
                     scheme: attr("protocol").unwrap_or_else(|| "http".into()),
                     host: attr("host").unwrap_or_default(),
-                    port: attr("actualPort")
-                        .or_else(|| attr("port"))
-                        .and_then(|p| p.parse().ok()),
+                    port: attr("actualPort").or_else(|| attr("port")).and_then(|p| p.parse().ok()),
                     path: attr("path"),
                     query: attr("query"),
                     version: attr("protocolVersion").unwrap_or_default(),

@@ -95,8 +95,12 @@ struct SessionFiles {
 fn session_files(archive: &zip::ZipArchive<Cursor<&[u8]>>) -> BTreeMap<(u64, String), SessionFiles> {
     let mut out: BTreeMap<(u64, String), SessionFiles> = BTreeMap::new();
     for name in archive.file_names() {
-        let Some(file) = name.strip_prefix("raw/") else { continue };
-        let Some((id, kind)) = file.rsplit_once('_') else { continue };
+        let Some(file) = name.strip_prefix("raw/") else {
+            continue;
+        };
+        let Some((id, kind)) = file.rsplit_once('_') else {
+            continue;
+        };
         let Ok(number) = id.parse::<u64>() else { continue };
         let entry = out.entry((number, id.to_string())).or_default();
         match kind {
@@ -129,7 +133,10 @@ fn read_entry(
     }
     if bytes.len() as u64 > MAX_ENTRY_BYTES {
         bytes.truncate(usize::try_from(MAX_ENTRY_BYTES).unwrap_or(usize::MAX));
-        sink.warning(format!("{name} is larger than {} MiB; cut there", MAX_ENTRY_BYTES >> 20));
+        sink.warning(format!(
+            "{name} is larger than {} MiB; cut there",
+            MAX_ENTRY_BYTES >> 20
+        ));
     }
     Ok(bytes)
 }
@@ -156,7 +163,11 @@ fn session_exchange(id: &(u64, String), request: &[u8], response: Option<&[u8]>,
     }
     let (_, host, port) = split_url(&exchange.url);
     exchange.host = host;
-    exchange.port = port.or(if exchange.url.starts_with("https") { Some(443) } else { Some(80) });
+    exchange.port = port.or(if exchange.url.starts_with("https") {
+        Some(443)
+    } else {
+        Some(80)
+    });
     match response.filter(|r| !r.is_empty()) {
         Some(response) => match http1::parse_response_head(response) {
             HeadResult::Complete(head) => {
@@ -169,21 +180,25 @@ fn session_exchange(id: &(u64, String), request: &[u8], response: Option<&[u8]>,
                 exchange.response_headers = head.headers;
             }
             HeadResult::Partial | HeadResult::Invalid(_) => {
-                exchange.notes.push("response is not HTTP; kept as captured".to_string());
+                exchange
+                    .notes
+                    .push("response is not HTTP; kept as captured".to_string());
                 exchange.response_body = response.to_vec();
             }
         },
         None => exchange.notes.push("no response captured".to_string()),
     }
     if exchange.method.eq_ignore_ascii_case("CONNECT") {
-        exchange
-            .notes
-            .push("CONNECT tunnel: what went through it is in the sessions that follow, if Fiddler decrypted it".into());
+        exchange.notes.push(
+            "CONNECT tunnel: what went through it is in the sessions that follow, if Fiddler decrypted it".into(),
+        );
     }
     if let Some(meta) = meta {
         apply_metadata(&mut exchange, meta);
     } else {
-        exchange.notes.push("no session metadata (_m.xml): no times".to_string());
+        exchange
+            .notes
+            .push("no session metadata (_m.xml): no times".to_string());
     }
     exchange
 }
@@ -253,7 +268,9 @@ fn apply_metadata(exchange: &mut Exchange, meta: &[u8]) {
         exchange.time_micros = begin;
         exchange.duration_micros = end.map(|e| e - begin).filter(|d| *d >= 0);
     } else {
-        exchange.notes.push("no request time in the session metadata".to_string());
+        exchange
+            .notes
+            .push("no request time in the session metadata".to_string());
     }
 }
 

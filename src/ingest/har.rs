@@ -300,7 +300,10 @@ impl HarWebSocketMessage {
         } else {
             match base64::engine::general_purpose::STANDARD.decode(data.as_bytes()) {
                 Ok(bytes) => (bytes, None),
-                Err(_) => (data.into_bytes(), Some("binary message is not valid base64; kept as text".to_string())),
+                Err(_) => (
+                    data.into_bytes(),
+                    Some("binary message is not valid base64; kept as text".to_string()),
+                ),
             }
         };
         crate::model::WebSocketMessage {

@@ -58,7 +58,11 @@ pub fn starts_with_preface(data: &[u8]) -> bool {
 pub fn read(client: &Side<'_>, server: &Side<'_>, template: &Exchange) -> Connection2 {
     let mut streams: BTreeMap<u32, StreamState> = BTreeMap::new();
     let mut notes = Vec::new();
-    let client_start = if starts_with_preface(client.data) { PREFACE.len() } else { 0 };
+    let client_start = if starts_with_preface(client.data) {
+        PREFACE.len()
+    } else {
+        0
+    };
     read_direction(client, client_start, true, &mut streams, &mut notes);
     read_direction(server, 0, false, &mut streams, &mut notes);
     let exchanges = streams
@@ -175,10 +179,14 @@ fn read_direction(
                         finish_block(block, from_client, &mut decoder, &mut hpack_broken, streams, notes);
                     }
                 }
-                _ => notes.push(format!("CONTINUATION without a header block on stream {stream_id} ({who})")),
+                _ => notes.push(format!(
+                    "CONTINUATION without a header block on stream {stream_id} ({who})"
+                )),
             },
             RST_STREAM => {
-                let code = payload.get(..4).map_or(0, |c| u32::from_be_bytes([c[0], c[1], c[2], c[3]]));
+                let code = payload
+                    .get(..4)
+                    .map_or(0, |c| u32::from_be_bytes([c[0], c[1], c[2], c[3]]));
                 streams
                     .entry(stream_id)
                     .or_default()
@@ -186,7 +194,9 @@ fn read_direction(
                     .push(format!("stream reset by the {who} ({})", error_name(code)));
             }
             GOAWAY => {
-                let code = payload.get(4..8).map_or(0, |c| u32::from_be_bytes([c[0], c[1], c[2], c[3]]));
+                let code = payload
+                    .get(4..8)
+                    .map_or(0, |c| u32::from_be_bytes([c[0], c[1], c[2], c[3]]));
                 if code != 0 {
                     notes.push(format!("the {who} ended the HTTP/2 connection ({})", error_name(code)));
                 }
@@ -397,8 +407,14 @@ mod tests {
             read.notes
         );
         let third = &read.exchanges[2].1;
-        assert_eq!(third.request_headers, vec![("custom-key".to_string(), "custom-value".to_string())]);
-        assert_eq!(read.exchanges[1].1.request_headers, vec![("cache-control".to_string(), "no-cache".to_string())]);
+        assert_eq!(
+            third.request_headers,
+            vec![("custom-key".to_string(), "custom-value".to_string())]
+        );
+        assert_eq!(
+            read.exchanges[1].1.request_headers,
+            vec![("cache-control".to_string(), "no-cache".to_string())]
+        );
         assert_eq!(third.request_body, b"hi");
         assert!(third.notes.iter().any(|n| n == "stream reset by the server (CANCEL)"));
         assert_eq!(third.transport.as_deref(), Some("http2 stream 5"));

@@ -28,20 +28,16 @@ pub struct Frames {
 }
 
 /// The messages in `data`; `time_at` gives the capture time of a byte offset.
-pub fn read_messages(
-    data: &[u8],
-    from_client: bool,
-    deflate: bool,
-    time_at: &dyn Fn(usize) -> Option<i64>,
-) -> Frames {
+pub fn read_messages(data: &[u8], from_client: bool, deflate: bool, time_at: &dyn Fn(usize) -> Option<i64>) -> Frames {
     let mut out = Frames::default();
     let mut inflater = deflate.then(|| flate2::Decompress::new(false));
     let mut pending: Option<(bool, bool, usize, Vec<u8>)> = None; // (text, compressed, start, bytes)
     let mut at = 0;
     while at < data.len() {
         let Some(frame) = Frame::parse(&data[at..]) else {
-            out.notes
-                .push(format!("WebSocket frame cut off at byte {at} of the stream (capture ends inside it)"));
+            out.notes.push(format!(
+                "WebSocket frame cut off at byte {at} of the stream (capture ends inside it)"
+            ));
             break;
         };
         out.frame_count += 1;
@@ -51,13 +47,16 @@ pub fn read_messages(
             0x8..=0xF => out.control_count += 1,
             0x1 | 0x2 => {
                 if pending.is_some() {
-                    out.notes.push("a WebSocket message started before the previous one ended".to_string());
+                    out.notes
+                        .push("a WebSocket message started before the previous one ended".to_string());
                 }
                 pending = Some((frame.opcode == 1, frame.rsv1, start, frame.payload));
             }
             0x0 => match pending.as_mut() {
                 Some((_, _, _, bytes)) => bytes.extend_from_slice(&frame.payload),
-                None => out.notes.push("a WebSocket continuation frame without a message".to_string()),
+                None => out
+                    .notes
+                    .push("a WebSocket continuation frame without a message".to_string()),
             },
             other => out.notes.push(format!("WebSocket frame with reserved opcode {other}")),
         }
@@ -166,9 +165,11 @@ impl Frame {
 /// True when a handshake's `Sec-WebSocket-Extensions` agreed on permessage-deflate.
 pub fn deflate_agreed(extensions: Option<&str>) -> bool {
     extensions.is_some_and(|value| {
-        value
-            .split(',')
-            .any(|ext| ext.split(';').next().is_some_and(|name| name.trim().eq_ignore_ascii_case("permessage-deflate")))
+        value.split(',').any(|ext| {
+            ext.split(';')
+                .next()
+                .is_some_and(|name| name.trim().eq_ignore_ascii_case("permessage-deflate"))
+        })
     })
 }
 
@@ -178,7 +179,10 @@ mod tests {
 
     fn masked_frame(fin: bool, opcode: u8, payload: &[u8]) -> Vec<u8> {
         let key = [0x37, 0xFA, 0x21, 0x3D];
-        let mut frame = vec![u8::from(fin) << 7 | opcode, 0x80 | u8::try_from(payload.len()).expect("short")];
+        let mut frame = vec![
+            u8::from(fin) << 7 | opcode,
+            0x80 | u8::try_from(payload.len()).expect("short"),
+        ];
         frame.extend_from_slice(&key);
         frame.extend(payload.iter().zip(key.iter().cycle()).map(|(b, k)| b ^ k));
         frame

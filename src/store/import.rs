@@ -134,10 +134,12 @@ impl Case {
         observer: &mut dyn ImportObserver,
     ) -> Result<ImportOutcome, StoreError> {
         let keys = match keylog {
-            Some((name, keylog_bytes)) => Some(KeyLog::from_file(keylog_bytes).map_err(|reason| StoreError::KeyLog {
-                reason,
-                file: name.to_string(),
-            })?),
+            Some((name, keylog_bytes)) => {
+                Some(KeyLog::from_file(keylog_bytes).map_err(|reason| StoreError::KeyLog {
+                    reason,
+                    file: name.to_string(),
+                })?)
+            }
             None => None,
         };
         let importer = detect(bytes).ok_or(ImportError::UnknownFormat)?;

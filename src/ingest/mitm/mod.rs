@@ -208,7 +208,9 @@ impl<'a> FlowReader<'a> {
                     http_version: "HTTP/1.1".to_string(),
                     ..Exchange::default()
                 };
-                dummy.notes.push("WebSocket flow whose handshake flow is not in the file".to_string());
+                dummy
+                    .notes
+                    .push("WebSocket flow whose handshake flow is not in the file".to_string());
                 if let Some(server) = flow.get("server_conn") {
                     (dummy.server_ip, dummy.server_port) =
                         peer_address(server, &["peername", "ip_address", "peer_address", "address"]);

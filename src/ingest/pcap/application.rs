@@ -14,10 +14,10 @@ use super::connections::{Connection, Endpoint};
 use super::http::{self, Context, Http1, Sides};
 use super::tcp::Stream;
 use super::tls::{self, Decryption, TlsConnection};
+use crate::ingest::ImportSummary;
 use crate::ingest::http2;
 use crate::ingest::keylog::KeyLog;
 use crate::ingest::websocket;
-use crate::ingest::ImportSummary;
 use crate::model::{Exchange, exchange_header};
 use std::net::IpAddr;
 
@@ -30,9 +30,19 @@ pub(super) fn exchanges(connection: &Connection, keys: &KeyLog, summary: &mut Im
     let preface_first = http2::starts_with_preface(&connection.from_first.data);
     if preface_first || http2::starts_with_preface(&connection.from_second.data) {
         let (client, server, requests, responses) = if preface_first {
-            (connection.first, connection.second, &connection.from_first, &connection.from_second)
+            (
+                connection.first,
+                connection.second,
+                &connection.from_first,
+                &connection.from_second,
+            )
         } else {
-            (connection.second, connection.first, &connection.from_second, &connection.from_first)
+            (
+                connection.second,
+                connection.first,
+                &connection.from_second,
+                &connection.from_first,
+            )
         };
         let sides = Sides {
             client,
@@ -68,9 +78,19 @@ pub(super) fn exchanges(connection: &Connection, keys: &KeyLog, summary: &mut Im
 /// The orientation `http::exchanges` chose.
 fn http1_sides<'c>(connection: &'c Connection, http1: &Http1) -> (Endpoint, Endpoint, &'c Stream, &'c Stream) {
     if http1.client_is_first {
-        (connection.first, connection.second, &connection.from_first, &connection.from_second)
+        (
+            connection.first,
+            connection.second,
+            &connection.from_first,
+            &connection.from_second,
+        )
     } else {
-        (connection.second, connection.first, &connection.from_second, &connection.from_first)
+        (
+            connection.second,
+            connection.first,
+            &connection.from_second,
+            &connection.from_first,
+        )
     }
 }
 
@@ -110,7 +130,11 @@ fn tls_exchanges(connection: &Connection, mut tls: TlsConnection, summary: &mut 
         requests: &client_plain,
         responses: &server_plain,
     };
-    let alpn_h2 = tls.info.alpn.as_deref().is_some_and(|p| p == "h2" || p.starts_with("h2-"));
+    let alpn_h2 = tls
+        .info
+        .alpn
+        .as_deref()
+        .is_some_and(|p| p == "h2" || p.starts_with("h2-"));
     if alpn_h2 || http2::starts_with_preface(&client_plain.data) {
         return http2_exchanges(&sides, &context, tls.info.server_name.as_deref());
     }
@@ -135,7 +159,13 @@ fn tls_exchanges(connection: &Connection, mut tls: TlsConnection, summary: &mut 
 
 /// The request-level record of a TLS connection whose content is not HTTP
 /// or could not be decrypted.
-fn record_exchange(connection: &Connection, client: Endpoint, server: Endpoint, tls: &TlsConnection, label: &str) -> Exchange {
+fn record_exchange(
+    connection: &Connection,
+    client: Endpoint,
+    server: Endpoint,
+    tls: &TlsConnection,
+    label: &str,
+) -> Exchange {
     let stream = if tls.client_is_first {
         &connection.from_first
     } else {
@@ -172,7 +202,11 @@ fn record_exchange(connection: &Connection, client: Endpoint, server: Endpoint, 
 }
 
 fn bracketed(host: &str) -> String {
-    if host.contains(':') { format!("[{host}]") } else { host.to_string() }
+    if host.contains(':') {
+        format!("[{host}]")
+    } else {
+        host.to_string()
+    }
 }
 
 /// HTTP/2 from the first byte of both streams (TLS `h2`, or h2c with prior
@@ -245,7 +279,9 @@ fn after_upgrade(http1: Http1, sides: &Sides<'_>, context: &Context) -> Vec<Exch
                 responses: &server_tail,
             };
             let mut streams = http2_exchanges(&tails, context, None);
-            if let Some(position) = streams.iter().position(|e| e.transport.as_deref().is_some_and(|t| t.ends_with("http2 stream 1")))
+            if let Some(position) = streams
+                .iter()
+                .position(|e| e.transport.as_deref().is_some_and(|t| t.ends_with("http2 stream 1")))
             {
                 let answer = streams.remove(position);
                 if let Some(upgrade_request) = exchanges.last_mut() {
@@ -254,9 +290,7 @@ fn after_upgrade(http1: Http1, sides: &Sides<'_>, context: &Context) -> Vec<Exch
                     upgrade_request.response_body = answer.response_body;
                     upgrade_request.response_body_original = None;
                     upgrade_request.duration_micros = answer.duration_micros;
-                    upgrade_request
-                        .notes
-                        .retain(|n| n != "no response captured");
+                    upgrade_request.notes.retain(|n| n != "no response captured");
                     upgrade_request
                         .notes
                         .push("answered as HTTP/2 stream 1 after Upgrade: h2c".to_string());

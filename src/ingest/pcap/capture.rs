@@ -60,7 +60,11 @@ pub(super) fn decryption_secrets(bytes: &[u8]) -> Vec<&[u8]> {
         }
         let read = |b: &[u8]| {
             let b = [b[0], b[1], b[2], b[3]];
-            if big { u32::from_be_bytes(b) } else { u32::from_le_bytes(b) }
+            if big {
+                u32::from_be_bytes(b)
+            } else {
+                u32::from_le_bytes(b)
+            }
         };
         let (block_type, length) = (read(&header[0..4]), read(&header[4..8]) as usize);
         if length < 12 || !length.is_multiple_of(4) {

@@ -39,7 +39,10 @@ fn is_quic(udp: &[u8]) -> bool {
     let (Some(ports), Some(quic)) = (udp.get(..4), udp.get(8..)) else {
         return false;
     };
-    let (src, dst) = (u16::from_be_bytes([ports[0], ports[1]]), u16::from_be_bytes([ports[2], ports[3]]));
+    let (src, dst) = (
+        u16::from_be_bytes([ports[0], ports[1]]),
+        u16::from_be_bytes([ports[2], ports[3]]),
+    );
     (src == 443 || dst == 443) && quic.len() >= 5 && quic[0] & 0xC0 == 0xC0 && quic[1..5] != [0, 0, 0, 0]
 }
 

@@ -68,11 +68,19 @@ pub(super) fn uid_map_block(body: &[u8], _section_big_endian: bool) -> Option<(i
         _ => return None,
     };
     let word = |at: usize| -> Option<[u8; 4]> { body.get(at..at + 4)?.try_into().ok() };
-    let pen = if big { u32::from_be_bytes(word(0)?) } else { u32::from_le_bytes(word(0)?) };
+    let pen = if big {
+        u32::from_be_bytes(word(0)?)
+    } else {
+        u32::from_le_bytes(word(0)?)
+    };
     if pen != PEN || *body.get(6)? != UID_MAP {
         return None;
     }
-    let uid = if big { i32::from_be_bytes(word(8)?) } else { i32::from_le_bytes(word(8)?) };
+    let uid = if big {
+        i32::from_be_bytes(word(8)?)
+    } else {
+        i32::from_le_bytes(word(8)?)
+    };
     let (package_len, app_len) = (usize::from(*body.get(12)?), usize::from(*body.get(13)?));
     let package = std::str::from_utf8(body.get(14..14 + package_len)?).ok()?;
     let app = std::str::from_utf8(body.get(14 + package_len..14 + package_len + app_len)?).ok()?;

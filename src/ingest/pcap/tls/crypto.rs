@@ -143,7 +143,11 @@ enum Keyed {
     Gcm128(Box<Aes128Gcm>),
     Gcm256(Box<Aes256Gcm>),
     ChaCha(Box<ChaCha20Poly1305>),
-    Cbc { key: Vec<u8>, mac_key: Vec<u8>, mac: MacAlg },
+    Cbc {
+        key: Vec<u8>,
+        mac_key: Vec<u8>,
+        mac: MacAlg,
+    },
 }
 
 /// Decrypts the records of one direction in order.
@@ -293,7 +297,10 @@ impl RecordDecryptor {
                 return None;
             }
             let (iv, ciphertext) = if explicit_iv {
-                (protected.get(..AES_BLOCK_BYTES)?.to_vec(), &protected[AES_BLOCK_BYTES..])
+                (
+                    protected.get(..AES_BLOCK_BYTES)?.to_vec(),
+                    &protected[AES_BLOCK_BYTES..],
+                )
             } else {
                 (self.iv.clone(), protected)
             };
@@ -320,7 +327,10 @@ impl RecordDecryptor {
         let mut plain = cbc_decrypt(key, &iv, ciphertext)?;
         let padding = usize::from(*plain.last()?);
         let content_end = plain.len().checked_sub(padding + 1 + mac.len())?;
-        if plain[plain.len() - padding - 1..].iter().any(|b| usize::from(*b) != padding) {
+        if plain[plain.len() - padding - 1..]
+            .iter()
+            .any(|b| usize::from(*b) != padding)
+        {
             return None;
         }
         let tag = plain[content_end..content_end + mac.len()].to_vec();
@@ -451,8 +461,14 @@ pub(super) fn expand_label(hash: HashAlg, secret: &[u8], label: &[u8], len: usiz
     info.push(0);
     let mut okm = vec![0; len];
     match hash {
-        HashAlg::Sha256 => hkdf::Hkdf::<Sha256>::from_prk(secret).ok()?.expand(&info, &mut okm).ok()?,
-        HashAlg::Sha384 => hkdf::Hkdf::<Sha384>::from_prk(secret).ok()?.expand(&info, &mut okm).ok()?,
+        HashAlg::Sha256 => hkdf::Hkdf::<Sha256>::from_prk(secret)
+            .ok()?
+            .expand(&info, &mut okm)
+            .ok()?,
+        HashAlg::Sha384 => hkdf::Hkdf::<Sha384>::from_prk(secret)
+            .ok()?
+            .expand(&info, &mut okm)
+            .ok()?,
     }
     Some(okm)
 }
@@ -469,7 +485,8 @@ mod tests {
     /// secret and the key and IV derived from it.
     #[test]
     fn rfc8448_handshake_key_and_iv() {
-        let secret = unhex("b6 7b 7d 69 0c c1 6c 4e 75 e5 42 13 cb 2d 37 b4 e9 c9 12 bc de d9 10 5d 42 be fd 59 d3 91 ad 38");
+        let secret =
+            unhex("b6 7b 7d 69 0c c1 6c 4e 75 e5 42 13 cb 2d 37 b4 e9 c9 12 bc de d9 10 5d 42 be fd 59 d3 91 ad 38");
         assert_eq!(
             expand_label(HashAlg::Sha256, &secret, b"key", 16).expect("key"),
             unhex("3f ce 51 60 09 c2 17 27 d0 f2 e4 e8 6e e4 03 bc")

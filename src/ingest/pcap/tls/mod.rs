@@ -107,7 +107,11 @@ pub(super) fn inspect(first: &Stream, second: &Stream, keys: &KeyLog) -> Option<
     } else {
         return None;
     };
-    let (client, server) = if client_is_first { (first, second) } else { (second, first) };
+    let (client, server) = if client_is_first {
+        (first, second)
+    } else {
+        (second, first)
+    };
     let client_records = records(client);
     let server_records = records(server);
     let mut connection = TlsConnection {
@@ -120,9 +124,9 @@ pub(super) fn inspect(first: &Stream, second: &Stream, keys: &KeyLog) -> Option<
     connection.info.server_name.clone_from(&hello.server_name);
     connection.info.version = version_name(hello.legacy_version).to_string();
     for cut in [client_records.cut_off, server_records.cut_off].into_iter().flatten() {
-        connection
-            .notes
-            .push(format!("TLS record cut off at stream byte {cut} (capture ends inside it)"));
+        connection.notes.push(format!(
+            "TLS record cut off at stream byte {cut} (capture ends inside it)"
+        ));
     }
     let Some(server_hello) = server_hello(&server_records.records) else {
         return Some(connection);
@@ -151,11 +155,22 @@ pub(super) fn inspect(first: &Stream, second: &Stream, keys: &KeyLog) -> Option<
         return Some(connection);
     };
     let decrypted = if server_hello.version == 0x0304 {
-        decrypt_tls13(&suite, secrets, &client_records.records, &server_records.records, client, server)
+        decrypt_tls13(
+            &suite,
+            secrets,
+            &client_records.records,
+            &server_records.records,
+            client,
+            server,
+        )
     } else {
         decrypt_tls12(
             &suite,
-            (server_hello.version, server_hello.encrypt_then_mac, server_hello.deflate),
+            (
+                server_hello.version,
+                server_hello.encrypt_then_mac,
+                server_hello.deflate,
+            ),
             secrets,
             (&hello.random, &server_hello.random),
             (&client_records.records, &server_records.records),
@@ -458,7 +473,11 @@ fn decrypt_tls13(
     client_stream: &Stream,
     server_stream: &Stream,
 ) -> Option<Opened> {
-    let client_secrets = [&secrets.client_early, &secrets.client_handshake, &secrets.client_traffic];
+    let client_secrets = [
+        &secrets.client_early,
+        &secrets.client_handshake,
+        &secrets.client_traffic,
+    ];
     let server_secrets = [&secrets.server_handshake, &secrets.server_traffic];
     let client = open_tls13(suite, &client_secrets, client_records, client_stream);
     let server = open_tls13(suite, &server_secrets, server_records, server_stream);
@@ -482,12 +501,7 @@ struct Direction13 {
 
 /// Decrypts one TLS 1.3 direction, moving through its traffic secrets in
 /// order; a record that no remaining key opens is counted as failed.
-fn open_tls13(
-    suite: &Suite,
-    secrets: &[&Option<Vec<u8>>],
-    records: &[Record<'_>],
-    stream: &Stream,
-) -> Direction13 {
+fn open_tls13(suite: &Suite, secrets: &[&Option<Vec<u8>>], records: &[Record<'_>], stream: &Stream) -> Direction13 {
     let mut keys: Vec<Vec<u8>> = secrets.iter().filter_map(|s| (*s).clone()).collect();
     let mut out = Direction13 {
         plain: Stream::default(),
@@ -577,6 +591,13 @@ mod tests {
     #[test]
     fn not_tls_is_not_claimed() {
         let keys = KeyLog::default();
-        assert!(inspect(&stream(b"GET / HTTP/1.1\r\n\r\n"), &stream(b"HTTP/1.1 200 OK\r\n\r\n"), &keys).is_none());
+        assert!(
+            inspect(
+                &stream(b"GET / HTTP/1.1\r\n\r\n"),
+                &stream(b"HTTP/1.1 200 OK\r\n\r\n"),
+                &keys
+            )
+            .is_none()
+        );
     }
 }
