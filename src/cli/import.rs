@@ -72,9 +72,10 @@ pub fn run(args: &ImportArgs) -> anyhow::Result<()> {
             device: args.device.clone(),
             mode: args.mode,
             again: args.again,
+            keylog: args.keylog.clone(),
         };
         let mut observer = TerminalProgress::new(file.display().to_string());
-        let outcome = case.import_file_with_keylog(file, &options, args.keylog.as_deref(), &mut observer);
+        let outcome = case.import_file(file, &options, &mut observer);
         observer.finish();
         let outcome = outcome.map_err(|e| anyhow!("{e} — {}", file.display()))?;
         eprintln!("{}", summary_line(file, &outcome));

@@ -27,6 +27,9 @@ pub struct ImportOptions {
     pub mode: Option<Mode>,
     /// Import even when a file with the same SHA-256 is already in the case.
     pub again: bool,
+    /// A TLS key log (NSS format) to decrypt HTTPS in captures; stored in
+    /// the session as a source of its own.
+    pub keylog: Option<std::path::PathBuf>,
 }
 
 /// Where an import stands; sent to the observer after every exchange.
@@ -80,22 +83,23 @@ impl Case {
         options: &ImportOptions,
         observer: &mut dyn ImportObserver,
     ) -> Result<ImportOutcome, StoreError> {
-        self.import_file_with_keylog(path, options, None, observer)
+        let bytes = std::fs::read(path)?;
+        self.import_bytes(&file_name_of(path), Some(path), &bytes, options, observer)
     }
 
-    /// Like [`Case::import_file`], decrypting TLS with the key log file at
-    /// `keylog` (NSS format, `SSLKEYLOGFILE`), which is stored in the case
-    /// beside the capture as evidence, with its SHA-256.
-    pub fn import_file_with_keylog(
+    /// Imports one evidence file: sniffs its format, stores its bytes and
+    /// hash, and writes every exchange, layer and event, all or nothing.
+    /// A key log named in `options` decrypts TLS and is stored in the
+    /// session beside the file, with its SHA-256.
+    pub fn import_bytes(
         &mut self,
-        path: &Path,
+        file_name: &str,
+        path: Option<&Path>,
+        bytes: &[u8],
         options: &ImportOptions,
-        keylog: Option<&Path>,
         observer: &mut dyn ImportObserver,
     ) -> Result<ImportOutcome, StoreError> {
-        let bytes = std::fs::read(path)?;
-        let file_name = file_name_of(path);
-        let keylog = match keylog {
+        let keylog = match options.keylog.as_deref() {
             Some(keylog_path) => {
                 let keylog_bytes = std::fs::read(keylog_path).map_err(|e| StoreError::KeyLog {
                     reason: e.to_string(),
@@ -106,20 +110,7 @@ impl Case {
             None => None,
         };
         let keylog = keylog.as_ref().map(|(name, bytes)| (name.as_str(), bytes.as_slice()));
-        self.import_bytes_with_keylog(&file_name, Some(path), &bytes, options, keylog, observer)
-    }
-
-    /// Imports one evidence file: sniffs its format, stores its bytes and
-    /// hash, and writes every exchange, layer and event, all or nothing.
-    pub fn import_bytes(
-        &mut self,
-        file_name: &str,
-        path: Option<&Path>,
-        bytes: &[u8],
-        options: &ImportOptions,
-        observer: &mut dyn ImportObserver,
-    ) -> Result<ImportOutcome, StoreError> {
-        self.import_bytes_with_keylog(file_name, path, bytes, options, None, observer)
+        self.import_bytes_with_keylog(file_name, path, bytes, options, keylog, observer)
     }
 
     /// [`Case::import_bytes`] with a TLS key log `(file name, bytes)`; the key
