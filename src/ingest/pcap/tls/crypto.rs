@@ -7,7 +7,9 @@
 //!   8-byte nonce), ChaCha20-Poly1305 (RFC 7905, implicit nonce), AES-CBC
 //!   with HMAC-SHA1/SHA256/SHA384 (explicit IV from TLS 1.1, chained before),
 //!   MAC-then-encrypt or, when the ServerHello agreed on it, encrypt-then-MAC
-//!   (RFC 7366, which OpenSSL negotiates for CBC suites).
+//!   (RFC 7366, which OpenSSL negotiates for CBC suites). The older CBC
+//!   ciphers (Camellia, 3DES, DES, IDEA) and RC4 with HMAC-SHA1 are read
+//!   the same way, so captures from old apps and servers decrypt too.
 //! - TLS 1.3: traffic keys by HKDF-Expand-Label (RFC 8446 §7.1, §7.3),
 //!   AES-128/256-GCM and ChaCha20-Poly1305, inner content type after the
 //!   zero padding; `KeyUpdate` secrets by "traffic upd".
@@ -26,7 +28,6 @@ use sha2::{Sha256, Sha384};
 use tls_parser::{TlsCipherEnc, TlsCipherEncMode, TlsCipherMac, TlsCipherSuite};
 
 const AEAD_TAG_BYTES: usize = 16;
-const AES_BLOCK_BYTES: usize = 16;
 
 /// The hash of a suite's PRF or key schedule.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -62,12 +63,32 @@ impl MacAlg {
     }
 }
 
+/// The block cipher of a CBC suite.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum BlockAlg {
+    Aes,
+    Camellia,
+    TripleDes,
+    Des,
+    Idea,
+}
+
+impl BlockAlg {
+    fn block_bytes(self) -> usize {
+        match self {
+            BlockAlg::Aes | BlockAlg::Camellia => 16,
+            BlockAlg::TripleDes | BlockAlg::Des | BlockAlg::Idea => 8,
+        }
+    }
+}
+
 /// How records of a suite are protected.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum Protection {
     AesGcm,
     ChaCha20Poly1305,
-    AesCbc(MacAlg),
+    Cbc(BlockAlg, MacAlg),
+    Rc4(MacAlg),
 }
 
 /// A cipher suite Telltale can decrypt.
@@ -100,34 +121,55 @@ pub(super) fn suite(id: u16) -> SuiteLookup {
     } else {
         HashAlg::Sha256
     };
-    // tls-parser's table gives ChaCha20-Poly1305 128 bits; its key is 256 (RFC 8439).
-    let key_bytes = if info.enc == TlsCipherEnc::Chacha20_Poly1305 {
-        32
-    } else {
-        info.enc_key_size()
+    // Key material on the wire: tls-parser's table counts effective bits
+    // (ChaCha20 as 128, DES as 56, 3DES as 168); the key block holds 32, 8, 24.
+    let key_bytes = match info.enc {
+        TlsCipherEnc::Chacha20_Poly1305 => 32,
+        TlsCipherEnc::Des => 8,
+        TlsCipherEnc::TripleDes => 24,
+        TlsCipherEnc::Idea => 16,
+        _ => info.enc_key_size(),
     };
-    let protection = match (info.enc, info.enc_mode, info.mac) {
+    let unsupported = || SuiteLookup::Unsupported(info.name.to_string());
+    let mac = match info.mac {
+        TlsCipherMac::HmacSha1 => Some(MacAlg::Sha1),
+        TlsCipherMac::HmacSha256 => Some(MacAlg::Sha256),
+        TlsCipherMac::HmacSha384 => Some(MacAlg::Sha384),
+        _ => None,
+    };
+    // Export suites derive their keys differently; they are named, not read.
+    if info.name.contains("_EXPORT") {
+        return unsupported();
+    }
+    let protection = match (info.enc, info.enc_mode, mac) {
         (TlsCipherEnc::Aes, TlsCipherEncMode::Gcm, _) if matches!(key_bytes, 16 | 32) => Protection::AesGcm,
         (TlsCipherEnc::Chacha20_Poly1305, _, _) => Protection::ChaCha20Poly1305,
-        (TlsCipherEnc::Aes, TlsCipherEncMode::Cbc, mac) if matches!(key_bytes, 16 | 32) => match mac {
-            TlsCipherMac::HmacSha1 => Protection::AesCbc(MacAlg::Sha1),
-            TlsCipherMac::HmacSha256 => Protection::AesCbc(MacAlg::Sha256),
-            TlsCipherMac::HmacSha384 => Protection::AesCbc(MacAlg::Sha384),
-            _ => return SuiteLookup::Unsupported(info.name.to_string()),
-        },
-        _ => return SuiteLookup::Unsupported(info.name.to_string()),
+        (TlsCipherEnc::Aes, TlsCipherEncMode::Cbc, Some(mac)) if matches!(key_bytes, 16 | 32) => {
+            Protection::Cbc(BlockAlg::Aes, mac)
+        }
+        (TlsCipherEnc::Camellia, TlsCipherEncMode::Cbc, Some(mac)) if matches!(key_bytes, 16 | 32) => {
+            Protection::Cbc(BlockAlg::Camellia, mac)
+        }
+        (TlsCipherEnc::TripleDes, TlsCipherEncMode::Cbc, Some(mac)) => Protection::Cbc(BlockAlg::TripleDes, mac),
+        (TlsCipherEnc::Des, TlsCipherEncMode::Cbc, Some(mac)) => Protection::Cbc(BlockAlg::Des, mac),
+        (TlsCipherEnc::Idea, TlsCipherEncMode::Cbc, Some(mac)) => Protection::Cbc(BlockAlg::Idea, mac),
+        (TlsCipherEnc::Rc4, _, Some(mac)) if key_bytes == 16 => Protection::Rc4(mac),
+        _ => return unsupported(),
+    };
+    let mac_name = |mac: MacAlg| match mac {
+        MacAlg::Sha1 => "sha",
+        MacAlg::Sha256 => "sha256",
+        MacAlg::Sha384 => "sha384",
     };
     let short = match protection {
         Protection::AesGcm => format!("aes-{}-gcm", key_bytes * 8),
         Protection::ChaCha20Poly1305 => "chacha20-poly1305".to_string(),
-        Protection::AesCbc(mac) => {
-            let mac = match mac {
-                MacAlg::Sha1 => "sha",
-                MacAlg::Sha256 => "sha256",
-                MacAlg::Sha384 => "sha384",
-            };
-            format!("aes-{}-cbc-{mac}", key_bytes * 8)
-        }
+        Protection::Cbc(BlockAlg::Aes, mac) => format!("aes-{}-cbc-{}", key_bytes * 8, mac_name(mac)),
+        Protection::Cbc(BlockAlg::Camellia, mac) => format!("camellia-{}-cbc-{}", key_bytes * 8, mac_name(mac)),
+        Protection::Cbc(BlockAlg::TripleDes, mac) => format!("3des-ede-cbc-{}", mac_name(mac)),
+        Protection::Cbc(BlockAlg::Des, mac) => format!("des-cbc-{}", mac_name(mac)),
+        Protection::Cbc(BlockAlg::Idea, mac) => format!("idea-cbc-{}", mac_name(mac)),
+        Protection::Rc4(mac) => format!("rc4-128-{}", mac_name(mac)),
     };
     SuiteLookup::Supported(Suite {
         name: info.name,
@@ -144,7 +186,16 @@ enum Keyed {
     Gcm256(Box<Aes256Gcm>),
     ChaCha(Box<ChaCha20Poly1305>),
     Cbc {
+        cipher: BlockAlg,
         key: Vec<u8>,
+        mac_key: Vec<u8>,
+        mac: MacAlg,
+    },
+    /// RC4 keeps one keystream per direction; `position` bytes of it are used.
+    Rc4 {
+        key: Vec<u8>,
+        stream: Box<rc4::Rc4<rc4::consts::U16>>,
+        position: usize,
         mac_key: Vec<u8>,
         mac: MacAlg,
     },
@@ -181,7 +232,8 @@ pub(super) fn tls12_keys(
     let (mac_bytes, iv_bytes) = match suite.protection {
         Protection::AesGcm => (0, 4),
         Protection::ChaCha20Poly1305 => (0, 12),
-        Protection::AesCbc(mac) => (mac.len(), AES_BLOCK_BYTES),
+        Protection::Cbc(cipher, mac) => (mac.len(), cipher.block_bytes()),
+        Protection::Rc4(mac) => (mac.len(), 0),
     };
     let total = 2 * (mac_bytes + suite.key_bytes + iv_bytes);
     let seed = [server_random, client_random].concat();
@@ -227,8 +279,16 @@ impl RecordDecryptor {
             (Protection::AesGcm, 16) => Keyed::Gcm128(Box::new(Aes128Gcm::new_from_slice(key).ok()?)),
             (Protection::AesGcm, 32) => Keyed::Gcm256(Box::new(Aes256Gcm::new_from_slice(key).ok()?)),
             (Protection::ChaCha20Poly1305, 32) => Keyed::ChaCha(Box::new(ChaCha20Poly1305::new_from_slice(key).ok()?)),
-            (Protection::AesCbc(mac), 16 | 32) => Keyed::Cbc {
+            (Protection::Cbc(cipher, mac), _) => Keyed::Cbc {
+                cipher,
                 key: key.to_vec(),
+                mac_key,
+                mac,
+            },
+            (Protection::Rc4(mac), 16) => Keyed::Rc4 {
+                key: key.to_vec(),
+                stream: Box::new(rc4_at(key, 0)?),
+                position: 0,
                 mac_key,
                 mac,
             },
@@ -252,6 +312,7 @@ impl RecordDecryptor {
         } else {
             match &self.keyed {
                 Keyed::Cbc { .. } => self.open_cbc(content_type, record_version, fragment),
+                Keyed::Rc4 { .. } => self.open_rc4(content_type, record_version, fragment),
                 _ => self.open_aead12(content_type, record_version, fragment),
             }
         }?;
@@ -284,10 +345,49 @@ impl RecordDecryptor {
         Some((content_type, plain))
     }
 
-    fn open_cbc(&mut self, content_type: u8, record_version: u16, fragment: &[u8]) -> Option<(u8, Vec<u8>)> {
-        let Keyed::Cbc { key, mac_key, mac } = &self.keyed else {
+    /// RC4: the keystream runs on across records; MAC after the content.
+    fn open_rc4(&mut self, content_type: u8, record_version: u16, fragment: &[u8]) -> Option<(u8, Vec<u8>)> {
+        use rc4::StreamCipher as _;
+        let aad_seq = self.seq;
+        let Keyed::Rc4 {
+            key,
+            stream,
+            position,
+            mac_key,
+            mac,
+        } = &mut self.keyed
+        else {
             return None;
         };
+        let mut plain = fragment.to_vec();
+        stream.apply_keystream(&mut plain);
+        let content_end = plain.len().checked_sub(mac.len());
+        let verified = content_end.is_some_and(|end| {
+            let header = tls12_header(aad_seq, content_type, record_version, end);
+            header.is_some_and(|h| verify_hmac(*mac, mac_key, &[&h, &plain[..end]], &plain[end..]))
+        });
+        if !verified {
+            // Rewind the keystream: the record is left out, the next one
+            // continues where this one began.
+            **stream = rc4_at(key, *position)?;
+            return None;
+        }
+        *position += fragment.len();
+        plain.truncate(content_end?);
+        Some((content_type, plain))
+    }
+
+    fn open_cbc(&mut self, content_type: u8, record_version: u16, fragment: &[u8]) -> Option<(u8, Vec<u8>)> {
+        let Keyed::Cbc {
+            cipher,
+            key,
+            mac_key,
+            mac,
+        } = &self.keyed
+        else {
+            return None;
+        };
+        let (cipher, block) = (*cipher, cipher.block_bytes());
         let explicit_iv = self.version >= 0x0302;
         if self.encrypt_then_mac {
             let mac_start = fragment.len().checked_sub(mac.len())?;
@@ -297,34 +397,31 @@ impl RecordDecryptor {
                 return None;
             }
             let (iv, ciphertext) = if explicit_iv {
-                (
-                    protected.get(..AES_BLOCK_BYTES)?.to_vec(),
-                    &protected[AES_BLOCK_BYTES..],
-                )
+                (protected.get(..block)?.to_vec(), &protected[block..])
             } else {
                 (self.iv.clone(), protected)
             };
-            if ciphertext.is_empty() || !ciphertext.len().is_multiple_of(AES_BLOCK_BYTES) {
+            if ciphertext.is_empty() || !ciphertext.len().is_multiple_of(block) {
                 return None;
             }
-            let mut plain = cbc_decrypt(key, &iv, ciphertext)?;
+            let mut plain = cbc_decrypt(cipher, key, &iv, ciphertext)?;
             let padding = usize::from(*plain.last()?);
             let end = plain.len().checked_sub(padding + 1)?;
             plain.truncate(end);
             if !explicit_iv {
-                self.iv = ciphertext[ciphertext.len() - AES_BLOCK_BYTES..].to_vec();
+                self.iv = ciphertext[ciphertext.len() - block..].to_vec();
             }
             return Some((content_type, plain));
         }
         let (iv, ciphertext) = if explicit_iv {
-            (fragment.get(..AES_BLOCK_BYTES)?.to_vec(), &fragment[AES_BLOCK_BYTES..])
+            (fragment.get(..block)?.to_vec(), &fragment[block..])
         } else {
             (self.iv.clone(), fragment)
         };
-        if ciphertext.is_empty() || !ciphertext.len().is_multiple_of(AES_BLOCK_BYTES) {
+        if ciphertext.is_empty() || !ciphertext.len().is_multiple_of(block) {
             return None;
         }
-        let mut plain = cbc_decrypt(key, &iv, ciphertext)?;
+        let mut plain = cbc_decrypt(cipher, key, &iv, ciphertext)?;
         let padding = usize::from(*plain.last()?);
         let content_end = plain.len().checked_sub(padding + 1 + mac.len())?;
         if plain[plain.len() - padding - 1..]
@@ -340,18 +437,14 @@ impl RecordDecryptor {
             return None;
         }
         if !explicit_iv {
-            self.iv = ciphertext[ciphertext.len() - AES_BLOCK_BYTES..].to_vec();
+            self.iv = ciphertext[ciphertext.len() - block..].to_vec();
         }
         Some((content_type, plain))
     }
 
     /// `seq_num ‖ type ‖ version ‖ length` (RFC 5246 §6.2.3.3).
     fn tls12_aad(&self, content_type: u8, record_version: u16, plain_len: usize) -> Option<Vec<u8>> {
-        let mut aad = self.seq.to_be_bytes().to_vec();
-        aad.push(content_type);
-        aad.extend_from_slice(&record_version.to_be_bytes());
-        aad.extend_from_slice(&u16::try_from(plain_len).ok()?.to_be_bytes());
-        Some(aad)
+        tls12_header(self.seq, content_type, record_version, plain_len)
     }
 
     /// The 12-byte IV with the sequence number XORed into its tail.
@@ -375,26 +468,52 @@ impl RecordDecryptor {
             Keyed::Gcm128(c) => c.decrypt(nonce, payload).ok(),
             Keyed::Gcm256(c) => c.decrypt(nonce, payload).ok(),
             Keyed::ChaCha(c) => c.decrypt(nonce, payload).ok(),
-            Keyed::Cbc { .. } => None,
+            Keyed::Cbc { .. } | Keyed::Rc4 { .. } => None,
         }
     }
 }
 
-fn cbc_decrypt(key: &[u8], iv: &[u8], ciphertext: &[u8]) -> Option<Vec<u8>> {
+/// The MAC'd record header of TLS ≤ 1.2.
+fn tls12_header(seq: u64, content_type: u8, record_version: u16, plain_len: usize) -> Option<Vec<u8>> {
+    let mut header = seq.to_be_bytes().to_vec();
+    header.push(content_type);
+    header.extend_from_slice(&record_version.to_be_bytes());
+    header.extend_from_slice(&u16::try_from(plain_len).ok()?.to_be_bytes());
+    Some(header)
+}
+
+/// An RC4 keystream `position` bytes in.
+fn rc4_at(key: &[u8], position: usize) -> Option<rc4::Rc4<rc4::consts::U16>> {
+    use rc4::{KeyInit as _, StreamCipher as _};
+    let mut stream = rc4::Rc4::<rc4::consts::U16>::new_from_slice(key).ok()?;
+    let mut skip = vec![0u8; position];
+    stream.apply_keystream(&mut skip);
+    Some(stream)
+}
+
+fn cbc_decrypt(cipher: BlockAlg, key: &[u8], iv: &[u8], ciphertext: &[u8]) -> Option<Vec<u8>> {
+    match (cipher, key.len()) {
+        (BlockAlg::Aes, 16) => cbc_with::<aes::Aes128>(key, iv, ciphertext),
+        (BlockAlg::Aes, 32) => cbc_with::<aes::Aes256>(key, iv, ciphertext),
+        (BlockAlg::Camellia, 16) => cbc_with::<camellia::Camellia128>(key, iv, ciphertext),
+        (BlockAlg::Camellia, 32) => cbc_with::<camellia::Camellia256>(key, iv, ciphertext),
+        (BlockAlg::TripleDes, 24) => cbc_with::<des::TdesEde3>(key, iv, ciphertext),
+        (BlockAlg::Des, 8) => cbc_with::<des::Des>(key, iv, ciphertext),
+        (BlockAlg::Idea, 16) => cbc_with::<idea::Idea>(key, iv, ciphertext),
+        _ => None,
+    }
+}
+
+fn cbc_with<C>(key: &[u8], iv: &[u8], ciphertext: &[u8]) -> Option<Vec<u8>>
+where
+    C: BlockDecryptMut + aes::cipher::BlockCipher + aes::cipher::KeyInit,
+{
     let mut buffer = ciphertext.to_vec();
-    let len = match key.len() {
-        16 => cbc::Decryptor::<aes::Aes128>::new_from_slices(key, iv)
-            .ok()?
-            .decrypt_padded_mut::<NoPadding>(&mut buffer)
-            .ok()?
-            .len(),
-        32 => cbc::Decryptor::<aes::Aes256>::new_from_slices(key, iv)
-            .ok()?
-            .decrypt_padded_mut::<NoPadding>(&mut buffer)
-            .ok()?
-            .len(),
-        _ => return None,
-    };
+    let len = cbc::Decryptor::<C>::new_from_slices(key, iv)
+        .ok()?
+        .decrypt_padded_mut::<NoPadding>(&mut buffer)
+        .ok()?
+        .len();
     buffer.truncate(len);
     Some(buffer)
 }
@@ -520,7 +639,19 @@ mod tests {
             panic!("ECDHE-RSA-AES256-SHA is supported");
         };
         assert_eq!(cbc.short, "aes-256-cbc-sha");
-        assert!(matches!(suite(0x0005), SuiteLookup::Unsupported(name) if name == "TLS_RSA_WITH_RC4_128_SHA"));
+        let SuiteLookup::Supported(rc4) = suite(0x0005) else {
+            panic!("RC4-SHA is read");
+        };
+        assert_eq!(rc4.short, "rc4-128-sha");
+        let SuiteLookup::Supported(tdes) = suite(0x000a) else {
+            panic!("3DES is read");
+        };
+        assert_eq!((tdes.short.as_str(), tdes.key_bytes), ("3des-ede-cbc-sha", 24));
+        assert!(matches!(suite(0x0096), SuiteLookup::Unsupported(name) if name == "TLS_RSA_WITH_SEED_CBC_SHA"));
+        assert!(
+            matches!(suite(0x0008), SuiteLookup::Unsupported(_)),
+            "export suites are not read"
+        );
     }
 
     #[test]
