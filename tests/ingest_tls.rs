@@ -2,7 +2,7 @@
 //! `tests/fixtures/tls/` (see its SOURCES.md) against what tshark decrypts
 //! and dissects with the same keys. The oracle's answers are written here
 //! (and in `expected.json` for the public captures), so the tests need no
-//! tshark; `scripts/tshark-oracle.sh` recomputes them.
+//! tshark; the ignored `tshark_oracle` test recomputes them.
 
 use crate::common::fixture;
 use telltale::ingest::{ImportSummary, KeyLog, VecSink, import_to_vec, import_to_vec_with_keys};

@@ -246,7 +246,9 @@ fn leading_handshake_bytes(records: &[Record<'_>]) -> Vec<u8> {
     for record in records {
         match record.content_type {
             HANDSHAKE => bytes.extend_from_slice(record.fragment),
-            ALERT => {}
+            // A TLS 1.3 server may send ChangeCipherSpec between a
+            // HelloRetryRequest and its real ServerHello (RFC 8446 §D.4).
+            ALERT | CHANGE_CIPHER_SPEC => {}
             _ => break,
         }
     }
