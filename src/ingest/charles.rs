@@ -369,10 +369,10 @@ impl Importer for CharlesXmlImporter {
                 }
                 Event::Empty(start) => {
                     walker.start(&start);
-                    if let Some(exchange) = walker.end() {
-                        if sink.exchange(exchange)? == Flow::Stop {
-                            return Ok(ImportSummary::default());
-                        }
+                    if let Some(exchange) = walker.end()
+                        && sink.exchange(exchange)? == Flow::Stop
+                    {
+                        return Ok(ImportSummary::default());
                     }
                 }
                 Event::End(_) => {

@@ -60,20 +60,21 @@ pub fn read_messages(data: &[u8], from_client: bool, deflate: bool, time_at: &dy
             },
             other => out.notes.push(format!("WebSocket frame with reserved opcode {other}")),
         }
-        if frame.fin && frame.opcode <= 2 {
-            if let Some((text, compressed, start, bytes)) = pending.take() {
-                let mut message = WebSocketMessage {
-                    from_client,
-                    time_micros: time_at(start),
-                    text,
-                    payload: bytes,
-                    note: None,
-                };
-                if compressed {
-                    inflate_message(&mut message, inflater.as_mut());
-                }
-                out.messages.push(message);
+        if frame.fin
+            && frame.opcode <= 2
+            && let Some((text, compressed, start, bytes)) = pending.take()
+        {
+            let mut message = WebSocketMessage {
+                from_client,
+                time_micros: time_at(start),
+                text,
+                payload: bytes,
+                note: None,
+            };
+            if compressed {
+                inflate_message(&mut message, inflater.as_mut());
             }
+            out.messages.push(message);
         }
     }
     out

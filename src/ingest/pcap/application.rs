@@ -103,7 +103,7 @@ fn tls_exchanges(connection: &Connection, mut tls: TlsConnection, summary: &mut 
     let label = tls.info.label();
     let server_name = tls.info.server_name.clone().unwrap_or_else(|| authority(server));
     let (client_plain, server_plain) = match std::mem::replace(&mut tls.decryption, Decryption::Incomplete) {
-        Decryption::Decrypted { client, server } => (client, server),
+        Decryption::Decrypted { client, server } => (*client, *server),
         other => {
             let reason = match &other {
                 Decryption::NoKey => "no key: give the key log with --keylog".to_string(),

@@ -76,7 +76,7 @@ impl TlsInfo {
 /// How far decryption got.
 pub(super) enum Decryption {
     /// Both directions as plaintext streams (client → server, server → client).
-    Decrypted { client: Stream, server: Stream },
+    Decrypted { client: Box<Stream>, server: Box<Stream> },
     /// No secrets for this connection's client random.
     NoKey,
     /// Secrets were found but no record authenticated with them.
@@ -189,8 +189,8 @@ pub(super) fn inspect(first: &Stream, second: &Stream, keys: &KeyLog) -> Option<
                 ));
             }
             connection.decryption = Decryption::Decrypted {
-                client: outcome.client,
-                server: outcome.server,
+                client: Box::new(outcome.client),
+                server: Box::new(outcome.server),
             };
         }
         None => connection.decryption = Decryption::KeyMismatch,
