@@ -17,3 +17,4 @@ mod ingest_mitm;
 mod ingest_pcap;
 mod ingest_pcapdroid;
 mod ingest_tls;
+mod requests;

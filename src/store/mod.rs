@@ -15,12 +15,15 @@
 
 mod annotations;
 mod browse;
+mod canaries;
 mod demo;
+mod exchanges;
 mod findings;
 mod ids;
 mod import;
 mod queries;
 mod search;
+mod summary;
 mod verify;
 
 use include_dir::{Dir, include_dir};
@@ -34,10 +37,13 @@ pub use browse::{
     BrowseFilter, CaseWarning, EventDetail, ExchangeDetail, FACET_VALUE_LIMIT, Facet, FacetCount, FacetList, Lane,
     Lanes, ListRow, Sort, SortColumn, TimeRange, TimelineBucket, TimelineMark, TimelineSlice, TimelineWindow,
 };
+pub use canaries::KnownValueHit;
+pub use exchanges::{ExchangeFilter, ExchangeRow};
 pub use findings::{AggregateRow, ExportRow, LayerRow, Timeline, TimelineLane};
 pub use import::{ImportObserver, ImportOptions, ImportOutcome, ImportProgress, NoObserver};
 pub use queries::{EventFilter, EventRow, HostCount, SessionRow, SourceRow};
 pub use search::{EventCandidate, LayerCandidate, LayerStep};
+pub use summary::{SummaryDataType, SummaryFilter, SummaryGroup};
 pub use verify::{VerifyProblem, VerifyReport};
 
 /// `application_id` of a Telltale case ("TTLE").
