@@ -12,7 +12,10 @@ mod export;
 #[cfg(feature = "gui")]
 mod gui;
 mod ingest_burp;
+mod ingest_formats;
 mod ingest_har;
 mod ingest_mitm;
 mod ingest_pcap;
+mod ingest_pcapdroid;
+mod ingest_tls;
 mod requests;
