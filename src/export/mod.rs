@@ -22,7 +22,7 @@ mod report;
 use crate::store::{Case, EventFilter};
 use std::path::{Path, PathBuf};
 
-pub use csv_out::{EXPORT_COLUMNS, neutralize_formula, write_events_csv, write_export_csv};
+pub use csv_out::{EXPORT_COLUMNS, EventsCsv, neutralize_formula, write_events_csv, write_export_csv};
 pub use evidence::{Finding, collect_findings};
 pub use redact::{REDACTED, Redactor};
 

@@ -78,12 +78,10 @@ impl Case {
     /// Every session, oldest first, with counts, time span and sources.
     pub fn sessions(&self) -> Result<Vec<SessionRow>, StoreError> {
         let mut statement = self.conn.prepare_cached(
+            // Counts and span are kept up to date at import (schema 3).
             "SELECT s.session_id, s.name, s.app, s.device, s.mode, s.notes,
-                    (SELECT count(*) FROM exchanges e WHERE e.session_id = s.session_id),
-                    (SELECT count(*) FROM events v WHERE v.session_id = s.session_id),
-                    (SELECT min(time_micros) FROM exchanges e WHERE e.session_id = s.session_id),
-                    (SELECT max(time_micros + coalesce(duration_micros, 0)) FROM exchanges e WHERE e.session_id = s.session_id)
-             FROM sessions s ORDER BY s.session_id",
+                    s.exchange_count, s.event_count, s.start_micros, s.end_micros
+             FROM sessions s WHERE s.import_token IS NULL ORDER BY s.session_id",
         )?;
         let mut rows: Vec<SessionRow> = statement
             .query_map([], |r| {
@@ -124,17 +122,21 @@ impl Case {
     pub fn find_session(&self, name_or_id: &str) -> Result<SessionId, StoreError> {
         let by_name = self
             .conn
-            .query_row("SELECT session_id FROM sessions WHERE name = ?1", [name_or_id], |r| {
-                r.get(0)
-            });
+            .query_row(
+                "SELECT session_id FROM sessions WHERE name = ?1 AND import_token IS NULL",
+                [name_or_id],
+                |r| r.get(0),
+            );
         match by_name {
             Ok(id) => Ok(id),
             Err(rusqlite::Error::QueryReturnedNoRows) => {
                 let by_id = name_or_id.parse::<i64>().ok().and_then(|id| {
                     self.conn
-                        .query_row("SELECT session_id FROM sessions WHERE session_id = ?1", [id], |r| {
-                            r.get(0)
-                        })
+                        .query_row(
+                            "SELECT session_id FROM sessions WHERE session_id = ?1 AND import_token IS NULL",
+                            [id],
+                            |r| r.get(0),
+                        )
                         .ok()
                 });
                 by_id.ok_or_else(|| StoreError::NotFound(format!("no session named `{name_or_id}`")))
@@ -166,7 +168,23 @@ impl Case {
 
     /// Events matching `filter`, in time order (ties by id).
     pub fn events(&self, filter: &EventFilter) -> Result<Vec<EventRow>, StoreError> {
-        let mut sql = format!("{EVENT_ROW_SELECT} WHERE 1 = 1");
+        let mut rows = Vec::new();
+        self.for_each_event(filter, |row| {
+            rows.push(row);
+            Ok::<(), StoreError>(())
+        })?;
+        Ok(rows)
+    }
+
+    /// Hands each event matching `filter` to `each`, in time order (ties by
+    /// id), straight from the query: memory stays flat however many rows
+    /// there are. An error from `each` (a closed pipe) stops the listing.
+    pub fn for_each_event<E: From<StoreError>>(
+        &self,
+        filter: &EventFilter,
+        mut each: impl FnMut(EventRow) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let mut sql = format!("{EVENT_ROW_SELECT} WHERE s.import_token IS NULL");
         let mut values: Vec<Value> = Vec::new();
         if let Some(session) = &filter.session {
             values.push(Value::Integer(self.find_session(session)?.0));
@@ -192,9 +210,12 @@ impl Case {
             values.push(Value::Integer(i64::try_from(limit).unwrap_or(i64::MAX)));
             sql.push_str(&format!(" LIMIT ?{}", values.len()));
         }
-        let mut statement = self.conn.prepare_cached(&sql)?;
-        let rows = statement.query_map(params_from_iter(values), event_row)?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        let mut statement = self.conn.prepare_cached(&sql).map_err(StoreError::from)?;
+        let mut rows = statement.query(params_from_iter(values)).map_err(StoreError::from)?;
+        while let Some(row) = rows.next().map_err(StoreError::from)? {
+            each(event_row(row).map_err(StoreError::from)?)?;
+        }
+        Ok(())
     }
 }
 

@@ -161,6 +161,8 @@ pub(crate) fn time_expr(sql: &mut Sql, relative: bool, starts: &SessionStarts) -
 
 /// Appends ` AND …` conditions for `filter` to `sql` (events are `v`).
 pub(crate) fn push_conditions(sql: &mut Sql, filter: &BrowseFilter, starts: &SessionStarts) {
+    // A running import's rows are invisible (see `store::import`).
+    sql.push(" AND v.session_id NOT IN (SELECT session_id FROM sessions WHERE import_token IS NOT NULL)");
     if !filter.hidden_sessions.is_empty() {
         let ids: Vec<String> = filter.hidden_sessions.iter().map(|s| sql.bind(s.0)).collect();
         sql.push(&format!(" AND v.session_id NOT IN ({})", ids.join(", ")));

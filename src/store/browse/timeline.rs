@@ -80,7 +80,11 @@ impl Case {
     pub fn session_starts(&self) -> Result<HashMap<SessionId, i64>, StoreError> {
         let mut statement = self
             .conn
-            .prepare_cached("SELECT session_id, min(time_micros) FROM events GROUP BY session_id")?;
+            // Kept up to date at import (schema 3).
+            .prepare_cached(
+                "SELECT session_id, first_event_micros FROM sessions
+                 WHERE import_token IS NULL AND first_event_micros IS NOT NULL",
+            )?;
         let rows = statement.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
