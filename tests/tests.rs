@@ -8,8 +8,10 @@ mod common;
 mod decode_layers;
 mod decode_trackers;
 mod export;
+mod export_parquet;
 #[cfg(feature = "gui")]
 mod gui;
+mod import_concurrency;
 mod ingest_burp;
 mod ingest_har;
 mod ingest_mitm;

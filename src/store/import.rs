@@ -39,6 +39,8 @@ use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
 /// Size of one stored piece of an evidence file.
 pub(crate) const SOURCE_CHUNK_BYTES: usize = 1024 * 1024;
+/// Bytes read to sniff a file's format before importing it.
+const HEAD_BYTES: usize = 64 * 1024;
 /// Exchanges written per transaction.
 const BATCH_EXCHANGES: usize = 1000;
 /// Batches waiting for the writer at most (bounds memory).
@@ -108,10 +110,15 @@ impl Case {
         options: &ImportOptions,
         observer: &mut dyn ImportObserver,
     ) -> Result<ImportOutcome, StoreError> {
-        let bytes = std::fs::read(path)?;
         let file_name = path
             .file_name()
             .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+        let mut head = Vec::with_capacity(HEAD_BYTES);
+        std::io::Read::read_to_end(&mut std::io::Read::take(std::fs::File::open(path)?, HEAD_BYTES as u64), &mut head)?;
+        if detect(&head).is_some_and(|importer| importer.format() == "har") {
+            return self.import_har_streamed(path, &file_name, options, observer);
+        }
+        let bytes = std::fs::read(path)?;
         self.import_bytes(&file_name, Some(path), &bytes, options, observer)
     }
 
@@ -126,6 +133,19 @@ impl Case {
         observer: &mut dyn ImportObserver,
     ) -> Result<ImportOutcome, StoreError> {
         let importer = detect(bytes).ok_or(ImportError::UnknownFormat)?;
+        self.import_with(importer.as_ref(), file_name, path, bytes, options, observer)
+    }
+
+    /// Imports `bytes` with `importer` (see [`Case::import_bytes`]).
+    fn import_with(
+        &mut self,
+        importer: &dyn Importer,
+        file_name: &str,
+        path: Option<&Path>,
+        bytes: &[u8],
+        options: &ImportOptions,
+        observer: &mut dyn ImportObserver,
+    ) -> Result<ImportOutcome, StoreError> {
         let sha256 = hex::encode(Sha256::digest(bytes));
         if !options.again
             && let Some(session) = self.session_holding_source(&sha256)?
@@ -135,29 +155,8 @@ impl Case {
         let session_name = options.session.clone().unwrap_or_else(|| file_name.to_string());
         let staging = Staging::begin(self, &session_name, options, file_name, bytes.len(), &sha256, importer.format())?;
         let input = ImportInput { file_name, path, bytes };
-        let run = run_pipeline(&mut self.conn, &staging, importer.as_ref(), &input, observer, bytes);
-        match run {
-            Ok((summary, totals, warnings)) => {
-                let session_id = publish(&mut self.conn, &staging, &session_name, options, &totals, &summary, &warnings)
-                    .inspect_err(|_| staging.abandon(&mut self.conn))?;
-                staging.release();
-                Ok(ImportOutcome {
-                    session_id: Some(session_id),
-                    session: session_name,
-                    source_id: Some(staging.source),
-                    format: importer.format().to_string(),
-                    sha256,
-                    exchanges: totals.exchanges,
-                    events: totals.events,
-                    skipped: summary.skipped,
-                    warnings,
-                })
-            }
-            Err(error) => {
-                staging.abandon(&mut self.conn);
-                Err(error)
-            }
-        }
+        let run = run_pipeline(&mut self.conn, &staging, importer, &input, observer, bytes);
+        self.finish_import(staging, run, &session_name, options, importer.format(), sha256)
     }
 
     fn session_holding_source(&self, sha256: &str) -> Result<Option<String>, StoreError> {
@@ -362,6 +361,173 @@ fn run_pipeline(
     observer: &mut dyn ImportObserver,
     bytes: &[u8],
 ) -> Result<(ImportSummary, Totals, Vec<String>), StoreError> {
+    let source = SourceFeed {
+        whole: bytes,
+        ..SourceFeed::default()
+    };
+    source.bytes_read.set(bytes.len() as u64);
+    run_stages(conn, staging, observer, bytes.len() as u64, &source, |sink| {
+        importer.import(input, sink)
+    })
+}
+
+/// The evidence file's bytes on their way into `source_chunks`, read by
+/// the importer through [`TeeReader`] or handed over whole.
+#[derive(Default)]
+struct SourceFeed<'b> {
+    chunks: std::cell::RefCell<Vec<Vec<u8>>>,
+    bytes_read: std::cell::Cell<u64>,
+    /// A file already in memory, copied into batches a few pieces at a time.
+    whole: &'b [u8],
+    whole_offset: std::cell::Cell<usize>,
+}
+
+/// Pieces of a file in memory moved into one batch at most.
+const CHUNKS_PER_BATCH: usize = 16;
+
+impl SourceFeed<'_> {
+    /// The pieces ready to store: what the reader copied, or the next few
+    /// pieces of a file in memory.
+    fn take(&self) -> Vec<Vec<u8>> {
+        let mut chunks = std::mem::take(&mut *self.chunks.borrow_mut());
+        let offset = self.whole_offset.get();
+        if offset < self.whole.len() {
+            let end = self.whole.len().min(offset + CHUNKS_PER_BATCH * SOURCE_CHUNK_BYTES);
+            chunks.extend(self.whole[offset..end].chunks(SOURCE_CHUNK_BYTES).map(<[u8]>::to_vec));
+            self.whole_offset.set(end);
+        }
+        chunks
+    }
+
+    fn is_drained(&self) -> bool {
+        self.chunks.borrow().is_empty() && self.whole_offset.get() >= self.whole.len()
+    }
+}
+
+/// Passes a file to the importer and keeps a copy of every byte for the
+/// case, a [`SOURCE_CHUNK_BYTES`] piece at a time.
+struct TeeReader<'f, 'b, R> {
+    inner: R,
+    feed: &'f SourceFeed<'b>,
+    pending: Vec<u8>,
+}
+
+impl<'f, 'b, R: std::io::Read> TeeReader<'f, 'b, R> {
+    fn new(inner: R, feed: &'f SourceFeed<'b>) -> Self {
+        TeeReader {
+            inner,
+            feed,
+            pending: Vec::with_capacity(SOURCE_CHUNK_BYTES),
+        }
+    }
+}
+
+impl<R: std::io::Read> std::io::Read for TeeReader<'_, '_, R> {
+    fn read(&mut self, buffer: &mut [u8]) -> std::io::Result<usize> {
+        let read = self.inner.read(buffer)?;
+        let mut rest = &buffer[..read];
+        while !rest.is_empty() {
+            let take = rest.len().min(SOURCE_CHUNK_BYTES - self.pending.len());
+            self.pending.extend_from_slice(&rest[..take]);
+            rest = &rest[take..];
+            if self.pending.len() == SOURCE_CHUNK_BYTES {
+                let full = std::mem::replace(&mut self.pending, Vec::with_capacity(SOURCE_CHUNK_BYTES));
+                self.feed.chunks.borrow_mut().push(full);
+            }
+        }
+        self.feed.bytes_read.set(self.feed.bytes_read.get() + read as u64);
+        if read == 0 && !self.pending.is_empty() {
+            self.feed.chunks.borrow_mut().push(std::mem::take(&mut self.pending));
+        }
+        Ok(read)
+    }
+}
+
+impl Case {
+    /// Imports a HAR file streamed from disk: the file is hashed in a first
+    /// pass, then parsed while its bytes are copied into the case, so memory
+    /// stays flat whatever the file's size.
+    fn import_har_streamed(
+        &mut self,
+        path: &Path,
+        file_name: &str,
+        options: &ImportOptions,
+        observer: &mut dyn ImportObserver,
+    ) -> Result<ImportOutcome, StoreError> {
+        let mut hasher = Sha256::new();
+        let size = std::io::copy(&mut std::fs::File::open(path)?, &mut hasher)?;
+        let sha256 = hex::encode(hasher.finalize());
+        if !options.again
+            && let Some(session) = self.session_holding_source(&sha256)?
+        {
+            return Err(StoreError::AlreadyImported { session });
+        }
+        let session_name = options.session.clone().unwrap_or_else(|| file_name.to_string());
+        let size_bytes = usize::try_from(size).unwrap_or(usize::MAX);
+        let staging = Staging::begin(self, &session_name, options, file_name, size_bytes, &sha256, "har")?;
+        let file = std::fs::File::open(path)?;
+        let feed = SourceFeed::default();
+        let run = run_stages(&mut self.conn, &staging, observer, size, &feed, |sink| {
+            let summary = crate::ingest::HarImporter.import_reader(TeeReader::new(&file, &feed), Some(path), sink)?;
+            // Whatever the parser did not need still belongs to the evidence.
+            std::io::copy(&mut TeeReader::new(&file, &feed), &mut std::io::sink())?;
+            Ok(summary)
+        });
+        let run = run.and_then(|done| {
+            if feed.bytes_read.get() == size {
+                Ok(done)
+            } else {
+                Err(StoreError::Invalid("the file changed while it was imported".into()))
+            }
+        });
+        self.finish_import(staging, run, &session_name, options, "har", sha256)
+    }
+
+    /// Publishes a finished run, or removes what a failed one wrote.
+    fn finish_import(
+        &mut self,
+        staging: Staging,
+        run: Result<(ImportSummary, Totals, Vec<String>), StoreError>,
+        session_name: &str,
+        options: &ImportOptions,
+        format: &str,
+        sha256: String,
+    ) -> Result<ImportOutcome, StoreError> {
+        match run {
+            Ok((summary, totals, warnings)) => {
+                let session_id = publish(&mut self.conn, &staging, session_name, options, &totals, &summary, &warnings)
+                    .inspect_err(|_| staging.abandon(&mut self.conn))?;
+                staging.release();
+                Ok(ImportOutcome {
+                    session_id: Some(session_id),
+                    session: session_name.to_string(),
+                    source_id: Some(staging.source),
+                    format: format.to_string(),
+                    sha256,
+                    exchanges: totals.exchanges,
+                    events: totals.events,
+                    skipped: summary.skipped,
+                    warnings,
+                })
+            }
+            Err(error) => {
+                staging.abandon(&mut self.conn);
+                Err(error)
+            }
+        }
+    }
+}
+
+/// Runs `import` (the parsing stage) on this thread with a sink that
+/// decodes, and the writer on another thread.
+fn run_stages(
+    conn: &mut Connection,
+    staging: &Staging,
+    observer: &mut dyn ImportObserver,
+    bytes_total: u64,
+    source: &SourceFeed<'_>,
+    import: impl FnOnce(&mut dyn ExchangeSink) -> Result<ImportSummary, ImportError>,
+) -> Result<(ImportSummary, Totals, Vec<String>), StoreError> {
     let (sender, receiver) = sync_channel::<Batch>(BATCHES_IN_FLIGHT);
     std::thread::scope(|scope| {
         let writer = std::thread::Builder::new()
@@ -373,20 +539,21 @@ fn run_pipeline(
             session: &staging.info,
             observer,
             progress: ImportProgress {
-                bytes_total: bytes.len() as u64,
+                bytes_total,
                 ..ImportProgress::default()
             },
             batch: Batch::default(),
             block: BlockBuilder::default(),
+            source,
             warnings: Vec::new(),
             stopped: false,
             writer_gone: false,
         };
-        for chunk in bytes.chunks(SOURCE_CHUNK_BYTES) {
-            sink.batch.source_chunks.push(chunk.to_vec());
-            sink.flush_if_full();
+        let result = import(&mut sink);
+        while !sink.source.is_drained() && !sink.writer_gone {
+            sink.take_source_chunks();
+            sink.flush();
         }
-        let result = importer.import(input, &mut sink);
         sink.close_last_block();
         sink.flush();
         let StoreSink {
@@ -469,6 +636,8 @@ struct StoreSink<'a> {
     progress: ImportProgress,
     batch: Batch,
     block: BlockBuilder,
+    /// Pieces of the evidence file read so far, to store with the rows.
+    source: &'a SourceFeed<'a>,
     warnings: Vec<String>,
     /// The sink answered [`Flow::Stop`]: nothing may be published.
     stopped: bool,
@@ -477,6 +646,12 @@ struct StoreSink<'a> {
 }
 
 impl StoreSink<'_> {
+    /// Moves the file pieces read so far into the batch.
+    fn take_source_chunks(&mut self) {
+        self.batch.source_chunks.extend(self.source.take());
+        self.progress.bytes_done = self.progress.bytes_done.max(self.source.bytes_read.get());
+    }
+
     fn flush_if_full(&mut self) {
         if self.batch.is_full() {
             self.flush();
@@ -567,6 +742,7 @@ impl ExchangeSink for StoreSink<'_> {
         if self.stopped {
             return Ok(Flow::Stop);
         }
+        self.take_source_chunks();
         let mut prepared = self.prepare(exchange);
         prepared.closes_block = self.index(&prepared);
         self.progress.exchanges += 1;
@@ -659,6 +835,28 @@ impl BlockRange {
 
 /// The writer thread: one transaction per batch.
 fn write_batches(
+    conn: &mut Connection,
+    session: SessionId,
+    source: SourceId,
+    batches: &Receiver<Batch>,
+) -> Result<Totals, StoreError> {
+    // A batch's pages stay in memory until it commits (no spill into the
+    // WAL mid-transaction), and the WAL is folded into the database every
+    // 64 MB rather than every 4 MB (each checkpoint syncs the file).
+    conn.pragma_update(None, "cache_size", -IMPORT_CACHE_KIB)?;
+    conn.pragma_update(None, "wal_autocheckpoint", IMPORT_CHECKPOINT_PAGES)?;
+    let written = write_all_batches(conn, session, source, batches);
+    let _ = conn.pragma_update(None, "cache_size", -2000);
+    let _ = conn.pragma_update(None, "wal_autocheckpoint", 1000);
+    written
+}
+
+/// Page cache of the import's connection while it writes (KiB).
+const IMPORT_CACHE_KIB: i64 = 32 * 1024;
+/// WAL pages between checkpoints while an import writes.
+const IMPORT_CHECKPOINT_PAGES: i64 = 16 * 1024;
+
+fn write_all_batches(
     conn: &mut Connection,
     session: SessionId,
     source: SourceId,
@@ -906,4 +1104,95 @@ fn store_figures(tx: &Transaction<'_>, session: SessionId, totals: &Totals) -> R
 
 fn headers_json(headers: &crate::model::Headers) -> String {
     serde_json::to_string(headers).unwrap_or_else(|_| "[]".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::Claim;
+
+    /// An importer that ignores "stop" and returns `Ok` (the bug the sink
+    /// must not trust importers to avoid).
+    struct Stubborn;
+
+    impl Importer for Stubborn {
+        fn format(&self) -> &'static str {
+            "har"
+        }
+        fn claims(&self, _head: &[u8]) -> Claim {
+            Claim::Certain
+        }
+        fn import(&self, _input: &ImportInput<'_>, sink: &mut dyn ExchangeSink) -> Result<ImportSummary, ImportError> {
+            for i in 0..3000 {
+                let _ = sink.exchange(Exchange {
+                    method: "GET".into(),
+                    url: format!("https://h.example/?i={i}"),
+                    host: "h.example".into(),
+                    ..Exchange::default()
+                })?;
+            }
+            Ok(ImportSummary::default())
+        }
+    }
+
+    struct StopAfter(u64);
+
+    impl ImportObserver for StopAfter {
+        fn progress(&mut self, progress: &ImportProgress) -> Flow {
+            if progress.exchanges >= self.0 { Flow::Stop } else { Flow::Continue }
+        }
+    }
+
+    #[test]
+    fn an_importer_returning_ok_after_a_stop_commits_nothing() {
+        let mut case = Case::open_in_memory().expect("case");
+        let result = case.import_with(
+            &Stubborn,
+            "x.har",
+            None,
+            b"{}",
+            &ImportOptions::default(),
+            &mut StopAfter(1500),
+        );
+        assert!(
+            matches!(result, Err(StoreError::Import(ImportError::Cancelled))),
+            "{result:?}"
+        );
+        assert!(case.sessions().expect("sessions").is_empty());
+        let rows: i64 = case
+            .conn
+            .query_row("SELECT (SELECT count(*) FROM exchanges) + (SELECT count(*) FROM sessions)", [], |r| r.get(0))
+            .expect("count");
+        assert_eq!(rows, 0, "staging rows were removed");
+    }
+
+    #[test]
+    fn an_import_into_an_existing_session_merges_rows_and_figures() {
+        let mut case = Case::open_in_memory().expect("case");
+        let options = ImportOptions {
+            session: Some("s".into()),
+            again: true,
+            ..ImportOptions::default()
+        };
+        let first = case
+            .import_bytes("a.har", None, crate::demo::NORMAL_HAR, &options, &mut NoObserver)
+            .expect("first");
+        let second = case
+            .import_bytes("b.har", None, crate::demo::INCOGNITO_HAR, &options, &mut NoObserver)
+            .expect("second");
+        assert_eq!(first.session_id, second.session_id);
+        let sessions = case.sessions().expect("sessions");
+        assert_eq!(sessions.len(), 1);
+        let counted: (i64, i64) = case
+            .conn
+            .query_row(
+                "SELECT (SELECT count(*) FROM exchanges), (SELECT count(*) FROM events)",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .expect("count");
+        assert_eq!((sessions[0].exchange_count, sessions[0].event_count), counted);
+        assert_eq!(counted.1 as u64, first.events + second.events);
+        assert_eq!(sessions[0].sources.len(), 2);
+    }
 }

@@ -41,7 +41,7 @@ pub use browse::{
 };
 pub use findings::{AggregateRow, ExportRow, LayerRow, Timeline, TimelineLane};
 pub use import::{ImportObserver, ImportOptions, ImportOutcome, ImportProgress, NoObserver};
-pub use queries::{EventFilter, EventRow, HostCount, SessionRow, SourceRow};
+pub use queries::{EventFilter, EventRow, HostCount, RequestRow, SessionRow, SourceRow};
 pub use search::{EventCandidate, LayerCandidate, LayerStep};
 pub use verify::{VerifyProblem, VerifyReport};
 

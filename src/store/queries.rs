@@ -219,6 +219,82 @@ impl Case {
     }
 }
 
+/// One HTTP exchange as listed (no bodies, no headers).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RequestRow {
+    pub exchange_id: ExchangeId,
+    pub session: String,
+    pub session_mode: Mode,
+    pub time_micros: i64,
+    pub method: String,
+    pub url: String,
+    pub host: String,
+    pub status: Option<u16>,
+    pub server_ip: Option<String>,
+    pub app: Option<String>,
+    pub tracker: Option<String>,
+    pub company: Option<String>,
+    pub event_count: i64,
+}
+
+impl Case {
+    /// Hands each exchange of the sessions `filter` names (session, app and
+    /// tracker apply; mode is the session's) to `each`, in time order,
+    /// straight from the query.
+    pub fn for_each_request<E: From<StoreError>>(
+        &self,
+        filter: &EventFilter,
+        mut each: impl FnMut(RequestRow) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let mut sql = String::from(
+            "SELECT x.exchange_id, s.name, s.mode, x.time_micros, x.method, x.url, x.host, x.status, x.server_ip,
+                    x.app, x.tracker, x.company,
+                    (SELECT count(*) FROM events v WHERE v.exchange_id = x.exchange_id)
+             FROM exchanges x JOIN sessions s ON s.session_id = x.session_id WHERE s.import_token IS NULL",
+        );
+        let mut values: Vec<Value> = Vec::new();
+        if let Some(session) = &filter.session {
+            values.push(Value::Integer(self.find_session(session)?.0));
+            sql.push_str(&format!(" AND x.session_id = ?{}", values.len()));
+        }
+        for (column, value) in [("x.app", &filter.app), ("x.tracker", &filter.tracker)] {
+            if let Some(value) = value {
+                values.push(Value::Text(value.clone()));
+                sql.push_str(&format!(" AND {column} = ?{}", values.len()));
+            }
+        }
+        if let Some(mode) = filter.mode {
+            values.push(Value::Text(mode.as_str().into()));
+            sql.push_str(&format!(" AND s.mode = ?{}", values.len()));
+        }
+        sql.push_str(" ORDER BY x.time_micros, x.exchange_id");
+        let mut statement = self.conn.prepare_cached(&sql).map_err(StoreError::from)?;
+        let mut rows = statement.query(params_from_iter(values)).map_err(StoreError::from)?;
+        while let Some(r) = rows.next().map_err(StoreError::from)? {
+            let row = (|| -> rusqlite::Result<RequestRow> {
+                Ok(RequestRow {
+                    exchange_id: r.get(0)?,
+                    session: r.get(1)?,
+                    session_mode: r.get::<_, String>(2)?.parse().unwrap_or_default(),
+                    time_micros: r.get(3)?,
+                    method: r.get(4)?,
+                    url: r.get(5)?,
+                    host: r.get(6)?,
+                    status: r.get::<_, Option<i64>>(7)?.and_then(|s| u16::try_from(s).ok()),
+                    server_ip: r.get(8)?,
+                    app: r.get(9)?,
+                    tracker: r.get(10)?,
+                    company: r.get(11)?,
+                    event_count: r.get(12)?,
+                })
+            })()
+            .map_err(StoreError::from)?;
+            each(row)?;
+        }
+        Ok(())
+    }
+}
+
 /// The columns [`event_row`] reads, joined from events, sessions and exchanges.
 pub(crate) const EVENT_ROW_SELECT: &str =
     "SELECT v.event_id, s.name, v.session_id, v.exchange_id, v.time_micros, v.app, v.device, v.mode,
