@@ -182,7 +182,7 @@ pub fn is_mostly_printable(text: &str) -> bool {
         // ASCII fast path: a byte is a character.
         let control = text
             .bytes()
-            .filter(|b| (b.is_ascii_control() && !matches!(b, b'\n' | b'\r' | b'\t')))
+            .filter(|b| b.is_ascii_control() && !matches!(b, b'\n' | b'\r' | b'\t'))
             .count();
         return !text.is_empty() && (text.len() - control) as f64 >= text.len() as f64 * MIN_PRINTABLE_RATIO;
     }

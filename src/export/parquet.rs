@@ -64,8 +64,9 @@ pub const EVENTS_SCHEMA: &str = "message events {
     REQUIRED BYTE_ARRAY fields (UTF8);
 }";
 
-/// `data_types.parquet`: one row per personal-data item found in an event
-/// or request (`type` from the documented vocabulary).
+/// `data_types.parquet`: one row per personal-data item a request carried
+/// (`type` from the documented vocabulary; `event_id` null when the request
+/// carried it beside its events; `mode` is the request's).
 pub const DATA_TYPES_SCHEMA: &str = "message data_types {
     REQUIRED BYTE_ARRAY case (UTF8);
     REQUIRED INT64 exchange_id;
@@ -295,10 +296,21 @@ pub fn export_parquet(case: &Case, filter: &EventFilter, dir: &Path) -> Result<P
         summary.events = events.finish()?;
         done.push((temp, target));
 
-        // Data types arrive with schema 2's `data_types` table; until a case
-        // has them the file holds the schema and no rows.
         let (temp, target) = temp_and_target(dir, "data_types.parquet");
-        let data_types = TableWriter::create(&temp, DATA_TYPES_SCHEMA)?;
+        let mut data_types = TableWriter::create(&temp, DATA_TYPES_SCHEMA)?;
+        case.for_each_data_type(filter, |d| {
+            data_types.push(vec![
+                Cell::Text(&case_name),
+                Cell::Int(d.exchange_id.0),
+                Cell::OptionalInt(d.event_id.map(|id| id.0)),
+                Cell::Text(&d.session),
+                Cell::Text(d.mode.as_str()),
+                Cell::OptionalText(d.company.as_deref()),
+                Cell::Text(&d.kind),
+                Cell::Text(&d.field),
+                Cell::Text(&d.value),
+            ])
+        })?;
         summary.data_types = data_types.finish()?;
         done.push((temp, target));
         Ok(())

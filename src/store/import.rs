@@ -593,6 +593,12 @@ struct PreparedExchange {
     notes: String,
     layers: Vec<Layer>,
     events: Vec<PreparedEvent>,
+    category: Option<String>,
+    endpoint: Option<String>,
+    /// The payload's own incognito flag when an event has one, else the session's.
+    mode: Mode,
+    decode_path_summary: String,
+    data_types: Vec<crate::model::RequestDataType>,
     /// The search block that this exchange closes (its filter).
     closes_block: Option<Vec<u8>>,
 }
@@ -695,6 +701,12 @@ impl StoreSink<'_> {
         let decoded = decode_exchange(&exchange);
         let app = app_from_exchange(&exchange).or_else(|| self.session.app.clone());
         let catalogue_entry = company_for_host(&exchange.host);
+        // The payload's own incognito flag wins over the session's mode.
+        let mode = decoded
+            .events
+            .iter()
+            .find_map(|event| event.mode)
+            .unwrap_or(self.session.mode);
         let events = decoded
             .events
             .into_iter()
@@ -731,6 +743,11 @@ impl StoreSink<'_> {
             notes: serde_json::to_string(&exchange.notes).unwrap_or_else(|_| "[]".into()),
             layers: decoded.layers,
             events,
+            category: catalogue_entry.map(|e| e.category.as_str().to_string()),
+            endpoint: decoded.endpoint,
+            mode,
+            decode_path_summary: decoded.decode_path_summary,
+            data_types: decoded.data_types,
             exchange,
             closes_block: None,
         }
@@ -904,6 +921,7 @@ fn write_all_batches(
 /// The three insert statements of the exchange tables.
 struct RowWriter<'t> {
     exchange: rusqlite::CachedStatement<'t>,
+    data_type: rusqlite::CachedStatement<'t>,
     layer: rusqlite::CachedStatement<'t>,
     event: rusqlite::CachedStatement<'t>,
     tx: &'t Transaction<'t>,
@@ -916,8 +934,13 @@ impl<'t> RowWriter<'t> {
                 "INSERT INTO exchanges (session_id, source_id, seq, time_micros, duration_micros, method, url, host, port,
                      http_version, status, request_headers, response_headers, request_body, request_body_original,
                      response_body, response_body_original, server_ip, server_port, client_ip, app_hint, user_agent,
-                     requested_with, app, tracker, company, notes)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27)",
+                     requested_with, app, tracker, company, notes, category, endpoint, mode, event_count, decode_path_summary)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22,
+                     ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32)",
+            )?,
+            data_type: tx.prepare_cached(
+                "INSERT INTO data_types (exchange_id, event_id, type, field, value, confidence)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             )?,
             layer: tx.prepare_cached(
                 "INSERT INTO layers (exchange_id, ordinal, parent_ordinal, decoder, step, summary, text, bytes, note, encrypted)
@@ -968,6 +991,11 @@ impl<'t> RowWriter<'t> {
             prepared.tracker,
             prepared.company,
             prepared.notes,
+            prepared.category,
+            prepared.endpoint,
+            prepared.mode.as_str(),
+            prepared.events.len() as i64,
+            prepared.decode_path_summary,
         ])?;
         let exchange_id = self.tx.last_insert_rowid();
         for (ordinal, layer) in prepared.layers.iter().enumerate() {
@@ -986,6 +1014,7 @@ impl<'t> RowWriter<'t> {
                 layer.encrypted,
             ])?;
         }
+        let mut event_ids = Vec::with_capacity(prepared.events.len());
         for event in &prepared.events {
             self.event.execute(params![
                 exchange_id,
@@ -1000,6 +1029,18 @@ impl<'t> RowWriter<'t> {
                 event.fields,
                 event.key_field,
                 event.decode_path,
+            ])?;
+            event_ids.push(self.tx.last_insert_rowid());
+        }
+        for item in &prepared.data_types {
+            let event_id = item.event.and_then(|index| event_ids.get(index).copied());
+            self.data_type.execute(params![
+                exchange_id,
+                event_id,
+                item.data_type.kind,
+                item.data_type.field,
+                item.data_type.value,
+                item.data_type.confidence.as_str(),
             ])?;
         }
         Ok(exchange_id)

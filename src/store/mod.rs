@@ -18,7 +18,9 @@
 
 mod annotations;
 mod browse;
+mod canaries;
 mod demo;
+mod exchanges;
 mod findings;
 mod ids;
 mod import;
@@ -26,6 +28,7 @@ mod queries;
 mod root_layers;
 mod search;
 mod search_index;
+mod summary;
 mod verify;
 
 use include_dir::{Dir, include_dir};
@@ -39,10 +42,13 @@ pub use browse::{
     BrowseFilter, CaseWarning, EventDetail, ExchangeDetail, FACET_VALUE_LIMIT, Facet, FacetCount, FacetList, Lane,
     Lanes, ListRow, Sort, SortColumn, TimeRange, TimelineBucket, TimelineMark, TimelineSlice, TimelineWindow,
 };
+pub use canaries::KnownValueHit;
+pub use exchanges::{ExchangeFilter, ExchangeRow};
 pub use findings::{AggregateRow, ExportRow, LayerRow, Timeline, TimelineLane};
 pub use import::{ImportObserver, ImportOptions, ImportOutcome, ImportProgress, NoObserver};
-pub use queries::{EventFilter, EventRow, HostCount, RequestRow, SessionRow, SourceRow};
+pub use queries::{DataTypeRow, EventFilter, EventRow, HostCount, RequestRow, SessionRow, SourceRow};
 pub use search::{EventCandidate, LayerCandidate, LayerStep};
+pub use summary::{SummaryDataType, SummaryFilter, SummaryGroup};
 pub use verify::{VerifyProblem, VerifyReport};
 
 /// How long a write waits for another connection's transaction.

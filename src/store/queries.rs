@@ -72,6 +72,8 @@ pub struct EventRow {
     pub host: String,
     pub url: String,
     pub server_ip: Option<String>,
+    /// Personal data the event carried (its own and its request's shared).
+    pub data_types: Vec<crate::model::DataType>,
 }
 
 impl Case {
@@ -213,7 +215,9 @@ impl Case {
         let mut statement = self.conn.prepare_cached(&sql).map_err(StoreError::from)?;
         let mut rows = statement.query(params_from_iter(values)).map_err(StoreError::from)?;
         while let Some(row) = rows.next().map_err(StoreError::from)? {
-            each(event_row(row).map_err(StoreError::from)?)?;
+            let mut event = event_row(row).map_err(StoreError::from)?;
+            event.data_types = self.event_data_types(event.id, event.exchange_id)?;
+            each(event)?;
         }
         Ok(())
     }
@@ -295,6 +299,64 @@ impl Case {
     }
 }
 
+/// One piece of personal data a request carried, as exported.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DataTypeRow {
+    pub exchange_id: ExchangeId,
+    pub event_id: Option<EventId>,
+    pub session: String,
+    pub mode: Mode,
+    pub company: Option<String>,
+    pub kind: String,
+    pub field: String,
+    pub value: String,
+}
+
+impl Case {
+    /// Hands each stored data type of the sessions `filter` names to `each`,
+    /// by exchange, straight from the query.
+    pub fn for_each_data_type<E: From<StoreError>>(
+        &self,
+        filter: &EventFilter,
+        mut each: impl FnMut(DataTypeRow) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let mut sql = String::from(
+            "SELECT d.exchange_id, d.event_id, s.name, x.mode, x.company, d.type, d.field, d.value
+             FROM data_types d JOIN exchanges x USING (exchange_id) JOIN sessions s ON s.session_id = x.session_id
+             WHERE s.import_token IS NULL",
+        );
+        let mut values: Vec<Value> = Vec::new();
+        if let Some(session) = &filter.session {
+            values.push(Value::Integer(self.find_session(session)?.0));
+            sql.push_str(&format!(" AND x.session_id = ?{}", values.len()));
+        }
+        if let Some(mode) = filter.mode {
+            values.push(Value::Text(mode.as_str().into()));
+            sql.push_str(&format!(" AND x.mode = ?{}", values.len()));
+        }
+        sql.push_str(" ORDER BY d.exchange_id, d.data_type_id");
+        let mut statement = self.conn.prepare_cached(&sql).map_err(StoreError::from)?;
+        let mut rows = statement.query(params_from_iter(values)).map_err(StoreError::from)?;
+        while let Some(r) = rows.next().map_err(StoreError::from)? {
+            let row = (|| -> rusqlite::Result<DataTypeRow> {
+                Ok(DataTypeRow {
+                    exchange_id: r.get(0)?,
+                    event_id: r.get(1)?,
+                    session: r.get(2)?,
+                    mode: r.get::<_, String>(3)?.parse().unwrap_or_default(),
+                    company: r.get(4)?,
+                    kind: r.get(5)?,
+                    field: r.get(6)?,
+                    value: r.get(7)?,
+                })
+            })()
+            .map_err(StoreError::from)?;
+            each(row)?;
+        }
+        Ok(())
+    }
+}
+
 /// The columns [`event_row`] reads, joined from events, sessions and exchanges.
 pub(crate) const EVENT_ROW_SELECT: &str =
     "SELECT v.event_id, s.name, v.session_id, v.exchange_id, v.time_micros, v.app, v.device, v.mode,
@@ -322,5 +384,6 @@ pub(crate) fn event_row(r: &Row<'_>) -> rusqlite::Result<EventRow> {
         host: r.get(14)?,
         url: r.get(15)?,
         server_ip: r.get(16)?,
+        data_types: Vec::new(),
     })
 }
