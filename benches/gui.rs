@@ -110,9 +110,14 @@ fn frames(c: &mut Criterion) {
                     buckets: 400,
                 });
                 wait_for(&mut harness, |state| {
-                    state.timeline.reply.as_ref().and_then(|r| r.slice.as_ref()).is_some_and(|s| {
-                        s.window.start_micros == window.start_micros && s.window.end_micros == window.end_micros
-                    })
+                    state
+                        .timeline
+                        .reply
+                        .as_ref()
+                        .and_then(|r| r.slice.as_ref())
+                        .is_some_and(|s| {
+                            s.window.start_micros == window.start_micros && s.window.end_micros == window.end_micros
+                        })
                 });
                 let start = Instant::now();
                 harness.step();

@@ -23,8 +23,8 @@ use base64::Engine as _;
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
 use std::io::Write;
-use std::time::{Duration, Instant};
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 use telltale::model::Exchange;
 use telltale::store::{Case, ImportOptions, NoObserver};
 
@@ -115,7 +115,13 @@ fn timed(program: &str, args: &[&std::ffi::OsStr]) -> Option<(f64, u64)> {
     if !status.success() {
         return None;
     }
-    let rss = std::fs::read_to_string(&report).ok()?.trim().lines().last()?.parse().ok()?;
+    let rss = std::fs::read_to_string(&report)
+        .ok()?
+        .trim()
+        .lines()
+        .last()?
+        .parse()
+        .ok()?;
     Some((wall, rss))
 }
 
@@ -188,12 +194,18 @@ fn bench_listing(case: &Path, events: usize) {
             rss as f64 / 1024.0
         ),
         (Some((listing, rss)), None) => {
-            println!("RATIO events --json over {events} events: {listing:.2} s, {:.0} MB peak (no sqlite3 to compare)", rss as f64 / 1024.0)
+            println!(
+                "RATIO events --json over {events} events: {listing:.2} s, {:.0} MB peak (no sqlite3 to compare)",
+                rss as f64 / 1024.0
+            )
         }
         _ => println!("RATIO events --json: FAILED"),
     }
     if let Some((seconds, _)) = sessions {
-        println!("RATIO sessions --json over {events} events: {:.0} ms (process start included)", seconds * 1e3);
+        println!(
+            "RATIO sessions --json over {events} events: {:.0} ms (process start included)",
+            seconds * 1e3
+        );
     }
 }
 
@@ -207,7 +219,10 @@ fn bench_versus_mitmdump() {
         println!("RATIO versus mitmdump: not measured (install it: pip install mitmproxy)");
         return;
     }
-    let theirs = timed("mitmdump", &["-n".as_ref(), "-q".as_ref(), "-r".as_ref(), path.as_os_str()]);
+    let theirs = timed(
+        "mitmdump",
+        &["-n".as_ref(), "-q".as_ref(), "-r".as_ref(), path.as_os_str()],
+    );
     match (ours, theirs) {
         (Some((ours, _)), Some((theirs, _))) => println!(
             "RATIO mitmdump -n -q -r / telltale import on {entries} HAR entries: {:.1}× faster ({ours:.2} s vs {theirs:.2} s)",

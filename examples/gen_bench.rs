@@ -17,7 +17,9 @@ fn main() -> std::io::Result<()> {
         eprintln!("usage: gen_bench (har|har-batched|pcap) COUNT OUT");
         std::process::exit(2);
     };
-    let count: usize = count.parse().map_err(|_| std::io::Error::other("COUNT is not a number"))?;
+    let count: usize = count
+        .parse()
+        .map_err(|_| std::io::Error::other("COUNT is not a number"))?;
     let mut file = BufWriter::with_capacity(1 << 20, std::fs::File::create(out)?);
     match kind.as_str() {
         "har" => synthetic::write_har(synthetic::Shape::single(count), &mut file)?,

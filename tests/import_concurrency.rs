@@ -38,8 +38,14 @@ fn case_with_one_session(dir: &Path) -> PathBuf {
         session: Some("normal".into()),
         ..ImportOptions::default()
     };
-    case.import_bytes("normal.har", None, telltale::demo::NORMAL_HAR, &options, &mut NoObserver)
-        .expect("import");
+    case.import_bytes(
+        "normal.har",
+        None,
+        telltale::demo::NORMAL_HAR,
+        &options,
+        &mut NoObserver,
+    )
+    .expect("import");
     path
 }
 
@@ -92,10 +98,23 @@ fn annotate_from_a_second_process_succeeds_while_an_import_runs_and_a_killed_imp
     wait_until("the import to commit a first batch", || staged_exchanges(&case) > 0);
 
     let annotate = telltale()
-        .args(["annotate", case_arg, "--session", "normal", "--severity", "finding", "--note", "seen during import"])
+        .args([
+            "annotate",
+            case_arg,
+            "--session",
+            "normal",
+            "--severity",
+            "finding",
+            "--note",
+            "seen during import",
+        ])
         .output()
         .expect("run annotate");
-    assert!(annotate.status.success(), "{}", String::from_utf8_lossy(&annotate.stderr));
+    assert!(
+        annotate.status.success(),
+        "{}",
+        String::from_utf8_lossy(&annotate.stderr)
+    );
     // The partial import is invisible to every reader meanwhile.
     assert_eq!(session_names(&case), ["normal"]);
     assert!(
@@ -142,7 +161,9 @@ fn the_window_worker_saves_an_annotation_while_its_import_writes() {
     jobs.send(Request::Import {
         items: vec![(har, ImportOptions::default())],
     });
-    wait_until("the import to commit a first batch", || staged_exchanges(&case_path) > 0);
+    wait_until("the import to commit a first batch", || {
+        staged_exchanges(&case_path) > 0
+    });
     jobs.send(Request::Annotate {
         target: Target::Session(session),
         edit: AnnotationEdit {

@@ -48,17 +48,29 @@ pub struct Shape {
 
 impl Shape {
     pub fn single(entries: usize) -> Shape {
-        Shape { entries, events_per_entry: 1, seed: 7, incognito_percent: 50 }
+        Shape {
+            entries,
+            events_per_entry: 1,
+            seed: 7,
+            incognito_percent: 50,
+        }
     }
     pub fn batched(events: usize, per_entry: usize) -> Shape {
-        Shape { entries: events.div_ceil(per_entry), events_per_entry: per_entry, seed: 11, incognito_percent: 50 }
+        Shape {
+            entries: events.div_ceil(per_entry),
+            events_per_entry: per_entry,
+            seed: 11,
+            incognito_percent: 50,
+        }
     }
 }
 
 /// A needle planted in every 1000th event's URL (`canary-<k>` with k the
 /// event number / 1000), so searches find a known number of hits.
 pub fn canary_for(event_number: usize) -> Option<String> {
-    event_number.is_multiple_of(1000).then(|| format!("canary-{:06}", event_number / 1000))
+    event_number
+        .is_multiple_of(1000)
+        .then(|| format!("canary-{:06}", event_number / 1000))
 }
 
 const HOSTS: &[(&str, &str, &str)] = &[
@@ -66,7 +78,14 @@ const HOSTS: &[(&str, &str, &str)] = &[
     ("api-js.example-mixpanel.com", "35.190.25.25", "mixpanel"),
     ("track.example-sensors.cn", "95.163.36.1", "sensors-web"),
 ];
-const EVENTS: &[&str] = &["$pageview", "$AppClick", "search", "$WebStay", "open_folder", "settings"];
+const EVENTS: &[&str] = &[
+    "$pageview",
+    "$AppClick",
+    "search",
+    "$WebStay",
+    "open_folder",
+    "settings",
+];
 
 /// One event's JSON text.
 pub fn event_json(rng: &mut Rng, number: usize, time_ms: i64, incognito: bool, tracker: &str) -> String {
@@ -102,7 +121,8 @@ fn form_escape(text: &str) -> String {
 
 /// Java's String.hashCode, as Sensors' crc.
 fn java_hash(text: &str) -> i32 {
-    text.encode_utf16().fold(0i32, |h, u| h.wrapping_mul(31).wrapping_add(i32::from(u)))
+    text.encode_utf16()
+        .fold(0i32, |h, u| h.wrapping_mul(31).wrapping_add(i32::from(u)))
 }
 
 /// One generated request: method, URL, content type and body.
@@ -127,22 +147,56 @@ pub fn requests(shape: Shape) -> impl Iterator<Item = Request> {
         let first_event = entry * shape.events_per_entry;
         if shape.events_per_entry > 1 {
             let events: Vec<String> = (0..shape.events_per_entry)
-                .map(|i| event_json(&mut rng, first_event + i, time_micros / 1000 - 40 + i as i64, incognito, "sensors"))
+                .map(|i| {
+                    event_json(
+                        &mut rng,
+                        first_event + i,
+                        time_micros / 1000 - 40 + i as i64,
+                        incognito,
+                        "sensors",
+                    )
+                })
                 .collect();
             let data = b64.encode(gzip(format!("[{}]", events.join(",")).as_bytes()));
             let body = format!("crc={}&gzip=1&data_list={}", java_hash(&data), form_escape(&data));
-            return Request { time_micros, method: "POST", host, server_ip, url: format!("https://{host}/sa?project=default"),
-                content_type: Some("application/x-www-form-urlencoded"), body };
+            return Request {
+                time_micros,
+                method: "POST",
+                host,
+                server_ip,
+                url: format!("https://{host}/sa?project=default"),
+                content_type: Some("application/x-www-form-urlencoded"),
+                body,
+            };
         }
         let event = event_json(&mut rng, first_event, time_micros / 1000, incognito, kind);
         if kind == "mixpanel" {
             let data = b64.encode(format!("[{event}]"));
-            Request { time_micros, method: "POST", host, server_ip, url: format!("https://{host}/track/?verbose=1&ip=1"),
-                content_type: Some("application/x-www-form-urlencoded"), body: format!("data={}", form_escape(&data)) }
+            Request {
+                time_micros,
+                method: "POST",
+                host,
+                server_ip,
+                url: format!("https://{host}/track/?verbose=1&ip=1"),
+                content_type: Some("application/x-www-form-urlencoded"),
+                body: format!("data={}", form_escape(&data)),
+            }
         } else {
             let data = b64.encode(&event);
-            let url = format!("https://{host}/sa.gif?project=default&data={}&ext=crc%3D{}", form_escape(&data), java_hash(&data));
-            Request { time_micros, method: "GET", host, server_ip, url, content_type: None, body: String::new() }
+            let url = format!(
+                "https://{host}/sa.gif?project=default&data={}&ext=crc%3D{}",
+                form_escape(&data),
+                java_hash(&data)
+            );
+            Request {
+                time_micros,
+                method: "GET",
+                host,
+                server_ip,
+                url,
+                content_type: None,
+                body: String::new(),
+            }
         }
     })
 }
@@ -220,12 +274,19 @@ pub fn write_pcap(shape: Shape, out: &mut impl Write) -> io::Result<usize> {
             request.method
         );
         if let Some(content_type) = request.content_type {
-            text.push_str(&format!("Content-Type: {content_type}\r\nContent-Length: {}\r\n", request.body.len()));
+            text.push_str(&format!(
+                "Content-Type: {content_type}\r\nContent-Length: {}\r\n",
+                request.body.len()
+            ));
         }
         text.push_str("\r\n");
         text.push_str(&request.body);
         conn.send(out, true, text.as_bytes())?;
-        conn.send(out, false, b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 1\r\n\r\n1")?;
+        conn.send(
+            out,
+            false,
+            b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 1\r\n\r\n1",
+        )?;
         written += 1;
     }
     if let Some(mut done) = connection.take() {
@@ -256,7 +317,14 @@ impl Connection {
         for (slot, part) in server.iter_mut().zip(server_ip.split('.')) {
             *slot = part.parse().unwrap_or(0);
         }
-        Connection { client: [10, 0, 0, 2], server, client_port, client_seq: 1000, server_seq: 5000, time }
+        Connection {
+            client: [10, 0, 0, 2],
+            server,
+            client_port,
+            client_seq: 1000,
+            server_seq: 5000,
+            time,
+        }
     }
 
     fn open(&mut self, out: &mut impl Write) -> io::Result<()> {
@@ -290,9 +358,23 @@ impl Connection {
     fn packet(&mut self, out: &mut impl Write, from_client: bool, flags: u8, payload: &[u8]) -> io::Result<()> {
         self.time += 37;
         let (src, dst, sport, dport, seq, ack) = if from_client {
-            (self.client, self.server, self.client_port, 80, self.client_seq, self.server_seq)
+            (
+                self.client,
+                self.server,
+                self.client_port,
+                80,
+                self.client_seq,
+                self.server_seq,
+            )
         } else {
-            (self.server, self.client, 80, self.client_port, self.server_seq, self.client_seq)
+            (
+                self.server,
+                self.client,
+                80,
+                self.client_port,
+                self.server_seq,
+                self.client_seq,
+            )
         };
         let mut frame = Vec::with_capacity(54 + payload.len());
         frame.extend_from_slice(&[0x02, 0, 0, 0, 0, if from_client { 1 } else { 2 }]);
@@ -323,7 +405,10 @@ impl Connection {
 }
 
 fn ip_checksum(header: &[u8]) -> u16 {
-    let mut sum: u32 = header.chunks(2).map(|c| u32::from(u16::from_be_bytes([c[0], *c.get(1).unwrap_or(&0)]))).sum();
+    let mut sum: u32 = header
+        .chunks(2)
+        .map(|c| u32::from(u16::from_be_bytes([c[0], *c.get(1).unwrap_or(&0)])))
+        .sum();
     while sum > 0xffff {
         sum = (sum & 0xffff) + (sum >> 16);
     }

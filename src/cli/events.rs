@@ -84,8 +84,10 @@ pub fn run(args: &EventsArgs) -> anyhow::Result<()> {
     let out = std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
     if args.json {
         let mut writer = JsonArrayWriter::new(out);
-        case.for_each_event(&filter, |event| writer.push(&EventJson::from(&event)).map_err(Listing::Io))
-            .map_err(|e| e.into_anyhow(failed))?;
+        case.for_each_event(&filter, |event| {
+            writer.push(&EventJson::from(&event)).map_err(Listing::Io)
+        })
+        .map_err(|e| e.into_anyhow(failed))?;
         return Ok(writer.finish()?);
     }
     if args.csv {

@@ -120,7 +120,10 @@ impl HarImporter {
 }
 
 /// The outcome of a streamed parse: the sink's error first, then the parser's.
-fn finish_stream(state: StreamState<'_, '_>, result: Result<(), serde_json::Error>) -> Result<ImportSummary, ImportError> {
+fn finish_stream(
+    state: StreamState<'_, '_>,
+    result: Result<(), serde_json::Error>,
+) -> Result<ImportSummary, ImportError> {
     if let Some(error) = state.error {
         return Err(error);
     }

@@ -153,7 +153,10 @@ impl Case {
         })?;
         let mut layers: Vec<LayerRow> = rows.collect::<Result<_, _>>()?;
         let needs_content = layers.iter().any(|l| {
-            l.parent_ordinal.is_none() && l.text.is_none() && l.bytes.is_none() && ROOT_DECODERS.contains(&l.decoder.as_str())
+            l.parent_ordinal.is_none()
+                && l.text.is_none()
+                && l.bytes.is_none()
+                && ROOT_DECODERS.contains(&l.decoder.as_str())
         });
         if needs_content && let Some(content) = self.exchange_content(exchange)? {
             for layer in &mut layers {

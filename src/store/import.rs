@@ -114,7 +114,10 @@ impl Case {
             .file_name()
             .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
         let mut head = Vec::with_capacity(HEAD_BYTES);
-        std::io::Read::read_to_end(&mut std::io::Read::take(std::fs::File::open(path)?, HEAD_BYTES as u64), &mut head)?;
+        std::io::Read::read_to_end(
+            &mut std::io::Read::take(std::fs::File::open(path)?, HEAD_BYTES as u64),
+            &mut head,
+        )?;
         if detect(&head).is_some_and(|importer| importer.format() == "har") {
             return self.import_har_streamed(path, &file_name, options, observer);
         }
@@ -153,7 +156,15 @@ impl Case {
             return Err(StoreError::AlreadyImported { session });
         }
         let session_name = options.session.clone().unwrap_or_else(|| file_name.to_string());
-        let staging = Staging::begin(self, &session_name, options, file_name, bytes.len(), &sha256, importer.format())?;
+        let staging = Staging::begin(
+            self,
+            &session_name,
+            options,
+            file_name,
+            bytes.len(),
+            &sha256,
+            importer.format(),
+        )?;
         let input = ImportInput { file_name, path, bytes };
         let run = run_pipeline(&mut self.conn, &staging, importer, &input, observer, bytes);
         self.finish_import(staging, run, &session_name, options, importer.format(), sha256)
@@ -495,8 +506,16 @@ impl Case {
     ) -> Result<ImportOutcome, StoreError> {
         match run {
             Ok((summary, totals, warnings)) => {
-                let session_id = publish(&mut self.conn, &staging, session_name, options, &totals, &summary, &warnings)
-                    .inspect_err(|_| staging.abandon(&mut self.conn))?;
+                let session_id = publish(
+                    &mut self.conn,
+                    &staging,
+                    session_name,
+                    options,
+                    &totals,
+                    &summary,
+                    &warnings,
+                )
+                .inspect_err(|_| staging.abandon(&mut self.conn))?;
                 staging.release();
                 Ok(ImportOutcome {
                     session_id: Some(session_id),
@@ -532,7 +551,9 @@ fn run_stages(
     std::thread::scope(|scope| {
         let writer = std::thread::Builder::new()
             .name("telltale-import-writer".into())
-            .spawn_scoped(scope, move || write_batches(conn, staging.session, staging.source, &receiver))
+            .spawn_scoped(scope, move || {
+                write_batches(conn, staging.session, staging.source, &receiver)
+            })
             .map_err(StoreError::Io)?;
         let mut sink = StoreSink {
             sender: Some(sender),
@@ -806,7 +827,10 @@ impl Totals {
         let exchange = &prepared.exchange;
         self.exchanges += 1;
         let end = exchange.time_micros + exchange.duration_micros.unwrap_or(0);
-        self.start_micros = Some(self.start_micros.map_or(exchange.time_micros, |t| t.min(exchange.time_micros)));
+        self.start_micros = Some(
+            self.start_micros
+                .map_or(exchange.time_micros, |t| t.min(exchange.time_micros)),
+        );
         self.end_micros = Some(self.end_micros.map_or(end, |t| t.max(end)));
         for event in &prepared.events {
             self.events += 1;
@@ -1096,7 +1120,14 @@ fn publish(
                  WHERE session_id = ?1",
                 params![target, options.app, options.device, options.mode.map(Mode::as_str)],
             )?;
-            for table in ["exchanges", "events", "sources", "session_lanes", "session_facets", "search_blocks"] {
+            for table in [
+                "exchanges",
+                "events",
+                "sources",
+                "session_lanes",
+                "session_facets",
+                "search_blocks",
+            ] {
                 tx.execute(
                     &format!("UPDATE {table} SET session_id = ?1 WHERE session_id = ?2"),
                     params![target, staging.session],
@@ -1180,7 +1211,11 @@ mod tests {
 
     impl ImportObserver for StopAfter {
         fn progress(&mut self, progress: &ImportProgress) -> Flow {
-            if progress.exchanges >= self.0 { Flow::Stop } else { Flow::Continue }
+            if progress.exchanges >= self.0 {
+                Flow::Stop
+            } else {
+                Flow::Continue
+            }
         }
     }
 
@@ -1202,7 +1237,11 @@ mod tests {
         assert!(case.sessions().expect("sessions").is_empty());
         let rows: i64 = case
             .conn
-            .query_row("SELECT (SELECT count(*) FROM exchanges) + (SELECT count(*) FROM sessions)", [], |r| r.get(0))
+            .query_row(
+                "SELECT (SELECT count(*) FROM exchanges) + (SELECT count(*) FROM sessions)",
+                [],
+                |r| r.get(0),
+            )
             .expect("count");
         assert_eq!(rows, 0, "staging rows were removed");
     }

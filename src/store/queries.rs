@@ -122,13 +122,11 @@ impl Case {
 
     /// Finds a session by name, or by id when `name_or_id` is a number.
     pub fn find_session(&self, name_or_id: &str) -> Result<SessionId, StoreError> {
-        let by_name = self
-            .conn
-            .query_row(
-                "SELECT session_id FROM sessions WHERE name = ?1 AND import_token IS NULL",
-                [name_or_id],
-                |r| r.get(0),
-            );
+        let by_name = self.conn.query_row(
+            "SELECT session_id FROM sessions WHERE name = ?1 AND import_token IS NULL",
+            [name_or_id],
+            |r| r.get(0),
+        );
         match by_name {
             Ok(id) => Ok(id),
             Err(rusqlite::Error::QueryReturnedNoRows) => {

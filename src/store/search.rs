@@ -136,9 +136,9 @@ impl Case {
         )?;
         let mut cache = self.search_blocks.borrow_mut();
         if cache.as_ref().is_none_or(|c| c.key != key) {
-            let mut statement = self
-                .conn
-                .prepare_cached("SELECT first_exchange_id, last_exchange_id, filter FROM search_blocks ORDER BY block_id")?;
+            let mut statement = self.conn.prepare_cached(
+                "SELECT first_exchange_id, last_exchange_id, filter FROM search_blocks ORDER BY block_id",
+            )?;
             let blocks = statement
                 .query_map([], |r| {
                     Ok(Block {
