@@ -222,9 +222,9 @@ pub fn write_har(shape: Shape, out: &mut impl Write) -> io::Result<()> {
                 "content": {"size": 1, "mimeType": "text/plain", "text": "1"}},
             "serverIPAddress": request.server_ip});
         if let Some(content_type) = request.content_type {
-            entry["request"]["headers"]
-                .as_array_mut()
-                .map(|h| h.push(serde_json::json!({"name": "Content-Type", "value": content_type})));
+            if let Some(headers) = entry["request"]["headers"].as_array_mut() {
+                headers.push(serde_json::json!({"name": "Content-Type", "value": content_type}));
+            }
             entry["request"]["postData"] = serde_json::json!({"mimeType": content_type, "text": request.body});
         }
         serde_json::to_writer(&mut *out, &entry)?;

@@ -63,7 +63,8 @@ impl Case {
 impl Case {
     /// A facet's counts from the figures kept at import (schema 3).
     fn kept_facet_counts(&self, facet: Facet, name: &str, filter: &BrowseFilter) -> Result<FacetList, StoreError> {
-        let mut sql = Sql::new("SELECT t.value, max(t.detail), sum(t.event_count) FROM session_facets t WHERE t.facet = ");
+        let mut sql =
+            Sql::new("SELECT t.value, max(t.detail), sum(t.event_count) FROM session_facets t WHERE t.facet = ");
         let placeholder = sql.bind(name.to_string());
         sql.push(&placeholder);
         visible_sessions(&mut sql, filter);
