@@ -247,12 +247,35 @@ pub fn export_parquet(case: &Case, filter: &EventFilter, dir: &Path) -> Result<P
         .map_or_else(|| "case".to_string(), |s| s.to_string_lossy().into_owned());
     let mut summary = ParquetSummary::default();
     let mut done = Vec::new();
-    let result = (|| -> Result<(), ExportError> {
+    let result = write_tables(case, filter, dir, &case_name, &mut summary, &mut done);
+    if let Err(error) = result {
+        for name in ["requests.parquet", "events.parquet", "data_types.parquet"] {
+            let _ = std::fs::remove_file(temp_and_target(dir, name).0);
+        }
+        return Err(error);
+    }
+    for (temp, target) in done {
+        std::fs::rename(&temp, &target)?;
+        summary.files.push(target);
+    }
+    Ok(summary)
+}
+
+/// Writes the three files under temporary names, listing them in `done`.
+fn write_tables(
+    case: &Case,
+    filter: &EventFilter,
+    dir: &Path,
+    case_name: &str,
+    summary: &mut ParquetSummary,
+    done: &mut Vec<(PathBuf, PathBuf)>,
+) -> Result<(), ExportError> {
+    {
         let (temp, target) = temp_and_target(dir, "requests.parquet");
         let mut requests = TableWriter::create(&temp, REQUESTS_SCHEMA)?;
         case.for_each_request(filter, |r: RequestRow| {
             requests.push(vec![
-                Cell::Text(&case_name),
+                Cell::Text(case_name),
                 Cell::Int(r.exchange_id.0),
                 Cell::Text(&r.session),
                 Cell::Text(r.session_mode.as_str()),
@@ -276,7 +299,7 @@ pub fn export_parquet(case: &Case, filter: &EventFilter, dir: &Path) -> Result<P
         case.for_each_event(filter, |e| {
             let fields = serde_json::Value::Object(e.fields.clone()).to_string();
             events.push(vec![
-                Cell::Text(&case_name),
+                Cell::Text(case_name),
                 Cell::Int(e.id.0),
                 Cell::Int(e.exchange_id.0),
                 Cell::Text(&e.session),
@@ -300,7 +323,7 @@ pub fn export_parquet(case: &Case, filter: &EventFilter, dir: &Path) -> Result<P
         let mut data_types = TableWriter::create(&temp, DATA_TYPES_SCHEMA)?;
         case.for_each_data_type(filter, |d| {
             data_types.push(vec![
-                Cell::Text(&case_name),
+                Cell::Text(case_name),
                 Cell::Int(d.exchange_id.0),
                 Cell::OptionalInt(d.event_id.map(|id| id.0)),
                 Cell::Text(&d.session),
@@ -314,18 +337,7 @@ pub fn export_parquet(case: &Case, filter: &EventFilter, dir: &Path) -> Result<P
         summary.data_types = data_types.finish()?;
         done.push((temp, target));
         Ok(())
-    })();
-    if let Err(error) = result {
-        for name in ["requests.parquet", "events.parquet", "data_types.parquet"] {
-            let _ = std::fs::remove_file(temp_and_target(dir, name).0);
-        }
-        return Err(error);
     }
-    for (temp, target) in done {
-        std::fs::rename(&temp, &target)?;
-        summary.files.push(target);
-    }
-    Ok(summary)
 }
 
 fn temp_and_target(dir: &Path, name: &str) -> (PathBuf, PathBuf) {

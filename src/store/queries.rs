@@ -273,28 +273,29 @@ impl Case {
         let mut statement = self.conn.prepare_cached(&sql).map_err(StoreError::from)?;
         let mut rows = statement.query(params_from_iter(values)).map_err(StoreError::from)?;
         while let Some(r) = rows.next().map_err(StoreError::from)? {
-            let row = (|| -> rusqlite::Result<RequestRow> {
-                Ok(RequestRow {
-                    exchange_id: r.get(0)?,
-                    session: r.get(1)?,
-                    session_mode: r.get::<_, String>(2)?.parse().unwrap_or_default(),
-                    time_micros: r.get(3)?,
-                    method: r.get(4)?,
-                    url: r.get(5)?,
-                    host: r.get(6)?,
-                    status: r.get::<_, Option<i64>>(7)?.and_then(|s| u16::try_from(s).ok()),
-                    server_ip: r.get(8)?,
-                    app: r.get(9)?,
-                    tracker: r.get(10)?,
-                    company: r.get(11)?,
-                    event_count: r.get(12)?,
-                })
-            })()
-            .map_err(StoreError::from)?;
+            let row = request_row(r).map_err(StoreError::from)?;
             each(row)?;
         }
         Ok(())
     }
+}
+
+fn request_row(r: &Row<'_>) -> rusqlite::Result<RequestRow> {
+    Ok(RequestRow {
+        exchange_id: r.get(0)?,
+        session: r.get(1)?,
+        session_mode: r.get::<_, String>(2)?.parse().unwrap_or_default(),
+        time_micros: r.get(3)?,
+        method: r.get(4)?,
+        url: r.get(5)?,
+        host: r.get(6)?,
+        status: r.get::<_, Option<i64>>(7)?.and_then(|s| u16::try_from(s).ok()),
+        server_ip: r.get(8)?,
+        app: r.get(9)?,
+        tracker: r.get(10)?,
+        company: r.get(11)?,
+        event_count: r.get(12)?,
+    })
 }
 
 /// One piece of personal data a request carried, as exported.
@@ -336,23 +337,24 @@ impl Case {
         let mut statement = self.conn.prepare_cached(&sql).map_err(StoreError::from)?;
         let mut rows = statement.query(params_from_iter(values)).map_err(StoreError::from)?;
         while let Some(r) = rows.next().map_err(StoreError::from)? {
-            let row = (|| -> rusqlite::Result<DataTypeRow> {
-                Ok(DataTypeRow {
-                    exchange_id: r.get(0)?,
-                    event_id: r.get(1)?,
-                    session: r.get(2)?,
-                    mode: r.get::<_, String>(3)?.parse().unwrap_or_default(),
-                    company: r.get(4)?,
-                    kind: r.get(5)?,
-                    field: r.get(6)?,
-                    value: r.get(7)?,
-                })
-            })()
-            .map_err(StoreError::from)?;
+            let row = data_type_row(r).map_err(StoreError::from)?;
             each(row)?;
         }
         Ok(())
     }
+}
+
+fn data_type_row(r: &Row<'_>) -> rusqlite::Result<DataTypeRow> {
+    Ok(DataTypeRow {
+        exchange_id: r.get(0)?,
+        event_id: r.get(1)?,
+        session: r.get(2)?,
+        mode: r.get::<_, String>(3)?.parse().unwrap_or_default(),
+        company: r.get(4)?,
+        kind: r.get(5)?,
+        field: r.get(6)?,
+        value: r.get(7)?,
+    })
 }
 
 /// The columns [`event_row`] reads, joined from events, sessions and exchanges.

@@ -193,10 +193,12 @@ impl Case {
                 let mut rows = texts.query([session])?;
                 while let Some(r) = rows.next()? {
                     let exchange: i64 = r.get(0)?;
-                    if builder.is_full() && range.is_some_and(|(_, last)| last != exchange) {
-                        if let Some((first, last)) = range.take() {
-                            insert.execute(params![session, first, last, builder.finish()])?;
-                        }
+                    // A block closes between exchanges, never inside one.
+                    if builder.is_full()
+                        && range.is_some_and(|(_, last)| last != exchange)
+                        && let Some((first, last)) = range.take()
+                    {
+                        insert.execute(params![session, first, last, builder.finish()])?;
                     }
                     builder.add(&r.get::<_, String>(1)?);
                     range = Some(range.map_or((exchange, exchange), |(first, _)| (first, exchange)));

@@ -85,8 +85,9 @@ impl BlockBuilder {
         let mut len = MAX_BITS;
         while len / 2 >= MIN_BITS.max(self.text_bytes) {
             let half = len / 2 / 64;
-            for i in 0..half {
-                bits[i] |= bits[i + half];
+            let (low, high) = bits.split_at_mut(half);
+            for (word, folded) in low.iter_mut().zip(high.iter()) {
+                *word |= folded;
             }
             len /= 2;
             bits.truncate(half);
