@@ -92,34 +92,82 @@ fn frames(c: &mut Criterion) {
     group.sample_size(30);
     let mut shift = 0i64;
     group.bench_function("idle", |b| b.iter(|| harness.step()));
-    group.bench_function("pan timeline", |b| {
-        b.iter(|| {
-            // A pan of 1 % per frame, as a drag would produce.
-            shift = (shift + span / 100) % span;
-            let window = WindowSpec {
-                start_micros: extent.0 + shift - span / 4,
-                end_micros: extent.0 + shift + span / 4,
-                buckets: 400,
-            };
-            harness.state_mut().push(Command::Timeline {
-                key: TimelineKey::Main,
-                window: Some(window),
-                buckets: 400,
-            });
-            harness.step();
+    // Each iteration asks for a new window, waits (untimed) until the
+    // worker's answer for exactly that window has arrived, then times the
+    // frame that draws it: only frames showing loaded data count.
+    group.bench_function("pan timeline (frames with the asked-for window drawn)", |b| {
+        b.iter_custom(|iterations| {
+            let mut timed = Duration::ZERO;
+            for _ in 0..iterations {
+                shift = (shift + span / 100) % span;
+                let window = WindowSpec {
+                    start_micros: extent.0 + shift - span / 4,
+                    end_micros: extent.0 + shift + span / 4,
+                    buckets: 400,
+                };
+                harness.state_mut().push(Command::Timeline {
+                    key: TimelineKey::Main,
+                    window: Some(window),
+                    buckets: 400,
+                });
+                wait_for(&mut harness, |state| {
+                    state
+                        .timeline
+                        .reply
+                        .as_ref()
+                        .and_then(|r| r.slice.as_ref())
+                        .is_some_and(|s| {
+                            s.window.start_micros == window.start_micros && s.window.end_micros == window.end_micros
+                        })
+                });
+                let start = Instant::now();
+                harness.step();
+                timed += start.elapsed();
+            }
+            timed
         });
     });
     let mut row = 0u64;
-    group.bench_function("scroll table", |b| {
-        b.iter(|| {
-            let count = harness.state().state.table.count.unwrap_or(1).max(1);
-            row = (row + 37) % count;
-            harness.state_mut().push(Command::SelectIndex(row));
-            harness.step();
+    group.bench_function("scroll table (frames with the asked-for rows drawn)", |b| {
+        b.iter_custom(|iterations| {
+            let mut timed = Duration::ZERO;
+            for _ in 0..iterations {
+                let count = harness.state().state.table.count.unwrap_or(1).max(1);
+                row = (row + 9_973) % count;
+                harness.state_mut().push(Command::SelectIndex(row));
+                wait_for(&mut harness, |state| state.table.row(row).is_some());
+                let start = Instant::now();
+                harness.step();
+                timed += start.elapsed();
+            }
+            timed
         });
     });
     group.finish();
 }
 
-criterion_group!(benches, frames);
+/// Steps frames (untimed) until `ready` holds for the app's state.
+fn wait_for(harness: &mut Harness<'static, TelltaleApp>, ready: impl Fn(&telltale::app::state::AppState) -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !ready(&harness.state().state) && Instant::now() < deadline {
+        harness.step();
+        std::thread::sleep(Duration::from_millis(1));
+    }
+}
+
+/// Time from opening the case to the first frame that shows table rows
+/// and the timeline, printed as a `RATIO` line.
+fn first_frame(_c: &mut Criterion) {
+    let path = large_case(wanted_events());
+    let start = Instant::now();
+    let harness = loaded_harness(&path);
+    let elapsed = start.elapsed();
+    let count = harness.state().state.table.count.unwrap_or(0);
+    println!(
+        "RATIO window first frame with data on {count} events: {:.0} ms after open",
+        elapsed.as_secs_f64() * 1e3
+    );
+}
+
+criterion_group!(benches, first_frame, frames);
 criterion_main!(benches);

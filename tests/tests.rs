@@ -9,8 +9,10 @@ mod decode_layers;
 mod decode_sdks;
 mod decode_trackers;
 mod export;
+mod export_parquet;
 #[cfg(feature = "gui")]
 mod gui;
+mod import_concurrency;
 mod ingest_burp;
 mod ingest_formats;
 mod ingest_har;

@@ -1,6 +1,6 @@
 //! `telltale events CASE [--session S] [--app A] [--mode M] [--tracker T] [--json|--csv]`
 
-use super::output::{print_json, print_table, short_time};
+use super::output::{JsonArrayWriter, TableWriter, short_time};
 use crate::model::format_rfc3339_micros;
 use crate::store::EventRow;
 use serde::Serialize;
@@ -79,32 +79,25 @@ impl<'a> From<&'a EventRow> for EventJson<'a> {
 pub fn run(args: &EventsArgs) -> anyhow::Result<()> {
     let case = super::open_case(&args.case)?;
     let filter = args.filter.to_filter();
-    let events = case
-        .events(&filter)
-        .map_err(|e| anyhow::anyhow!("{e} — {}", args.case.display()))?;
+    let failed = |e: crate::store::StoreError| anyhow::anyhow!("{e} — {}", args.case.display());
+    // Rows go out as they come from the case (constant memory).
+    let out = std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
     if args.json {
-        let rows: Vec<EventJson<'_>> = events.iter().map(EventJson::from).collect();
-        return print_json(&rows);
+        let mut writer = JsonArrayWriter::new(out);
+        case.for_each_event(&filter, |event| {
+            writer.push(&EventJson::from(&event)).map_err(Listing::Io)
+        })
+        .map_err(|e| e.into_anyhow(failed))?;
+        return Ok(writer.finish()?);
     }
     if args.csv {
-        return crate::export::write_events_csv(std::io::stdout().lock(), &events, false).map_err(Into::into);
+        let mut writer = crate::export::EventsCsv::new(out, false)?;
+        case.for_each_event(&filter, |event| writer.write(&event).map_err(Listing::Export))
+            .map_err(|e| e.into_anyhow(failed))?;
+        return Ok(writer.finish()?);
     }
-    let rows: Vec<Vec<String>> = events
-        .iter()
-        .map(|e| {
-            vec![
-                e.id.to_string(),
-                short_time(e.time_micros),
-                e.session.clone(),
-                e.mode.to_string(),
-                e.tracker.clone(),
-                e.event.clone(),
-                e.key_field.clone().unwrap_or_default(),
-                e.decode_path.clone(),
-            ]
-        })
-        .collect();
-    print_table(
+    let mut table = TableWriter::new(
+        out,
         &[
             "ID",
             "TIME (UTC)",
@@ -115,8 +108,47 @@ pub fn run(args: &EventsArgs) -> anyhow::Result<()> {
             "KEY FIELD",
             "DECODE PATH",
         ],
-        &rows,
         60,
-    )?;
-    Ok(())
+    );
+    case.for_each_event(&filter, |e| {
+        table
+            .push(vec![
+                e.id.to_string(),
+                short_time(e.time_micros),
+                e.session.clone(),
+                e.mode.to_string(),
+                e.tracker.clone(),
+                e.event.clone(),
+                e.key_field.clone().unwrap_or_default(),
+                e.decode_path.clone(),
+            ])
+            .map_err(Listing::Io)
+    })
+    .map_err(|e| e.into_anyhow(failed))?;
+    Ok(table.finish()?)
+}
+
+/// Why a streamed listing stopped: the case, or the output.
+pub(crate) enum Listing {
+    Store(crate::store::StoreError),
+    Io(std::io::Error),
+    Export(crate::export::ExportError),
+}
+
+impl From<crate::store::StoreError> for Listing {
+    fn from(error: crate::store::StoreError) -> Self {
+        Listing::Store(error)
+    }
+}
+
+impl Listing {
+    /// Output errors pass as they are (a closed pipe stays recognisable);
+    /// case errors get the case's path.
+    pub(crate) fn into_anyhow(self, store: impl FnOnce(crate::store::StoreError) -> anyhow::Error) -> anyhow::Error {
+        match self {
+            Listing::Store(error) => store(error),
+            Listing::Io(error) => error.into(),
+            Listing::Export(error) => error.into(),
+        }
+    }
 }

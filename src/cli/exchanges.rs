@@ -158,12 +158,12 @@ pub fn run(args: &ExchangesArgs) -> anyhow::Result<()> {
         let mut failure = None;
         case.for_each_exchange(&filter, |row| {
             writer.push(&ExchangeJson::from(&row)).map_err(|e| {
-                failure = Some(e);
+                failure = Some(anyhow::Error::from(e));
                 crate::store::StoreError::Invalid("output closed".into())
             })
         })
         .map_err(|e| failure.take().unwrap_or_else(|| fail(e)))?;
-        return writer.finish();
+        return Ok(writer.finish()?);
     }
     if args.csv {
         let mut writer = csv::Writer::from_writer(std::io::BufWriter::new(stdout));

@@ -1,4 +1,4 @@
-//! `telltale export CASE (--csv OUT | --pdf OUT | --json OUT)... [--findings-only]
+//! `telltale export CASE (--csv OUT | --pdf OUT | --json OUT | --parquet DIR)... [--findings-only]
 //! [--session S] [--app A] [--mode M] [--tracker T] [--excel] [--title TEXT]
 //! [--redact TEXT]... [--date YYYY-MM-DD] [--reproducible]`
 //!
@@ -9,7 +9,7 @@ use std::path::PathBuf;
 
 /// Arguments of `telltale export`.
 #[derive(clap::Args, Debug)]
-#[command(group = clap::ArgGroup::new("output").required(true).multiple(true).args(["csv", "pdf", "json"]))]
+#[command(group = clap::ArgGroup::new("output").required(true).multiple(true).args(["csv", "pdf", "json", "parquet"]))]
 pub struct ExportArgs {
     pub case: PathBuf,
     /// Write CSV (RFC 4180, UTF-8, formula-safe) to this file.
@@ -21,6 +21,9 @@ pub struct ExportArgs {
     /// Write findings with their evidence as JSON to this file.
     #[arg(long, value_name = "OUT")]
     pub json: Option<PathBuf>,
+    /// Write requests, events and data types as Parquet files (zstd) into this folder.
+    #[arg(long, value_name = "DIR")]
+    pub parquet: Option<PathBuf>,
     /// Only annotated events and exchanges.
     #[arg(long)]
     pub findings_only: bool,
@@ -67,6 +70,17 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<()> {
         (&args.json, export_json, "events"),
         (&args.pdf, export_pdf, "findings"),
     ];
+    if let Some(dir) = &args.parquet {
+        let summary = crate::export::export_parquet(&case, &options.filter, dir)
+            .map_err(|e| anyhow::anyhow!("{e} — {}", dir.display()))?;
+        eprintln!(
+            "wrote {} requests, {} events and {} data types as Parquet to {}",
+            summary.requests,
+            summary.events,
+            summary.data_types,
+            dir.display()
+        );
+    }
     for (out, exporter, unit) in outputs {
         let Some(out) = out else { continue };
         let summary = exporter(&case, &options, out).map_err(|e| anyhow::anyhow!("{e} — {}", out.display()))?;

@@ -1,4 +1,7 @@
-//! Printing helpers: aligned text tables and JSON to stdout.
+//! Printing helpers: aligned text tables and JSON to stdout, all of them
+//! streaming: listings write each row as it comes from the case, so a
+//! million events print in constant memory, and a closed pipe
+//! (`telltale events CASE | head`) ends the listing quietly.
 
 use std::io::Write;
 
@@ -48,9 +51,120 @@ pub fn clip(text: &str, max: usize) -> String {
 /// Prints a serializable value as pretty JSON.
 pub fn print_json(value: &impl serde::Serialize) -> anyhow::Result<()> {
     let mut out = std::io::stdout().lock();
-    serde_json::to_writer_pretty(&mut out, value)?;
+    // As an io::Error, a closed pipe stays recognisable (see `main`).
+    serde_json::to_writer_pretty(&mut out, value).map_err(std::io::Error::from)?;
     writeln!(out)?;
     Ok(())
+}
+
+/// Writes a JSON array one element at a time, pretty-printed like
+/// [`print_json`] would print the whole array.
+pub struct JsonArrayWriter<W: Write> {
+    out: W,
+    count: usize,
+    element: Vec<u8>,
+}
+
+impl<W: Write> JsonArrayWriter<W> {
+    pub fn new(out: W) -> Self {
+        JsonArrayWriter {
+            out,
+            count: 0,
+            element: Vec::new(),
+        }
+    }
+
+    pub fn push(&mut self, value: &impl serde::Serialize) -> std::io::Result<()> {
+        self.element.clear();
+        serde_json::to_writer_pretty(&mut self.element, value).map_err(std::io::Error::from)?;
+        self.out.write_all(if self.count == 0 { b"[\n  " } else { b",\n  " })?;
+        for (i, line) in self.element.split(|b| *b == b'\n').enumerate() {
+            if i > 0 {
+                self.out.write_all(b"\n  ")?;
+            }
+            self.out.write_all(line)?;
+        }
+        self.count += 1;
+        Ok(())
+    }
+
+    pub fn finish(mut self) -> std::io::Result<()> {
+        self.out.write_all(if self.count == 0 { b"[]\n" } else { b"\n]\n" })?;
+        self.out.flush()
+    }
+}
+
+/// Prints an aligned table while rows stream in: column widths come from
+/// the first [`TABLE_WIDTH_ROWS`] rows, later rows use them.
+pub struct TableWriter<W: Write> {
+    out: W,
+    headers: Vec<String>,
+    max_width: usize,
+    pending: Vec<Vec<String>>,
+    widths: Option<Vec<usize>>,
+}
+
+/// Rows that set the column widths of a streamed table.
+const TABLE_WIDTH_ROWS: usize = 1000;
+
+impl<W: Write> TableWriter<W> {
+    pub fn new(out: W, headers: &[&str], max_width: usize) -> Self {
+        TableWriter {
+            out,
+            headers: headers.iter().map(|h| (*h).to_string()).collect(),
+            max_width,
+            pending: Vec::new(),
+            widths: None,
+        }
+    }
+
+    pub fn push(&mut self, row: Vec<String>) -> std::io::Result<()> {
+        let row: Vec<String> = row.iter().map(|c| clip(c, self.max_width)).collect();
+        match &self.widths {
+            Some(_) => self.write_row(&row),
+            None => {
+                self.pending.push(row);
+                if self.pending.len() >= TABLE_WIDTH_ROWS {
+                    self.start()?;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    fn start(&mut self) -> std::io::Result<()> {
+        let mut widths: Vec<usize> = self.headers.iter().map(|h| h.chars().count()).collect();
+        for row in &self.pending {
+            for (width, cell) in widths.iter_mut().zip(row) {
+                *width = (*width).max(cell.chars().count());
+            }
+        }
+        self.widths = Some(widths);
+        let headers = self.headers.clone();
+        self.write_row(&headers)?;
+        for row in std::mem::take(&mut self.pending) {
+            self.write_row(&row)?;
+        }
+        Ok(())
+    }
+
+    fn write_row(&mut self, cells: &[String]) -> std::io::Result<()> {
+        let widths = self.widths.as_deref().unwrap_or_default();
+        let line = cells
+            .iter()
+            .zip(widths)
+            .map(|(c, w)| format!("{c:<w$}"))
+            .collect::<Vec<_>>()
+            .join("  ");
+        writeln!(self.out, "{}", line.trim_end())
+    }
+
+    pub fn finish(mut self) -> std::io::Result<()> {
+        if self.widths.is_none() {
+            self.start()?;
+        }
+        self.out.flush()
+    }
 }
 
 /// `2020-04-30 12:34:56` (UTC) for tables.
@@ -58,39 +172,4 @@ pub fn short_time(time_micros: i64) -> String {
     chrono::DateTime::<chrono::Utc>::from_timestamp_micros(time_micros)
         .map(|t| t.format("%Y-%m-%d %H:%M:%S").to_string())
         .unwrap_or_default()
-}
-
-/// Writes a JSON array one element at a time, so a listing of any size
-/// prints in constant memory (`[` first, `]` on [`JsonArrayWriter::finish`]).
-pub struct JsonArrayWriter<W: Write> {
-    out: W,
-    count: u64,
-}
-
-impl<W: Write> JsonArrayWriter<W> {
-    pub fn new(out: W) -> Self {
-        JsonArrayWriter { out, count: 0 }
-    }
-
-    /// Writes one element, pretty-printed like [`print_json`]'s output.
-    pub fn push(&mut self, value: &impl serde::Serialize) -> anyhow::Result<()> {
-        self.out.write_all(if self.count == 0 { b"[\n" } else { b",\n" })?;
-        let text = serde_json::to_string_pretty(value)?;
-        for (index, line) in text.lines().enumerate() {
-            if index > 0 {
-                self.out.write_all(b"\n")?;
-            }
-            self.out.write_all(b"  ")?;
-            self.out.write_all(line.as_bytes())?;
-        }
-        self.count += 1;
-        Ok(())
-    }
-
-    /// Closes the array (`[]` when nothing was written) and flushes.
-    pub fn finish(mut self) -> anyhow::Result<()> {
-        self.out.write_all(if self.count == 0 { b"[]\n" } else { b"\n]\n" })?;
-        self.out.flush()?;
-        Ok(())
-    }
 }

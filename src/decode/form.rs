@@ -88,6 +88,9 @@ pub fn parse_pairs(text: &str) -> Vec<(String, String)> {
 
 /// Decodes `%XX` escapes and `+`; malformed escapes stay as written.
 pub fn percent_decode(text: &str) -> String {
+    if !text.bytes().any(|b| b == b'%' || b == b'+') {
+        return text.to_string();
+    }
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut index = 0;
@@ -110,8 +113,8 @@ pub fn percent_decode(text: &str) -> String {
 }
 
 fn hex_byte(pair: &[u8]) -> Option<u8> {
-    let text = std::str::from_utf8(pair).ok()?;
-    u8::from_str_radix(text, 16).ok()
+    let nibble = |b: u8| char::from(b).to_digit(16);
+    Some((nibble(*pair.first()?)? * 16 + nibble(*pair.get(1)?)?) as u8)
 }
 
 /// `k=v&k=v` with sane keys and no whitespace; at least one value that is

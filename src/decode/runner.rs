@@ -128,8 +128,14 @@ impl<'d> Runner<'d> {
             }
             return false;
         }
-        // Most JSON strings decode to nothing: skip them before copying.
-        if child.keep == Keep::IfDecoded && child.children.is_empty() && !self.anyone_claims(&child) {
+        // Most JSON strings and short form values decode to nothing: skip
+        // them before copying (the copies were most of a form's cost).
+        let dropped_unless_decoded = match child.keep {
+            Keep::Always => false,
+            Keep::IfDecoded => true,
+            Keep::IfDecodedOrLong => child.content.len() < LONG_VALUE_BYTES,
+        };
+        if dropped_unless_decoded && child.children.is_empty() && !self.anyone_claims(&child) {
             return false;
         }
         let mut layer = new_layer(Some(parent), child.decoder, child.step, child.summary, &child.content);

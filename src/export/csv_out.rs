@@ -118,9 +118,27 @@ fn export_record(row: &ExportRow, redactor: &Redactor) -> [String; 19] {
 /// Writes events as CSV (`telltale events --csv`). `excel` adds a UTF-8
 /// BOM and CRLF line ends.
 pub fn write_events_csv(out: impl Write, events: &[EventRow], excel: bool) -> Result<(), ExportError> {
-    let mut writer = csv_writer(out, excel)?;
-    writer.write_record(EVENT_COLUMNS)?;
-    for e in events {
+    let mut writer = EventsCsv::new(out, excel)?;
+    for event in events {
+        writer.write(event)?;
+    }
+    writer.finish()
+}
+
+/// Events as CSV, one row at a time (listings stream).
+pub struct EventsCsv<W: Write> {
+    writer: csv::Writer<W>,
+}
+
+impl<W: Write> EventsCsv<W> {
+    /// Starts the CSV with its header line.
+    pub fn new(out: W, excel: bool) -> Result<Self, ExportError> {
+        let mut writer = csv_writer(out, excel)?;
+        writer.write_record(EVENT_COLUMNS)?;
+        Ok(EventsCsv { writer })
+    }
+
+    pub fn write(&mut self, e: &EventRow) -> Result<(), ExportError> {
         let record = [
             format_rfc3339_micros(e.time_micros),
             e.session.clone(),
@@ -135,10 +153,15 @@ pub fn write_events_csv(out: impl Write, events: &[EventRow], excel: bool) -> Re
             e.exchange_id.to_string(),
             e.id.to_string(),
         ];
-        writer.write_record(record.iter().map(|c| neutralize_formula(c).into_owned()))?;
+        self.writer
+            .write_record(record.iter().map(|c| neutralize_formula(c).into_owned()))?;
+        Ok(())
     }
-    writer.flush()?;
-    Ok(())
+
+    pub fn finish(mut self) -> Result<(), ExportError> {
+        self.writer.flush()?;
+        Ok(())
+    }
 }
 
 #[cfg(test)]

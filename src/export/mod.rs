@@ -15,6 +15,7 @@ mod atomic;
 mod csv_out;
 mod evidence;
 mod json_out;
+mod parquet;
 mod pdf;
 mod redact;
 mod report;
@@ -22,8 +23,9 @@ mod report;
 use crate::store::{Case, EventFilter};
 use std::path::{Path, PathBuf};
 
-pub use csv_out::{EXPORT_COLUMNS, neutralize_formula, write_events_csv, write_export_csv};
+pub use csv_out::{EXPORT_COLUMNS, EventsCsv, neutralize_formula, write_events_csv, write_export_csv};
 pub use evidence::{Finding, collect_findings};
+pub use parquet::{DATA_TYPES_SCHEMA, EVENTS_SCHEMA, ParquetSummary, REQUESTS_SCHEMA, export_parquet};
 pub use redact::{REDACTED, Redactor};
 
 /// What to export and how.

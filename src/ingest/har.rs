@@ -86,24 +86,73 @@ impl Importer for HarImporter {
                 .deserialize(&mut deserializer)
                 .and_then(|()| deserializer.end())
         };
-        let state = state.into_inner();
-        if let Some(error) = state.error {
-            return Err(error);
-        }
-        if state.stopped {
-            return Ok(ImportSummary::default());
-        }
-        if let Err(e) = result {
-            return Err(invalid(json_error_reason(&e)));
-        }
-        if !state.seen_log {
-            return Err(invalid("no `log` object".into()));
-        }
-        if !state.seen_entries {
-            return Err(invalid("no `log.entries` array".into()));
-        }
-        Ok(ImportSummary::default())
+        finish_stream(state.into_inner(), result)
     }
+}
+
+impl HarImporter {
+    /// Streams a HAR (plain or zlib-compressed, BOM allowed) from `reader`
+    /// without holding the file in memory: the store imports large files
+    /// this way. `path` is where the file lives (for `_file` bodies).
+    pub fn import_reader(
+        &self,
+        reader: impl std::io::Read,
+        path: Option<&Path>,
+        sink: &mut dyn ExchangeSink,
+    ) -> Result<ImportSummary, ImportError> {
+        use std::io::BufRead as _;
+        let mut reader = std::io::BufReader::with_capacity(1 << 20, reader);
+        if reader.fill_buf()?.starts_with(UTF8_BOM) {
+            reader.consume(UTF8_BOM.len());
+        }
+        let zlib = Codec::sniff(reader.fill_buf()?) == Some(Codec::Zlib);
+        let state = RefCell::new(StreamState {
+            sink,
+            context: EntryContext {
+                base_dir: path.and_then(Path::parent),
+            },
+            error: None,
+            entries: 0,
+            seen_log: false,
+            seen_entries: false,
+        });
+        let result = if zlib {
+            let inflated = std::io::BufReader::new(flate2::read::ZlibDecoder::new(reader));
+            let mut deserializer = serde_json::Deserializer::from_reader(inflated);
+            HarSeed(&state)
+                .deserialize(&mut deserializer)
+                .and_then(|()| deserializer.end())
+        } else {
+            let mut deserializer = serde_json::Deserializer::from_reader(reader);
+            HarSeed(&state)
+                .deserialize(&mut deserializer)
+                .and_then(|()| deserializer.end())
+        };
+        finish_stream(state.into_inner(), result)
+    }
+}
+
+/// The outcome of a streamed parse: the sink's error first, then the parser's.
+fn finish_stream(
+    state: StreamState<'_, '_>,
+    result: Result<(), serde_json::Error>,
+) -> Result<ImportSummary, ImportError> {
+    if let Some(error) = state.error {
+        return Err(error);
+    }
+    if let Err(e) = result {
+        if e.is_io() {
+            return Err(ImportError::Io(std::io::Error::from(e)));
+        }
+        return Err(invalid(json_error_reason(&e)));
+    }
+    if !state.seen_log {
+        return Err(invalid("no `log` object".into()));
+    }
+    if !state.seen_entries {
+        return Err(invalid("no `log.entries` array".into()));
+    }
+    Ok(ImportSummary::default())
 }
 
 fn invalid(reason: String) -> ImportError {

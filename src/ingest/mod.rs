@@ -223,17 +223,21 @@ pub fn run(
     input: &ImportInput<'_>,
     sink: &mut dyn ExchangeSink,
 ) -> Result<ImportSummary, ImportError> {
-    let mut normalizing = Normalizing {
-        inner: sink,
-        bodies: importer.bodies(),
-    };
-    importer.import(input, &mut normalizing)
+    importer.import(input, &mut Normalizing::new(importer.bodies(), sink))
 }
 
-/// Undoes content encodings on the way to the real sink.
-struct Normalizing<'s> {
+/// Undoes content encodings on the way to the real sink (what [`run`]
+/// puts between an importer and its sink; the store's streamed HAR import
+/// uses it directly).
+pub struct Normalizing<'s> {
     inner: &'s mut dyn ExchangeSink,
     bodies: Bodies,
+}
+
+impl<'s> Normalizing<'s> {
+    pub fn new(bodies: Bodies, inner: &'s mut dyn ExchangeSink) -> Self {
+        Normalizing { inner, bodies }
+    }
 }
 
 impl ExchangeSink for Normalizing<'_> {

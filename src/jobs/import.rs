@@ -13,7 +13,7 @@ use crate::ingest::Flow;
 use crate::store::{Case, ImportObserver, ImportOptions, ImportProgress};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::SyncSender;
 use std::time::{Duration, Instant};
 
@@ -22,7 +22,10 @@ const PROGRESS_EVERY: Duration = Duration::from_millis(100);
 /// Starts imports and cancels them.
 #[derive(Clone)]
 pub(super) struct ImportRunner {
-    pub cancel: Arc<AtomicBool>,
+    /// Import requests numbered up to this are cancelled (see `Jobs`).
+    pub cancelled_up_to: Arc<AtomicU64>,
+    /// How many import requests the worker has started.
+    pub started: Arc<AtomicU64>,
     pub replies: SyncSender<Reply>,
     pub waker: Waker,
 }
@@ -31,9 +34,11 @@ impl ImportRunner {
     /// Imports `items` into `case`'s file (on a new thread) or into
     /// `case` itself when it lives in memory. Replies go straight out.
     pub fn run(&self, case: &mut Case, items: Vec<(PathBuf, ImportOptions)>) {
-        self.cancel.store(false, Ordering::SeqCst);
+        // Requests arrive in the order they were sent, so this is the
+        // request's number; a Cancel clicked while it waited still holds.
+        let number = self.started.fetch_add(1, Ordering::SeqCst) + 1;
         let Some(path) = case.path().map(Path::to_path_buf) else {
-            self.import_all(case, items);
+            self.import_all(case, items, number);
             return;
         };
         let runner = self.clone();
@@ -41,7 +46,7 @@ impl ImportRunner {
             std::thread::Builder::new()
                 .name("telltale-import".into())
                 .spawn(move || match Case::open_existing(&path) {
-                    Ok(mut own) => runner.import_all(&mut own, items),
+                    Ok(mut own) => runner.import_all(&mut own, items, number),
                     Err(error) => {
                         let message = with_path(error, Some(&path));
                         for (file, _) in items {
@@ -61,12 +66,13 @@ impl ImportRunner {
         }
     }
 
-    fn import_all(&self, case: &mut Case, items: Vec<(PathBuf, ImportOptions)>) {
+    fn import_all(&self, case: &mut Case, items: Vec<(PathBuf, ImportOptions)>, number: u64) {
         for (file, options) in items {
-            if self.cancel.load(Ordering::SeqCst) {
+            if self.is_cancelled(number) {
                 break;
             }
             let mut observer = Observer {
+                number,
                 runner: self,
                 file: &file,
                 last_sent: None,
@@ -84,6 +90,10 @@ impl ImportRunner {
         self.send(Reply::ImportsDone);
     }
 
+    fn is_cancelled(&self, number: u64) -> bool {
+        number <= self.cancelled_up_to.load(Ordering::SeqCst)
+    }
+
     fn send(&self, reply: Reply) {
         // The window may have closed; then nobody is waiting for this.
         let _ = self.replies.send(reply);
@@ -92,6 +102,7 @@ impl ImportRunner {
 }
 
 struct Observer<'a> {
+    number: u64,
     runner: &'a ImportRunner,
     file: &'a Path,
     last_sent: Option<Instant>,
@@ -99,7 +110,7 @@ struct Observer<'a> {
 
 impl ImportObserver for Observer<'_> {
     fn progress(&mut self, progress: &ImportProgress) -> Flow {
-        if self.runner.cancel.load(Ordering::SeqCst) {
+        if self.runner.is_cancelled(self.number) {
             return Flow::Stop;
         }
         if self.last_sent.is_none_or(|t| t.elapsed() >= PROGRESS_EVERY) {

@@ -25,7 +25,7 @@ pub use worker::MARK_LIMIT;
 use crate::store::Case;
 use std::collections::VecDeque;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, TrySendError, sync_channel};
 
 /// Called after every reply, from the replying thread.
@@ -40,7 +40,11 @@ const REPLY_CAPACITY: usize = 256;
 pub struct Jobs {
     requests: SyncSender<Request>,
     replies: Receiver<Reply>,
-    cancel_import: Arc<AtomicBool>,
+    /// Import requests numbered 1, 2 … in the order they were sent; every
+    /// one numbered up to this value is cancelled (queued or running).
+    cancelled_imports: Arc<AtomicU64>,
+    /// How many import requests have been sent.
+    sent_imports: u64,
     backlog: VecDeque<Request>,
 }
 
@@ -50,9 +54,10 @@ impl Jobs {
     pub fn start(case: Option<Case>, waker: Waker) -> std::io::Result<Jobs> {
         let (requests, request_receiver) = sync_channel(REQUEST_CAPACITY);
         let (reply_sender, replies) = sync_channel(REPLY_CAPACITY);
-        let cancel_import = Arc::new(AtomicBool::new(false));
+        let cancelled_imports = Arc::new(AtomicU64::new(0));
         let imports = import::ImportRunner {
-            cancel: Arc::clone(&cancel_import),
+            cancelled_up_to: Arc::clone(&cancelled_imports),
+            started: Arc::new(AtomicU64::new(0)),
             replies: reply_sender.clone(),
             waker: Arc::clone(&waker),
         };
@@ -63,13 +68,17 @@ impl Jobs {
         Ok(Jobs {
             requests,
             replies,
-            cancel_import,
+            cancelled_imports,
+            sent_imports: 0,
             backlog: VecDeque::new(),
         })
     }
 
     /// Queues a request; never blocks.
     pub fn send(&mut self, request: Request) {
+        if matches!(request, Request::Import { .. }) {
+            self.sent_imports += 1;
+        }
         self.backlog.push_back(request);
         self.push_backlog();
     }
@@ -85,9 +94,11 @@ impl Jobs {
         !self.backlog.is_empty()
     }
 
-    /// Asks the running import to stop; the file being imported is dropped.
+    /// Cancels every import sent so far, running or still queued: the file
+    /// being imported is dropped and queued ones never start. Imports sent
+    /// afterwards are not affected.
     pub fn cancel_import(&self) {
-        self.cancel_import.store(true, Ordering::SeqCst);
+        self.cancelled_imports.fetch_max(self.sent_imports, Ordering::SeqCst);
     }
 
     fn push_backlog(&mut self) {

@@ -95,7 +95,8 @@ impl Case {
         filter: &ExchangeFilter,
         mut each: impl FnMut(ExchangeRow) -> Result<(), StoreError>,
     ) -> Result<(), StoreError> {
-        let mut sql = format!("{EXCHANGE_ROW_SELECT} WHERE 1 = 1");
+        // A running import's rows are invisible (see `store::import`).
+        let mut sql = format!("{EXCHANGE_ROW_SELECT} WHERE s.import_token IS NULL");
         let mut values: Vec<Value> = Vec::new();
         if let Some(session) = &filter.session {
             values.push(Value::Integer(self.find_session(session)?.0));

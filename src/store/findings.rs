@@ -9,10 +9,11 @@
 //! Rows come in time order, ties by exchange then event id, so the same case
 //! always exports the same bytes.
 
+use super::root_layers::{ExchangeContent, ROOT_DECODERS, split_content};
 use super::{Case, EventFilter, StoreError};
 use crate::attribution::company_for_host;
 use crate::model::{Annotation, EventId, ExchangeId, Mode, SessionId, Target};
-use rusqlite::{Row, params_from_iter, types::Value};
+use rusqlite::{OptionalExtension, Row, params_from_iter, types::Value};
 use std::collections::HashMap;
 
 /// One exported line: an event (or an annotated exchange without events).
@@ -130,7 +131,8 @@ impl Case {
         Ok(rows)
     }
 
-    /// Every decoded layer of `exchange`, by ordinal.
+    /// Every decoded layer of `exchange`, by ordinal; root layers get their
+    /// content from the exchange row (see `root_layers`).
     pub fn exchange_layers(&self, exchange: ExchangeId) -> Result<Vec<LayerRow>, StoreError> {
         let mut statement = self.conn.prepare_cached(
             "SELECT ordinal, parent_ordinal, decoder, step, summary, text, bytes, note, encrypted
@@ -149,7 +151,40 @@ impl Case {
                 encrypted: r.get(8)?,
             })
         })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        let mut layers: Vec<LayerRow> = rows.collect::<Result<_, _>>()?;
+        let needs_content = layers.iter().any(|l| {
+            l.parent_ordinal.is_none()
+                && l.text.is_none()
+                && l.bytes.is_none()
+                && ROOT_DECODERS.contains(&l.decoder.as_str())
+        });
+        if needs_content && let Some(content) = self.exchange_content(exchange)? {
+            for layer in &mut layers {
+                if layer.parent_ordinal.is_none() && layer.text.is_none() && layer.bytes.is_none() {
+                    let raw = content.root(&layer.decoder, &layer.step).unwrap_or_default();
+                    (layer.text, layer.bytes) = split_content(&raw);
+                }
+            }
+        }
+        Ok(layers)
+    }
+
+    /// The exchange columns root layers are rebuilt from.
+    pub(crate) fn exchange_content(&self, exchange: ExchangeId) -> Result<Option<ExchangeContent>, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT url, request_body, response_body, request_headers FROM exchanges WHERE exchange_id = ?1",
+            )?
+            .query_row([exchange], |r| {
+                Ok(ExchangeContent {
+                    url: r.get(0)?,
+                    request_body: r.get(1)?,
+                    response_body: r.get(2)?,
+                    request_headers: r.get(3)?,
+                })
+            })
+            .optional()?)
     }
 
     /// The latest moment the case changed (an import, a session, an
@@ -250,7 +285,8 @@ impl Case {
     /// ` AND ...` conditions for `filter` on table `alias` (`v` events or
     /// `x` exchanges; `s` is the session) and the values they bind.
     fn filter_clause(&self, filter: &EventFilter, alias: &str) -> Result<(String, Vec<Value>), StoreError> {
-        let mut sql = String::new();
+        // A running import's rows are invisible (see `store::import`).
+        let mut sql = String::from(" AND s.import_token IS NULL");
         let mut values: Vec<Value> = Vec::new();
         if let Some(session) = &filter.session {
             values.push(Value::Integer(self.find_session(session)?.0));

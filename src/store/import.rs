@@ -1,21 +1,50 @@
-//! Importing one evidence file into the case, in one transaction.
+//! Importing one evidence file into the case, in batches, on two threads.
 //!
-//! The file's bytes and SHA-256 are stored first, then every exchange the
-//! importer streams is decoded and written with its layers and events
-//! through cached prepared statements. Nothing is committed until the
-//! importer has finished: an error, a cancel or a crash leaves no trace.
+//! Design notes:
+//! - **Pipeline.** The calling thread runs the importer (parsing) and
+//!   decodes each exchange into rows ready to bind; a writer thread owns
+//!   the connection for the duration and inserts them, a batch of
+//!   [`BATCH_EXCHANGES`] per transaction. The channel between them is
+//!   bounded, so memory stays flat whatever the file's size.
+//! - **Invisible until done.** Rows go into a hidden *staging* session
+//!   (`sessions.import_token` set) that every reader skips. Each batch
+//!   commits, so the write lock is held for one batch at a time and an
+//!   annotation saved meanwhile — from the window or from another
+//!   process — waits at most one batch. When the importer has finished and
+//!   the sink did not ask it to stop, [`publish`] turns the staging session
+//!   into the named session (or merges it into an existing one) in one
+//!   transaction. An error, a cancel (the sink records that it asked to
+//!   stop; an importer returning `Ok` after that commits nothing) or a
+//!   crash leaves no visible trace: the staging rows are deleted at once,
+//!   or at the next open after a crash ([`Case::remove_abandoned_imports`]).
+//! - **Crash detection across processes.** A case on disk gets a lock file
+//!   `<case>.import-<token>.lock` that the importer holds locked while it
+//!   runs; a staging session whose lock file is not locked was abandoned.
+//! - **Figures.** Per-session counts, lanes and facet counts are computed
+//!   while writing and stored at publish time, so listing sessions and the
+//!   window's first counts never scan every event.
 
+use super::root_layers::stored_in_exchange;
+use super::search_index::BlockBuilder;
 use super::{Case, StoreError};
 use crate::attribution::{app_from_exchange, company_for_host, key_field};
 use crate::decode::decode_exchange;
-use crate::ingest::{ExchangeSink, Flow, ImportError, ImportInput, ImportSummary, KeyLog, detect};
-use crate::model::{Decoded, Exchange, Mode, SessionId, SourceId, now_micros};
-use rusqlite::{OptionalExtension, Transaction, params};
+use crate::ingest::{ExchangeSink, Flow, ImportError, ImportInput, ImportSummary, Importer, KeyLog, detect};
+use crate::model::{Exchange, Layer, Mode, SessionId, SourceId, now_micros};
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use sha2::{Digest, Sha256};
-use std::path::Path;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
 /// Size of one stored piece of an evidence file.
 pub(crate) const SOURCE_CHUNK_BYTES: usize = 1024 * 1024;
+/// Bytes read to sniff a file's format before importing it.
+const HEAD_BYTES: usize = 64 * 1024;
+/// Exchanges written per transaction.
+const BATCH_EXCHANGES: usize = 1000;
+/// Batches waiting for the writer at most (bounds memory).
+const BATCHES_IN_FLIGHT: usize = 4;
 
 /// What the user said about the file being imported.
 #[derive(Clone, Debug, Default)]
@@ -69,8 +98,9 @@ pub struct ImportOutcome {
     pub warnings: Vec<String>,
 }
 
+/// The session rows are decoded against: its app and mode fill in what a
+/// payload does not say.
 struct SessionInfo {
-    id: SessionId,
     app: Option<String>,
     mode: Mode,
 }
@@ -83,14 +113,21 @@ impl Case {
         options: &ImportOptions,
         observer: &mut dyn ImportObserver,
     ) -> Result<ImportOutcome, StoreError> {
+        let file_name = file_name_of(path);
+        let mut head = Vec::with_capacity(HEAD_BYTES);
+        std::io::Read::read_to_end(
+            &mut std::io::Read::take(std::fs::File::open(path)?, HEAD_BYTES as u64),
+            &mut head,
+        )?;
+        if detect(&head).is_some_and(|importer| importer.format() == "har") {
+            return self.import_har_streamed(path, &file_name, options, observer);
+        }
         let bytes = std::fs::read(path)?;
-        self.import_bytes(&file_name_of(path), Some(path), &bytes, options, observer)
+        self.import_bytes(&file_name, Some(path), &bytes, options, observer)
     }
 
     /// Imports one evidence file: sniffs its format, stores its bytes and
-    /// hash, and writes every exchange, layer and event, all or nothing.
-    /// A key log named in `options` decrypts TLS and is stored in the
-    /// session beside the file, with its SHA-256.
+    /// hash, and writes every exchange, layer and event; all or nothing.
     pub fn import_bytes(
         &mut self,
         file_name: &str,
@@ -134,6 +171,22 @@ impl Case {
             None => None,
         };
         let importer = detect(bytes).ok_or(ImportError::UnknownFormat)?;
+        let tls = keylog.zip(keys.as_ref());
+        self.import_with(importer.as_ref(), file_name, path, bytes, options, tls, observer)
+    }
+
+    /// Imports `bytes` with `importer` (see [`Case::import_bytes`]).
+    #[allow(clippy::too_many_arguments)]
+    fn import_with(
+        &mut self,
+        importer: &dyn Importer,
+        file_name: &str,
+        path: Option<&Path>,
+        bytes: &[u8],
+        options: &ImportOptions,
+        tls: Option<((&str, &[u8]), &KeyLog)>,
+        observer: &mut dyn ImportObserver,
+    ) -> Result<ImportOutcome, StoreError> {
         let sha256 = hex::encode(Sha256::digest(bytes));
         if !options.again
             && let Some(session) = self.session_holding_source(&sha256)?
@@ -141,64 +194,212 @@ impl Case {
             return Err(StoreError::AlreadyImported { session });
         }
         let session_name = options.session.clone().unwrap_or_else(|| file_name.to_string());
-        let tx = self.conn.transaction()?;
-        let session = session_for_import(&tx, &session_name, options)?;
-        let source_id = insert_source(&tx, session.id, file_name, bytes, &sha256, importer.format())?;
-        if let Some((keylog_name, keylog_bytes)) = keylog {
-            let keylog_sha256 = hex::encode(Sha256::digest(keylog_bytes));
-            insert_source(&tx, session.id, keylog_name, keylog_bytes, &keylog_sha256, "tls-keylog")?;
-        }
-        let mut sink = StoreSink {
-            tx: &tx,
-            session: &session,
-            source_id,
-            observer,
-            progress: ImportProgress {
-                bytes_total: bytes.len() as u64,
-                ..ImportProgress::default()
-            },
-            warnings: Vec::new(),
-            failure: None,
-            stopped: false,
-        };
+        let staging = Staging::begin(
+            self,
+            &session_name,
+            options,
+            file_name,
+            bytes.len(),
+            &sha256,
+            importer.format(),
+            tls.map(|(file, _)| file),
+        )?;
         let input = ImportInput {
-            keylog: keys.as_ref(),
+            keylog: tls.map(|(_, keys)| keys),
             ..ImportInput::new(file_name, path, bytes)
         };
-        let summary = match crate::ingest::run(importer.as_ref(), &input, &mut sink) {
-            Ok(summary) => summary,
-            Err(error) => return Err(sink.failure.take().unwrap_or(StoreError::Import(error))),
-        };
-        // The sink said stop (the user cancelled): nothing is committed.
-        if sink.stopped {
-            return Err(StoreError::Import(ImportError::Cancelled));
-        }
-        let (progress, warnings) = (sink.progress, sink.warnings);
-        finish_source(&tx, source_id, &progress, &summary, &warnings)?;
-        tx.commit()?;
-        Ok(ImportOutcome {
-            session_id: Some(session.id),
-            session: session_name,
-            source_id: Some(source_id),
-            format: importer.format().to_string(),
-            sha256,
-            exchanges: progress.exchanges,
-            events: progress.events,
-            skipped: summary.skipped,
-            warnings,
-        })
+        let run = run_pipeline(&mut self.conn, &staging, importer, &input, observer, bytes);
+        self.finish_import(staging, run, &session_name, options, importer.format(), sha256)
     }
 
     fn session_holding_source(&self, sha256: &str) -> Result<Option<String>, StoreError> {
         Ok(self
             .conn
             .query_row(
-                "SELECT s.name FROM sources src JOIN sessions s USING (session_id) WHERE src.sha256 = ?1 LIMIT 1",
+                "SELECT s.name FROM sources src JOIN sessions s USING (session_id)
+                 WHERE src.sha256 = ?1 AND s.import_token IS NULL LIMIT 1",
                 [sha256],
                 |r| r.get(0),
             )
             .optional()?)
     }
+
+    /// Deletes staging sessions whose importer is gone (crashed or killed):
+    /// their lock file is missing or no longer locked. Called at open.
+    pub(crate) fn remove_abandoned_imports(&mut self) -> Result<usize, StoreError> {
+        let tokens: Vec<(SessionId, String)> = {
+            let mut statement = self
+                .conn
+                .prepare("SELECT session_id, import_token FROM sessions WHERE import_token IS NOT NULL")?;
+            statement
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<Result<_, _>>()?
+        };
+        let mut removed = 0;
+        for (session, token) in tokens {
+            let abandoned = match &self.path {
+                // An in-memory case has no other connection: nothing runs.
+                None => true,
+                Some(path) => match std::fs::OpenOptions::new()
+                    .create(true)
+                    .truncate(false)
+                    .write(true)
+                    .open(lock_path(path, &token))
+                {
+                    Ok(file) => file.try_lock().is_ok(),
+                    // Cannot tell (read-only folder): leave it for later.
+                    Err(_) => false,
+                },
+            };
+            if abandoned {
+                delete_staging(&mut self.conn, session)?;
+                if let Some(path) = &self.path {
+                    let _ = std::fs::remove_file(lock_path(path, &token));
+                }
+                removed += 1;
+            }
+        }
+        Ok(removed)
+    }
+}
+
+fn lock_path(case: &Path, token: &str) -> PathBuf {
+    let mut name = case.file_name().map(|n| n.to_os_string()).unwrap_or_default();
+    name.push(format!(".import-{token}.lock"));
+    case.with_file_name(name)
+}
+
+/// The hidden session an import writes into, and its lock file.
+struct Staging {
+    session: SessionId,
+    source: SourceId,
+    info: SessionInfo,
+    lock: Option<(std::fs::File, PathBuf)>,
+}
+
+impl Staging {
+    /// Takes the lock file, then creates the staging session and source.
+    fn begin(
+        case: &mut Case,
+        name: &str,
+        options: &ImportOptions,
+        file_name: &str,
+        size_bytes: usize,
+        sha256: &str,
+        format: &str,
+        keylog: Option<(&str, &[u8])>,
+    ) -> Result<Staging, StoreError> {
+        static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let token = format!(
+            "{}-{}-{}",
+            std::process::id(),
+            now_micros(),
+            COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+        );
+        // The lock exists before the session does, so an open in another
+        // process never mistakes a starting import for an abandoned one.
+        let lock = match &case.path {
+            Some(path) => {
+                let lock_path = lock_path(path, &token);
+                let file = std::fs::OpenOptions::new()
+                    .create(true)
+                    .truncate(false)
+                    .write(true)
+                    .open(&lock_path)?;
+                file.lock()?;
+                Some((file, lock_path))
+            }
+            None => None,
+        };
+        let tx = case.conn.transaction()?;
+        let info = session_info(&tx, name, options)?;
+        tx.execute(
+            "INSERT INTO sessions (name, app, device, mode, created_at_micros, import_token) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![
+                format!("\u{1}importing {token}"),
+                options.app,
+                options.device,
+                info.mode.as_str(),
+                now_micros(),
+                token
+            ],
+        )?;
+        let session = SessionId(tx.last_insert_rowid());
+        tx.execute(
+            "INSERT INTO sources (session_id, file_name, size_bytes, sha256, format, imported_at_micros)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![session, file_name, size_bytes as i64, sha256, format, now_micros()],
+        )?;
+        let source = SourceId(tx.last_insert_rowid());
+        if let Some((keylog_name, keylog_bytes)) = keylog {
+            // The key log is evidence too: kept whole beside the capture it
+            // decrypts, with its own hash, and removed with the staging
+            // session if the import fails.
+            tx.execute(
+                "INSERT INTO sources (session_id, file_name, size_bytes, sha256, format, imported_at_micros, exchange_count)
+                 VALUES (?1, ?2, ?3, ?4, 'tls-keylog', ?5, 0)",
+                params![
+                    session,
+                    keylog_name,
+                    keylog_bytes.len() as i64,
+                    hex::encode(Sha256::digest(keylog_bytes)),
+                    now_micros()
+                ],
+            )?;
+            let keylog_source = tx.last_insert_rowid();
+            let mut insert = tx.prepare("INSERT INTO source_chunks (source_id, seq, bytes) VALUES (?1, ?2, ?3)")?;
+            for (seq, chunk) in keylog_bytes.chunks(SOURCE_CHUNK_BYTES).enumerate() {
+                insert.execute(params![keylog_source, seq as i64, chunk])?;
+            }
+        }
+        tx.commit()?;
+        Ok(Staging {
+            session,
+            source,
+            info,
+            lock,
+        })
+    }
+
+    /// Drops everything the import wrote (best effort: what is left is
+    /// removed at the next open).
+    fn abandon(&self, conn: &mut Connection) {
+        if delete_staging(conn, self.session).is_ok() {
+            self.release();
+        }
+    }
+
+    /// Unlocks and removes the lock file.
+    fn release(&self) {
+        if let Some((file, path)) = &self.lock {
+            let _ = file.unlock();
+            let _ = std::fs::remove_file(path);
+        }
+    }
+}
+
+/// Deletes a staging session and its rows, a slice of exchanges per
+/// transaction (the rows are invisible, so a partial delete shows nothing).
+fn delete_staging(conn: &mut Connection, session: SessionId) -> Result<(), StoreError> {
+    loop {
+        let tx = conn.transaction()?;
+        let deleted = tx.execute(
+            "DELETE FROM exchanges WHERE exchange_id IN
+                 (SELECT exchange_id FROM exchanges WHERE session_id = ?1 LIMIT 5000)",
+            [session],
+        )?;
+        tx.commit()?;
+        if deleted == 0 {
+            break;
+        }
+    }
+    let tx = conn.transaction()?;
+    tx.execute(
+        "DELETE FROM sessions WHERE session_id = ?1 AND import_token IS NOT NULL",
+        [session],
+    )?;
+    tx.commit()?;
+    Ok(())
 }
 
 fn file_name_of(path: &Path) -> String {
@@ -206,122 +407,467 @@ fn file_name_of(path: &Path) -> String {
         .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
 }
 
-fn session_for_import(tx: &Transaction<'_>, name: &str, options: &ImportOptions) -> Result<SessionInfo, StoreError> {
+/// The app and mode of the session the user named, when it exists (options
+/// fill in what it does not know), else what the options say.
+fn session_info(tx: &Transaction<'_>, name: &str, options: &ImportOptions) -> Result<SessionInfo, StoreError> {
     let existing = tx
         .query_row(
-            "SELECT session_id, app, mode FROM sessions WHERE name = ?1",
+            "SELECT app, mode FROM sessions WHERE name = ?1 AND import_token IS NULL",
             [name],
-            |r| {
-                Ok((
-                    r.get::<_, SessionId>(0)?,
-                    r.get::<_, Option<String>>(1)?,
-                    r.get::<_, String>(2)?,
-                ))
-            },
+            |r| Ok((r.get::<_, Option<String>>(0)?, r.get::<_, String>(1)?)),
         )
         .optional()?;
-    if let Some((id, app, mode)) = existing {
-        // Options given now fill in what the session did not know yet.
-        tx.execute(
-            "UPDATE sessions SET app = coalesce(app, ?2), device = coalesce(device, ?3),
-                 mode = CASE WHEN mode = 'unknown' AND ?4 IS NOT NULL THEN ?4 ELSE mode END
-             WHERE session_id = ?1",
-            params![id, options.app, options.device, options.mode.map(Mode::as_str)],
-        )?;
-        let mode = match mode.parse().unwrap_or_default() {
-            Mode::Unknown => options.mode.unwrap_or_default(),
-            known => known,
-        };
-        return Ok(SessionInfo {
-            id,
+    Ok(match existing {
+        Some((app, mode)) => SessionInfo {
             app: app.or_else(|| options.app.clone()),
-            mode,
-        });
-    }
-    let mode = options.mode.unwrap_or_default();
-    tx.execute(
-        "INSERT INTO sessions (name, app, device, mode, created_at_micros) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![name, options.app, options.device, mode.as_str(), now_micros()],
-    )?;
-    Ok(SessionInfo {
-        id: SessionId(tx.last_insert_rowid()),
-        app: options.app.clone(),
-        mode,
+            mode: match mode.parse().unwrap_or_default() {
+                Mode::Unknown => options.mode.unwrap_or_default(),
+                known => known,
+            },
+        },
+        None => SessionInfo {
+            app: options.app.clone(),
+            mode: options.mode.unwrap_or_default(),
+        },
     })
 }
 
-fn insert_source(
-    tx: &Transaction<'_>,
-    session: SessionId,
-    file_name: &str,
+/// Runs the importer on this thread and the writer on another.
+fn run_pipeline(
+    conn: &mut Connection,
+    staging: &Staging,
+    importer: &dyn Importer,
+    input: &ImportInput<'_>,
+    observer: &mut dyn ImportObserver,
     bytes: &[u8],
-    sha256: &str,
-    format: &str,
-) -> Result<SourceId, StoreError> {
-    tx.execute(
-        "INSERT INTO sources (session_id, file_name, size_bytes, sha256, format, imported_at_micros)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![session, file_name, bytes.len() as i64, sha256, format, now_micros()],
-    )?;
-    let source_id = SourceId(tx.last_insert_rowid());
-    let mut insert = tx.prepare_cached("INSERT INTO source_chunks (source_id, seq, bytes) VALUES (?1, ?2, ?3)")?;
-    for (seq, chunk) in bytes.chunks(SOURCE_CHUNK_BYTES).enumerate() {
-        insert.execute(params![source_id, seq as i64, chunk])?;
-    }
-    Ok(source_id)
+) -> Result<(ImportSummary, Totals, Vec<String>), StoreError> {
+    let source = SourceFeed {
+        whole: bytes,
+        ..SourceFeed::default()
+    };
+    source.bytes_read.set(bytes.len() as u64);
+    run_stages(conn, staging, observer, bytes.len() as u64, &source, |sink| {
+        crate::ingest::run(importer, input, sink)
+    })
 }
 
-fn finish_source(
-    tx: &Transaction<'_>,
-    source: SourceId,
-    progress: &ImportProgress,
-    summary: &ImportSummary,
-    warnings: &[String],
-) -> Result<(), StoreError> {
-    let skipped: Vec<serde_json::Value> = summary
-        .skipped
-        .iter()
-        .map(|(what, count)| serde_json::json!({"what": what, "count": count}))
-        .collect();
-    tx.execute(
-        "UPDATE sources SET exchange_count = ?2, skipped = ?3, warnings = ?4 WHERE source_id = ?1",
-        params![
-            source,
-            progress.exchanges as i64,
-            serde_json::Value::Array(skipped).to_string(),
-            serde_json::to_string(warnings).unwrap_or_else(|_| "[]".into()),
-        ],
-    )?;
-    Ok(())
+/// The evidence file's bytes on their way into `source_chunks`, read by
+/// the importer through [`TeeReader`] or handed over whole.
+#[derive(Default)]
+struct SourceFeed<'b> {
+    chunks: std::cell::RefCell<Vec<Vec<u8>>>,
+    bytes_read: std::cell::Cell<u64>,
+    /// A file already in memory, copied into batches a few pieces at a time.
+    whole: &'b [u8],
+    whole_offset: std::cell::Cell<usize>,
 }
 
-/// Writes what the importer streams; carries store errors out through the
-/// importer (which only knows [`ImportError`]).
-struct StoreSink<'t, 'c, 'o> {
-    tx: &'t Transaction<'c>,
-    session: &'t SessionInfo,
-    source_id: SourceId,
-    observer: &'o mut dyn ImportObserver,
-    progress: ImportProgress,
-    warnings: Vec<String>,
-    failure: Option<StoreError>,
-    /// The observer asked to stop; the import is cancelled.
-    stopped: bool,
-}
+/// Pieces of a file in memory moved into one batch at most.
+const CHUNKS_PER_BATCH: usize = 16;
 
-impl ExchangeSink for StoreSink<'_, '_, '_> {
-    fn exchange(&mut self, exchange: Exchange) -> Result<Flow, ImportError> {
-        let decoded = decode_exchange(&exchange);
-        if let Err(error) = self.write(&exchange, &decoded) {
-            let message = error.to_string();
-            self.failure = Some(error);
-            return Err(ImportError::Sink(message));
+impl SourceFeed<'_> {
+    /// The pieces ready to store: what the reader copied, or the next few
+    /// pieces of a file in memory.
+    fn take(&self) -> Vec<Vec<u8>> {
+        let mut chunks = std::mem::take(&mut *self.chunks.borrow_mut());
+        let offset = self.whole_offset.get();
+        if offset < self.whole.len() {
+            let end = self.whole.len().min(offset + CHUNKS_PER_BATCH * SOURCE_CHUNK_BYTES);
+            chunks.extend(self.whole[offset..end].chunks(SOURCE_CHUNK_BYTES).map(<[u8]>::to_vec));
+            self.whole_offset.set(end);
         }
+        chunks
+    }
+
+    fn is_drained(&self) -> bool {
+        self.chunks.borrow().is_empty() && self.whole_offset.get() >= self.whole.len()
+    }
+}
+
+/// Passes a file to the importer and keeps a copy of every byte for the
+/// case, a [`SOURCE_CHUNK_BYTES`] piece at a time.
+struct TeeReader<'f, 'b, R> {
+    inner: R,
+    feed: &'f SourceFeed<'b>,
+    pending: Vec<u8>,
+}
+
+impl<'f, 'b, R: std::io::Read> TeeReader<'f, 'b, R> {
+    fn new(inner: R, feed: &'f SourceFeed<'b>) -> Self {
+        TeeReader {
+            inner,
+            feed,
+            pending: Vec::with_capacity(SOURCE_CHUNK_BYTES),
+        }
+    }
+}
+
+impl<R: std::io::Read> std::io::Read for TeeReader<'_, '_, R> {
+    fn read(&mut self, buffer: &mut [u8]) -> std::io::Result<usize> {
+        let read = self.inner.read(buffer)?;
+        let mut rest = &buffer[..read];
+        while !rest.is_empty() {
+            let take = rest.len().min(SOURCE_CHUNK_BYTES - self.pending.len());
+            self.pending.extend_from_slice(&rest[..take]);
+            rest = &rest[take..];
+            if self.pending.len() == SOURCE_CHUNK_BYTES {
+                let full = std::mem::replace(&mut self.pending, Vec::with_capacity(SOURCE_CHUNK_BYTES));
+                self.feed.chunks.borrow_mut().push(full);
+            }
+        }
+        self.feed.bytes_read.set(self.feed.bytes_read.get() + read as u64);
+        if read == 0 && !self.pending.is_empty() {
+            self.feed.chunks.borrow_mut().push(std::mem::take(&mut self.pending));
+        }
+        Ok(read)
+    }
+}
+
+impl Case {
+    /// Imports a HAR file streamed from disk: the file is hashed in a first
+    /// pass, then parsed while its bytes are copied into the case, so memory
+    /// stays flat whatever the file's size.
+    fn import_har_streamed(
+        &mut self,
+        path: &Path,
+        file_name: &str,
+        options: &ImportOptions,
+        observer: &mut dyn ImportObserver,
+    ) -> Result<ImportOutcome, StoreError> {
+        let mut hasher = Sha256::new();
+        let size = std::io::copy(&mut std::fs::File::open(path)?, &mut hasher)?;
+        let sha256 = hex::encode(hasher.finalize());
+        if !options.again
+            && let Some(session) = self.session_holding_source(&sha256)?
+        {
+            return Err(StoreError::AlreadyImported { session });
+        }
+        let session_name = options.session.clone().unwrap_or_else(|| file_name.to_string());
+        let size_bytes = usize::try_from(size).unwrap_or(usize::MAX);
+        let staging = Staging::begin(self, &session_name, options, file_name, size_bytes, &sha256, "har", None)?;
+        let file = std::fs::File::open(path)?;
+        let feed = SourceFeed::default();
+        let run = run_stages(&mut self.conn, &staging, observer, size, &feed, |sink| {
+            let har = crate::ingest::HarImporter;
+            let mut normalizing = crate::ingest::Normalizing::new(har.bodies(), sink);
+            let summary = har.import_reader(TeeReader::new(&file, &feed), Some(path), &mut normalizing)?;
+            // Whatever the parser did not need still belongs to the evidence.
+            std::io::copy(&mut TeeReader::new(&file, &feed), &mut std::io::sink())?;
+            Ok(summary)
+        });
+        let run = run.and_then(|done| {
+            if feed.bytes_read.get() == size {
+                Ok(done)
+            } else {
+                Err(StoreError::Invalid("the file changed while it was imported".into()))
+            }
+        });
+        self.finish_import(staging, run, &session_name, options, "har", sha256)
+    }
+
+    /// Publishes a finished run, or removes what a failed one wrote.
+    fn finish_import(
+        &mut self,
+        staging: Staging,
+        run: Result<(ImportSummary, Totals, Vec<String>), StoreError>,
+        session_name: &str,
+        options: &ImportOptions,
+        format: &str,
+        sha256: String,
+    ) -> Result<ImportOutcome, StoreError> {
+        match run {
+            Ok((summary, totals, warnings)) => {
+                let session_id = publish(
+                    &mut self.conn,
+                    &staging,
+                    session_name,
+                    options,
+                    &totals,
+                    &summary,
+                    &warnings,
+                )
+                .inspect_err(|_| staging.abandon(&mut self.conn))?;
+                staging.release();
+                Ok(ImportOutcome {
+                    session_id: Some(session_id),
+                    session: session_name.to_string(),
+                    source_id: Some(staging.source),
+                    format: format.to_string(),
+                    sha256,
+                    exchanges: totals.exchanges,
+                    events: totals.events,
+                    skipped: summary.skipped,
+                    warnings,
+                })
+            }
+            Err(error) => {
+                staging.abandon(&mut self.conn);
+                Err(error)
+            }
+        }
+    }
+}
+
+/// Runs `import` (the parsing stage) on this thread with a sink that
+/// decodes, and the writer on another thread.
+fn run_stages(
+    conn: &mut Connection,
+    staging: &Staging,
+    observer: &mut dyn ImportObserver,
+    bytes_total: u64,
+    source: &SourceFeed<'_>,
+    import: impl FnOnce(&mut dyn ExchangeSink) -> Result<ImportSummary, ImportError>,
+) -> Result<(ImportSummary, Totals, Vec<String>), StoreError> {
+    let (sender, receiver) = sync_channel::<Batch>(BATCHES_IN_FLIGHT);
+    std::thread::scope(|scope| {
+        let writer = std::thread::Builder::new()
+            .name("telltale-import-writer".into())
+            .spawn_scoped(scope, move || {
+                write_batches(conn, staging.session, staging.source, &receiver)
+            })
+            .map_err(StoreError::Io)?;
+        let mut sink = StoreSink {
+            sender: Some(sender),
+            session: &staging.info,
+            observer,
+            progress: ImportProgress {
+                bytes_total,
+                ..ImportProgress::default()
+            },
+            batch: Batch::default(),
+            block: BlockBuilder::default(),
+            source,
+            warnings: Vec::new(),
+            stopped: false,
+            writer_gone: false,
+        };
+        let result = import(&mut sink);
+        while !sink.source.is_drained() && !sink.writer_gone {
+            sink.take_source_chunks();
+            sink.flush();
+        }
+        sink.close_last_block();
+        sink.flush();
+        let StoreSink {
+            sender,
+            stopped,
+            warnings,
+            writer_gone,
+            ..
+        } = sink;
+        drop(sender);
+        let written = writer
+            .join()
+            .map_err(|_| StoreError::Invalid("the import writer stopped unexpectedly".into()))?;
+        // The writer's own error explains a failed send best.
+        let totals = written?;
+        if writer_gone {
+            return Err(StoreError::Invalid("the import writer stopped unexpectedly".into()));
+        }
+        // The sink decides: once it asked to stop, nothing is kept, whatever
+        // the importer returned.
+        if stopped {
+            return Err(StoreError::Import(ImportError::Cancelled));
+        }
+        let summary = result?;
+        Ok((summary, totals, warnings))
+    })
+}
+
+/// Rows of one exchange, ready to bind.
+struct PreparedExchange {
+    exchange: Exchange,
+    request_headers: String,
+    response_headers: String,
+    app: Option<String>,
+    tracker: Option<String>,
+    company: Option<String>,
+    notes: String,
+    layers: Vec<Layer>,
+    events: Vec<PreparedEvent>,
+    category: Option<String>,
+    endpoint: Option<String>,
+    /// The payload's own incognito flag when an event has one, else the session's.
+    mode: Mode,
+    decode_path_summary: String,
+    data_types: Vec<crate::model::RequestDataType>,
+    /// The search block that this exchange closes (its filter).
+    closes_block: Option<Vec<u8>>,
+}
+
+struct PreparedEvent {
+    layer: Option<i64>,
+    time_micros: i64,
+    app: Option<String>,
+    device: Option<String>,
+    mode: Mode,
+    tracker: String,
+    name: String,
+    fields: String,
+    key_field: Option<String>,
+    decode_path: String,
+}
+
+/// One transaction's worth of rows.
+#[derive(Default)]
+struct Batch {
+    source_chunks: Vec<Vec<u8>>,
+    exchanges: Vec<PreparedExchange>,
+    /// A search block closed after the last exchange of this batch.
+    trailing_block: Option<Vec<u8>>,
+}
+
+impl Batch {
+    fn is_empty(&self) -> bool {
+        self.source_chunks.is_empty() && self.exchanges.is_empty() && self.trailing_block.is_none()
+    }
+    fn is_full(&self) -> bool {
+        self.exchanges.len() >= BATCH_EXCHANGES || self.source_chunks.len() >= 16
+    }
+}
+
+/// Decodes what the importer streams and hands batches to the writer.
+struct StoreSink<'a> {
+    sender: Option<SyncSender<Batch>>,
+    session: &'a SessionInfo,
+    observer: &'a mut dyn ImportObserver,
+    progress: ImportProgress,
+    batch: Batch,
+    block: BlockBuilder,
+    /// Pieces of the evidence file read so far, to store with the rows.
+    source: &'a SourceFeed<'a>,
+    warnings: Vec<String>,
+    /// The sink answered [`Flow::Stop`]: nothing may be published.
+    stopped: bool,
+    /// The writer hung up (it failed; its error is reported).
+    writer_gone: bool,
+}
+
+impl StoreSink<'_> {
+    /// Moves the file pieces read so far into the batch.
+    fn take_source_chunks(&mut self) {
+        self.batch.source_chunks.extend(self.source.take());
+        self.progress.bytes_done = self.progress.bytes_done.max(self.source.bytes_read.get());
+    }
+
+    fn flush_if_full(&mut self) {
+        if self.batch.is_full() {
+            self.flush();
+        }
+    }
+
+    fn flush(&mut self) {
+        if self.batch.is_empty() {
+            return;
+        }
+        let batch = std::mem::take(&mut self.batch);
+        let sent = self.sender.as_ref().is_some_and(|s| s.send(batch).is_ok());
+        if !sent {
+            self.writer_gone = true;
+            self.sender = None;
+        }
+    }
+
+    /// The block of the last exchanges ends with the import.
+    fn close_last_block(&mut self) {
+        if !self.block.is_empty() {
+            self.batch.trailing_block = Some(self.block.finish());
+        }
+    }
+
+    /// Adds an exchange's searchable texts to the current block; returns
+    /// the block's filter when this exchange filled it.
+    fn index(&mut self, prepared: &PreparedExchange) -> Option<Vec<u8>> {
+        for layer in &prepared.layers {
+            if let Some(text) = &layer.text {
+                self.block.add(text);
+            }
+        }
+        for event in &prepared.events {
+            self.block.add(&event.fields);
+        }
+        self.block.is_full().then(|| self.block.finish())
+    }
+
+    fn prepare(&self, exchange: Exchange) -> PreparedExchange {
+        let decoded = decode_exchange(&exchange);
+        let app = app_from_exchange(&exchange).or_else(|| self.session.app.clone());
+        let catalogue_entry = company_for_host(&exchange.host);
+        // The payload's own incognito flag wins over the session's mode.
+        let mode = decoded
+            .events
+            .iter()
+            .find_map(|event| event.mode)
+            .unwrap_or(self.session.mode);
+        let events = decoded
+            .events
+            .into_iter()
+            .map(|event| {
+                let fields: serde_json::Map<String, serde_json::Value> = event
+                    .fields
+                    .iter()
+                    .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
+                    .collect();
+                PreparedEvent {
+                    layer: event.layer.map(|l| l as i64),
+                    time_micros: event.time_micros.unwrap_or(exchange.time_micros),
+                    app: event.app.or_else(|| app.clone()),
+                    device: event.device,
+                    mode: event.mode.unwrap_or(self.session.mode),
+                    key_field: key_field(&event.fields),
+                    tracker: event.tracker,
+                    name: event.name,
+                    fields: serde_json::Value::Object(fields).to_string(),
+                    decode_path: event.decode_path,
+                }
+            })
+            .collect();
+        PreparedExchange {
+            request_headers: headers_json(&exchange.request_headers),
+            response_headers: headers_json(&exchange.response_headers),
+            app,
+            // The payload's shape names the tracker; a known host names it
+            // when the payload is one we cannot decode.
+            tracker: decoded
+                .tracker
+                .or_else(|| catalogue_entry.and_then(|e| e.tracker.clone())),
+            company: catalogue_entry.map(|e| e.company.clone()),
+            notes: serde_json::to_string(&exchange.notes).unwrap_or_else(|_| "[]".into()),
+            layers: decoded.layers,
+            events,
+            category: catalogue_entry.map(|e| e.category.as_str().to_string()),
+            endpoint: decoded.endpoint,
+            mode,
+            decode_path_summary: decoded.decode_path_summary,
+            data_types: decoded.data_types,
+            exchange,
+            closes_block: None,
+        }
+    }
+}
+
+impl ExchangeSink for StoreSink<'_> {
+    fn exchange(&mut self, exchange: Exchange) -> Result<Flow, ImportError> {
+        if self.stopped {
+            return Ok(Flow::Stop);
+        }
+        self.take_source_chunks();
+        let mut prepared = self.prepare(exchange);
+        prepared.closes_block = self.index(&prepared);
         self.progress.exchanges += 1;
-        self.progress.events += decoded.events.len() as u64;
-        let flow = self.observer.progress(&self.progress);
-        self.stopped |= flow == Flow::Stop;
-        Ok(flow)
+        self.progress.events += prepared.events.len() as u64;
+        self.batch.exchanges.push(prepared);
+        self.flush_if_full();
+        if self.writer_gone {
+            return Err(ImportError::Sink("the case could not be written".into()));
+        }
+        match self.observer.progress(&self.progress) {
+            Flow::Continue => Ok(Flow::Continue),
+            Flow::Stop => {
+                self.stopped = true;
+                Ok(Flow::Stop)
+            }
+        }
     }
 
     fn warning(&mut self, message: String) {
@@ -333,98 +879,189 @@ impl ExchangeSink for StoreSink<'_, '_, '_> {
     }
 }
 
-impl StoreSink<'_, '_, '_> {
-    fn write(&mut self, exchange: &Exchange, decoded: &Decoded) -> Result<(), StoreError> {
-        let exchange_app = app_from_exchange(exchange).or_else(|| self.session.app.clone());
-        let exchange_id = self.insert_exchange(exchange, decoded, exchange_app.as_deref())?;
-        let mut insert_layer = self.tx.prepare_cached(
-            "INSERT INTO layers (exchange_id, ordinal, parent_ordinal, decoder, step, summary, text, bytes, note, encrypted)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-        )?;
-        for (ordinal, layer) in decoded.layers.iter().enumerate() {
-            insert_layer.execute(params![
-                exchange_id,
-                ordinal as i64,
-                layer.parent.map(|p| p as i64),
-                layer.decoder,
-                layer.step,
-                layer.summary,
-                layer.text,
-                layer.bytes,
-                layer.note,
-                layer.encrypted,
-            ])?;
+/// What the writer wrote, for the session's figures.
+#[derive(Default)]
+struct Totals {
+    exchanges: u64,
+    events: u64,
+    start_micros: Option<i64>,
+    end_micros: Option<i64>,
+    first_event_micros: Option<i64>,
+    /// (app, mode) → (events, first, last).
+    lanes: HashMap<(Option<String>, Mode), (u64, i64, i64)>,
+    /// (facet, value) → (detail, events).
+    facets: HashMap<(&'static str, String), (Option<String>, u64)>,
+}
+
+impl Totals {
+    fn count_exchange(&mut self, prepared: &PreparedExchange) {
+        let exchange = &prepared.exchange;
+        self.exchanges += 1;
+        let end = exchange.time_micros + exchange.duration_micros.unwrap_or(0);
+        self.start_micros = Some(
+            self.start_micros
+                .map_or(exchange.time_micros, |t| t.min(exchange.time_micros)),
+        );
+        self.end_micros = Some(self.end_micros.map_or(end, |t| t.max(end)));
+        for event in &prepared.events {
+            self.events += 1;
+            let time = event.time_micros;
+            self.first_event_micros = Some(self.first_event_micros.map_or(time, |t| t.min(time)));
+            let lane = self
+                .lanes
+                .entry((event.app.clone(), event.mode))
+                .or_insert((0, time, time));
+            lane.0 += 1;
+            lane.1 = lane.1.min(time);
+            lane.2 = lane.2.max(time);
+            let company = prepared.company.clone();
+            for (facet, value, detail) in [
+                ("app", event.app.clone().unwrap_or_default(), None),
+                ("mode", event.mode.as_str().to_string(), None),
+                ("tracker", event.tracker.clone(), company.clone()),
+                ("host", exchange.host.clone(), company),
+                ("event", event.name.clone(), None),
+            ] {
+                let entry = self.facets.entry((facet, value)).or_insert((None, 0));
+                entry.1 += 1;
+                if detail > entry.0 {
+                    entry.0 = detail;
+                }
+            }
         }
-        let mut insert_event = self.tx.prepare_cached(
-            "INSERT INTO events (exchange_id, session_id, layer_ordinal, time_micros, app, device, mode, tracker, event_name, fields, key_field, decode_path)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-        )?;
-        let mut event_ids = Vec::with_capacity(decoded.events.len());
-        for event in &decoded.events {
-            let fields: serde_json::Map<String, serde_json::Value> = event
-                .fields
-                .iter()
-                .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
-                .collect();
-            insert_event.execute(params![
-                exchange_id,
-                self.session.id,
-                event.layer.map(|l| l as i64),
-                event.time_micros.unwrap_or(exchange.time_micros),
-                event.app.as_deref().or(exchange_app.as_deref()),
-                event.device,
-                event.mode.unwrap_or(self.session.mode).as_str(),
-                event.tracker,
-                event.name,
-                serde_json::Value::Object(fields).to_string(),
-                key_field(&event.fields),
-                event.decode_path,
-            ])?;
-            event_ids.push(self.tx.last_insert_rowid());
+    }
+}
+
+/// The exchange ids of the search block being written.
+#[derive(Default)]
+struct BlockRange(Option<(i64, i64)>);
+
+impl BlockRange {
+    fn extend(&mut self, id: i64) {
+        self.0 = Some(self.0.map_or((id, id), |(first, _)| (first, id)));
+    }
+    fn take(&mut self) -> Option<(i64, i64)> {
+        self.0.take()
+    }
+}
+
+/// The writer thread: one transaction per batch.
+fn write_batches(
+    conn: &mut Connection,
+    session: SessionId,
+    source: SourceId,
+    batches: &Receiver<Batch>,
+) -> Result<Totals, StoreError> {
+    // A batch's pages stay in memory until it commits (no spill into the
+    // WAL mid-transaction), and the WAL is folded into the database every
+    // 64 MB rather than every 4 MB (each checkpoint syncs the file).
+    conn.pragma_update(None, "cache_size", -IMPORT_CACHE_KIB)?;
+    conn.pragma_update(None, "wal_autocheckpoint", IMPORT_CHECKPOINT_PAGES)?;
+    let written = write_all_batches(conn, session, source, batches);
+    let _ = conn.pragma_update(None, "cache_size", -2000);
+    let _ = conn.pragma_update(None, "wal_autocheckpoint", 1000);
+    written
+}
+
+/// Page cache of the import's connection while it writes (KiB).
+const IMPORT_CACHE_KIB: i64 = 32 * 1024;
+/// WAL pages between checkpoints while an import writes.
+const IMPORT_CHECKPOINT_PAGES: i64 = 16 * 1024;
+
+fn write_all_batches(
+    conn: &mut Connection,
+    session: SessionId,
+    source: SourceId,
+    batches: &Receiver<Batch>,
+) -> Result<Totals, StoreError> {
+    let mut totals = Totals::default();
+    let mut chunk_seq = 0i64;
+    let mut blocks = BlockRange::default();
+    for batch in batches {
+        let tx = conn.transaction()?;
+        {
+            let mut insert_chunk =
+                tx.prepare_cached("INSERT INTO source_chunks (source_id, seq, bytes) VALUES (?1, ?2, ?3)")?;
+            for chunk in &batch.source_chunks {
+                insert_chunk.execute(params![source, chunk_seq, chunk])?;
+                chunk_seq += 1;
+            }
+            let mut rows = RowWriter::new(&tx)?;
+            let mut insert_block = tx.prepare_cached(
+                "INSERT INTO search_blocks (session_id, first_exchange_id, last_exchange_id, filter) VALUES (?1, ?2, ?3, ?4)",
+            )?;
+            let mut close = |filter: &[u8], blocks: &mut BlockRange| -> Result<(), StoreError> {
+                if let Some((first, last)) = blocks.take() {
+                    insert_block.execute(params![session, first, last, filter])?;
+                }
+                Ok(())
+            };
+            for prepared in &batch.exchanges {
+                let id = rows.write(session, source, totals.exchanges as i64, prepared)?;
+                blocks.extend(id);
+                totals.count_exchange(prepared);
+                if let Some(filter) = &prepared.closes_block {
+                    close(filter, &mut blocks)?;
+                }
+            }
+            if let Some(filter) = &batch.trailing_block {
+                close(filter, &mut blocks)?;
+            }
         }
-        let mut insert_data_type = self.tx.prepare_cached(
-            "INSERT INTO data_types (exchange_id, event_id, type, field, value, confidence)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        )?;
-        for item in &decoded.data_types {
-            let event_id = item.event.and_then(|index| event_ids.get(index).copied());
-            insert_data_type.execute(params![
-                exchange_id,
-                event_id,
-                item.data_type.kind,
-                item.data_type.field,
-                item.data_type.value,
-                item.data_type.confidence.as_str(),
-            ])?;
-        }
-        Ok(())
+        tx.commit()?;
+    }
+    Ok(totals)
+}
+
+/// The three insert statements of the exchange tables.
+struct RowWriter<'t> {
+    exchange: rusqlite::CachedStatement<'t>,
+    data_type: rusqlite::CachedStatement<'t>,
+    layer: rusqlite::CachedStatement<'t>,
+    event: rusqlite::CachedStatement<'t>,
+    tx: &'t Transaction<'t>,
+}
+
+impl<'t> RowWriter<'t> {
+    fn new(tx: &'t Transaction<'t>) -> Result<Self, StoreError> {
+        Ok(RowWriter {
+            exchange: tx.prepare_cached(
+                "INSERT INTO exchanges (session_id, source_id, seq, time_micros, duration_micros, method, url, host, port,
+                     http_version, status, request_headers, response_headers, request_body, request_body_original,
+                     response_body, response_body_original, server_ip, server_port, client_ip, app_hint, user_agent,
+                     requested_with, app, tracker, company, notes, category, endpoint, mode, event_count, decode_path_summary)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22,
+                     ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32)",
+            )?,
+            data_type: tx.prepare_cached(
+                "INSERT INTO data_types (exchange_id, event_id, type, field, value, confidence)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?,
+            layer: tx.prepare_cached(
+                "INSERT INTO layers (exchange_id, ordinal, parent_ordinal, decoder, step, summary, text, bytes, note, encrypted)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            )?,
+            event: tx.prepare_cached(
+                "INSERT INTO events (exchange_id, session_id, layer_ordinal, time_micros, app, device, mode, tracker, event_name, fields, key_field, decode_path)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+            )?,
+            tx,
+        })
     }
 
-    fn insert_exchange(
+    /// Writes one exchange with its layers and events; returns its id.
+    fn write(
         &mut self,
-        exchange: &Exchange,
-        decoded: &Decoded,
-        app: Option<&str>,
+        session: SessionId,
+        source: SourceId,
+        seq: i64,
+        prepared: &PreparedExchange,
     ) -> Result<i64, StoreError> {
-        let catalogue_entry = company_for_host(&exchange.host);
-        // The payload's own incognito flag wins over the session's mode.
-        let mode = decoded
-            .events
-            .iter()
-            .find_map(|event| event.mode)
-            .unwrap_or(self.session.mode);
-        let mut insert = self.tx.prepare_cached(
-            "INSERT INTO exchanges (session_id, source_id, seq, time_micros, duration_micros, method, url, host, port,
-                 http_version, status, request_headers, response_headers, request_body, request_body_original,
-                 response_body, response_body_original, server_ip, server_port, client_ip, app_hint, user_agent,
-                 requested_with, app, tracker, company, notes, category, endpoint, mode, event_count, decode_path_summary)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22,
-                 ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32)",
-        )?;
-        insert.execute(params![
-            self.session.id,
-            self.source_id,
-            self.progress.exchanges as i64,
+        let exchange = &prepared.exchange;
+        self.exchange.execute(params![
+            session,
+            source,
+            seq,
             exchange.time_micros,
             exchange.duration_micros,
             exchange.method,
@@ -433,8 +1070,8 @@ impl StoreSink<'_, '_, '_> {
             exchange.port,
             exchange.http_version,
             exchange.status,
-            headers_json(&exchange.request_headers),
-            headers_json(&exchange.response_headers),
+            prepared.request_headers,
+            prepared.response_headers,
             exchange.request_body,
             exchange.request_body_original,
             exchange.response_body,
@@ -445,25 +1082,268 @@ impl StoreSink<'_, '_, '_> {
             exchange.app_hint,
             exchange.request_header("user-agent"),
             exchange.request_header("x-requested-with"),
-            app,
-            // The payload's shape names the tracker; a known host names it
-            // when the payload is one we cannot decode.
-            decoded
-                .tracker
-                .as_deref()
-                .or(catalogue_entry.and_then(|e| e.tracker.as_deref())),
-            catalogue_entry.map(|e| e.company.as_str()),
-            serde_json::to_string(&exchange.notes).unwrap_or_else(|_| "[]".into()),
-            catalogue_entry.map(|e| e.category.as_str()),
-            decoded.endpoint,
-            mode.as_str(),
-            decoded.events.len() as i64,
-            decoded.decode_path_summary,
+            prepared.app,
+            prepared.tracker,
+            prepared.company,
+            prepared.notes,
+            prepared.category,
+            prepared.endpoint,
+            prepared.mode.as_str(),
+            prepared.events.len() as i64,
+            prepared.decode_path_summary,
         ])?;
-        Ok(self.tx.last_insert_rowid())
+        let exchange_id = self.tx.last_insert_rowid();
+        for (ordinal, layer) in prepared.layers.iter().enumerate() {
+            // A root's content is the exchange's own (see `root_layers`).
+            let in_exchange = stored_in_exchange(layer.parent, &layer.decoder);
+            self.layer.execute(params![
+                exchange_id,
+                ordinal as i64,
+                layer.parent.map(|p| p as i64),
+                layer.decoder,
+                layer.step,
+                layer.summary,
+                if in_exchange { None } else { layer.text.as_deref() },
+                if in_exchange { None } else { layer.bytes.as_deref() },
+                layer.note,
+                layer.encrypted,
+            ])?;
+        }
+        let mut event_ids = Vec::with_capacity(prepared.events.len());
+        for event in &prepared.events {
+            self.event.execute(params![
+                exchange_id,
+                session,
+                event.layer,
+                event.time_micros,
+                event.app,
+                event.device,
+                event.mode.as_str(),
+                event.tracker,
+                event.name,
+                event.fields,
+                event.key_field,
+                event.decode_path,
+            ])?;
+            event_ids.push(self.tx.last_insert_rowid());
+        }
+        for item in &prepared.data_types {
+            let event_id = item.event.and_then(|index| event_ids.get(index).copied());
+            self.data_type.execute(params![
+                exchange_id,
+                event_id,
+                item.data_type.kind,
+                item.data_type.field,
+                item.data_type.value,
+                item.data_type.confidence.as_str(),
+            ])?;
+        }
+        Ok(exchange_id)
     }
+}
+
+/// Makes the staging session the named one (or merges it into the named
+/// one when that exists), stores the figures, in one transaction.
+fn publish(
+    conn: &mut Connection,
+    staging: &Staging,
+    name: &str,
+    options: &ImportOptions,
+    totals: &Totals,
+    summary: &ImportSummary,
+    warnings: &[String],
+) -> Result<SessionId, StoreError> {
+    let tx = conn.transaction()?;
+    let skipped: Vec<serde_json::Value> = summary
+        .skipped
+        .iter()
+        .map(|(what, count)| serde_json::json!({"what": what, "count": count}))
+        .collect();
+    tx.execute(
+        "UPDATE sources SET exchange_count = ?2, skipped = ?3, warnings = ?4 WHERE source_id = ?1",
+        params![
+            staging.source,
+            totals.exchanges as i64,
+            serde_json::Value::Array(skipped).to_string(),
+            serde_json::to_string(warnings).unwrap_or_else(|_| "[]".into()),
+        ],
+    )?;
+    let existing: Option<SessionId> = tx
+        .query_row(
+            "SELECT session_id FROM sessions WHERE name = ?1 AND import_token IS NULL",
+            [name],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let target = match existing {
+        None => {
+            tx.execute(
+                "UPDATE sessions SET name = ?2, import_token = NULL, created_at_micros = ?3 WHERE session_id = ?1",
+                params![staging.session, name, now_micros()],
+            )?;
+            staging.session
+        }
+        Some(target) => {
+            // Options given now fill in what the session did not know yet.
+            tx.execute(
+                "UPDATE sessions SET app = coalesce(app, ?2), device = coalesce(device, ?3),
+                     mode = CASE WHEN mode = 'unknown' AND ?4 IS NOT NULL THEN ?4 ELSE mode END
+                 WHERE session_id = ?1",
+                params![target, options.app, options.device, options.mode.map(Mode::as_str)],
+            )?;
+            for table in [
+                "exchanges",
+                "events",
+                "sources",
+                "session_lanes",
+                "session_facets",
+                "search_blocks",
+            ] {
+                tx.execute(
+                    &format!("UPDATE {table} SET session_id = ?1 WHERE session_id = ?2"),
+                    params![target, staging.session],
+                )?;
+            }
+            tx.execute("DELETE FROM sessions WHERE session_id = ?1", [staging.session])?;
+            target
+        }
+    };
+    store_figures(&tx, target, totals)?;
+    tx.commit()?;
+    Ok(target)
+}
+
+/// Adds the import's counts, span, lanes and facet counts to the session's.
+fn store_figures(tx: &Transaction<'_>, session: SessionId, totals: &Totals) -> Result<(), StoreError> {
+    tx.execute(
+        "UPDATE sessions SET exchange_count = exchange_count + ?2, event_count = event_count + ?3,
+             start_micros = CASE WHEN start_micros IS NULL OR ?4 < start_micros THEN ?4 ELSE start_micros END,
+             end_micros = CASE WHEN end_micros IS NULL OR ?5 > end_micros THEN ?5 ELSE end_micros END,
+             first_event_micros = CASE WHEN first_event_micros IS NULL OR ?6 < first_event_micros THEN ?6 ELSE first_event_micros END
+         WHERE session_id = ?1",
+        params![
+            session,
+            totals.exchanges as i64,
+            totals.events as i64,
+            totals.start_micros,
+            totals.end_micros,
+            totals.first_event_micros
+        ],
+    )?;
+    let mut lane = tx.prepare_cached(
+        "INSERT INTO session_lanes (session_id, app, mode, event_count, first_micros, last_micros) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    for ((app, mode), (count, first, last)) in &totals.lanes {
+        lane.execute(params![session, app, mode.as_str(), *count as i64, first, last])?;
+    }
+    let mut facet = tx.prepare_cached(
+        "INSERT INTO session_facets (session_id, facet, value, detail, event_count) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    for ((name, value), (detail, count)) in &totals.facets {
+        facet.execute(params![session, name, value, detail, *count as i64])?;
+    }
+    Ok(())
 }
 
 fn headers_json(headers: &crate::model::Headers) -> String {
     serde_json::to_string(headers).unwrap_or_else(|_| "[]".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::Claim;
+
+    /// An importer that ignores "stop" and returns `Ok` (the bug the sink
+    /// must not trust importers to avoid).
+    struct Stubborn;
+
+    impl Importer for Stubborn {
+        fn format(&self) -> &'static str {
+            "har"
+        }
+        fn claims(&self, _head: &[u8]) -> Claim {
+            Claim::Certain
+        }
+        fn import(&self, _input: &ImportInput<'_>, sink: &mut dyn ExchangeSink) -> Result<ImportSummary, ImportError> {
+            for i in 0..3000 {
+                let _ = sink.exchange(Exchange {
+                    method: "GET".into(),
+                    url: format!("https://h.example/?i={i}"),
+                    host: "h.example".into(),
+                    ..Exchange::default()
+                })?;
+            }
+            Ok(ImportSummary::default())
+        }
+    }
+
+    struct StopAfter(u64);
+
+    impl ImportObserver for StopAfter {
+        fn progress(&mut self, progress: &ImportProgress) -> Flow {
+            if progress.exchanges >= self.0 {
+                Flow::Stop
+            } else {
+                Flow::Continue
+            }
+        }
+    }
+
+    #[test]
+    fn an_importer_returning_ok_after_a_stop_commits_nothing() {
+        let mut case = Case::open_in_memory().expect("case");
+        let result = case.import_with(
+            &Stubborn,
+            "x.har",
+            None,
+            b"{}",
+            &ImportOptions::default(),
+            &mut StopAfter(1500),
+        );
+        assert!(
+            matches!(result, Err(StoreError::Import(ImportError::Cancelled))),
+            "{result:?}"
+        );
+        assert!(case.sessions().expect("sessions").is_empty());
+        let rows: i64 = case
+            .conn
+            .query_row(
+                "SELECT (SELECT count(*) FROM exchanges) + (SELECT count(*) FROM sessions)",
+                [],
+                |r| r.get(0),
+            )
+            .expect("count");
+        assert_eq!(rows, 0, "staging rows were removed");
+    }
+
+    #[test]
+    fn an_import_into_an_existing_session_merges_rows_and_figures() {
+        let mut case = Case::open_in_memory().expect("case");
+        let options = ImportOptions {
+            session: Some("s".into()),
+            again: true,
+            ..ImportOptions::default()
+        };
+        let first = case
+            .import_bytes("a.har", None, crate::demo::NORMAL_HAR, &options, &mut NoObserver)
+            .expect("first");
+        let second = case
+            .import_bytes("b.har", None, crate::demo::INCOGNITO_HAR, &options, &mut NoObserver)
+            .expect("second");
+        assert_eq!(first.session_id, second.session_id);
+        let sessions = case.sessions().expect("sessions");
+        assert_eq!(sessions.len(), 1);
+        let counted: (i64, i64) = case
+            .conn
+            .query_row(
+                "SELECT (SELECT count(*) FROM exchanges), (SELECT count(*) FROM events)",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .expect("count");
+        assert_eq!((sessions[0].exchange_count, sessions[0].event_count), counted);
+        assert_eq!(counted.1 as u64, first.events + second.events);
+        assert_eq!(sessions[0].sources.len(), 2);
+    }
 }

@@ -7,9 +7,12 @@
 //!   append-only, embedded at build time and applied by rusqlite_migration.
 //!   PRAGMAs are set here, never in migrations. The file carries an
 //!   `application_id` so Telltale refuses to treat another SQLite file as a case.
-//! - **Durability.** WAL journal, foreign keys on. An import is one
-//!   transaction: a failure, a cancel or `kill -9` at any moment leaves the
-//!   case exactly as it was before that file.
+//! - **Durability.** WAL journal, foreign keys on. An import commits in
+//!   batches into a hidden staging session that every reader skips (see
+//!   `import`): a failure, a cancel or `kill -9` at any moment leaves the
+//!   case as it was before that file, as every query sees it. Readers of
+//!   events, exchanges or sessions must skip sessions whose
+//!   `import_token` is set.
 //! - **Threads.** A `Case` is `Send` but not shared; the GUI's worker thread
 //!   owns one, the frame thread never touches it.
 
@@ -22,7 +25,9 @@ mod findings;
 mod ids;
 mod import;
 mod queries;
+mod root_layers;
 mod search;
+mod search_index;
 mod summary;
 mod verify;
 
@@ -41,10 +46,13 @@ pub use canaries::KnownValueHit;
 pub use exchanges::{ExchangeFilter, ExchangeRow};
 pub use findings::{AggregateRow, ExportRow, LayerRow, Timeline, TimelineLane};
 pub use import::{ImportObserver, ImportOptions, ImportOutcome, ImportProgress, NoObserver};
-pub use queries::{EventFilter, EventRow, HostCount, SessionRow, SourceRow};
+pub use queries::{DataTypeRow, EventFilter, EventRow, HostCount, RequestRow, SessionRow, SourceRow};
 pub use search::{EventCandidate, LayerCandidate, LayerStep};
 pub use summary::{SummaryDataType, SummaryFilter, SummaryGroup};
 pub use verify::{VerifyProblem, VerifyReport};
+
+/// How long a write waits for another connection's transaction.
+const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// `application_id` of a Telltale case ("TTLE").
 const APPLICATION_ID: i64 = 0x5454_4C45;
@@ -85,6 +93,8 @@ pub enum StoreError {
 pub struct Case {
     conn: Connection,
     path: Option<PathBuf>,
+    /// The search filters, read once and kept while the case is unchanged.
+    search_blocks: std::cell::RefCell<Option<search::BlockCache>>,
 }
 
 impl Case {
@@ -125,7 +135,10 @@ impl Case {
         conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get::<_, String>(0))?;
         conn.pragma_update(None, "foreign_keys", true)?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
-        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        // Imports commit a batch at a time (see `import`), so a writer waits
+        // for one batch at most; the margin covers publishing a merge into a
+        // large session and slow disks.
+        conn.busy_timeout(BUSY_TIMEOUT)?;
         let migrations = MIGRATIONS.as_ref().map_err(|e| StoreError::Migration(e.clone()))?;
         let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
         let known = migration_count();
@@ -136,7 +149,14 @@ impl Case {
             .to_latest(&mut conn)
             .map_err(|e| StoreError::Migration(e.to_string()))?;
         conn.pragma_update(None, "application_id", APPLICATION_ID)?;
-        Ok(Case { conn, path })
+        let mut case = Case {
+            conn,
+            path,
+            search_blocks: std::cell::RefCell::new(None),
+        };
+        case.remove_abandoned_imports()?;
+        case.backfill_search_index()?;
+        Ok(case)
     }
 }
 

@@ -80,12 +80,10 @@ impl Case {
     /// Every session, oldest first, with counts, time span and sources.
     pub fn sessions(&self) -> Result<Vec<SessionRow>, StoreError> {
         let mut statement = self.conn.prepare_cached(
+            // Counts and span are kept up to date at import (schema 3).
             "SELECT s.session_id, s.name, s.app, s.device, s.mode, s.notes,
-                    (SELECT count(*) FROM exchanges e WHERE e.session_id = s.session_id),
-                    (SELECT count(*) FROM events v WHERE v.session_id = s.session_id),
-                    (SELECT min(time_micros) FROM exchanges e WHERE e.session_id = s.session_id),
-                    (SELECT max(time_micros + coalesce(duration_micros, 0)) FROM exchanges e WHERE e.session_id = s.session_id)
-             FROM sessions s ORDER BY s.session_id",
+                    s.exchange_count, s.event_count, s.start_micros, s.end_micros
+             FROM sessions s WHERE s.import_token IS NULL ORDER BY s.session_id",
         )?;
         let mut rows: Vec<SessionRow> = statement
             .query_map([], |r| {
@@ -124,19 +122,21 @@ impl Case {
 
     /// Finds a session by name, or by id when `name_or_id` is a number.
     pub fn find_session(&self, name_or_id: &str) -> Result<SessionId, StoreError> {
-        let by_name = self
-            .conn
-            .query_row("SELECT session_id FROM sessions WHERE name = ?1", [name_or_id], |r| {
-                r.get(0)
-            });
+        let by_name = self.conn.query_row(
+            "SELECT session_id FROM sessions WHERE name = ?1 AND import_token IS NULL",
+            [name_or_id],
+            |r| r.get(0),
+        );
         match by_name {
             Ok(id) => Ok(id),
             Err(rusqlite::Error::QueryReturnedNoRows) => {
                 let by_id = name_or_id.parse::<i64>().ok().and_then(|id| {
                     self.conn
-                        .query_row("SELECT session_id FROM sessions WHERE session_id = ?1", [id], |r| {
-                            r.get(0)
-                        })
+                        .query_row(
+                            "SELECT session_id FROM sessions WHERE session_id = ?1 AND import_token IS NULL",
+                            [id],
+                            |r| r.get(0),
+                        )
                         .ok()
                 });
                 by_id.ok_or_else(|| StoreError::NotFound(format!("no session named `{name_or_id}`")))
@@ -168,7 +168,23 @@ impl Case {
 
     /// Events matching `filter`, in time order (ties by id).
     pub fn events(&self, filter: &EventFilter) -> Result<Vec<EventRow>, StoreError> {
-        let mut sql = format!("{EVENT_ROW_SELECT} WHERE 1 = 1");
+        let mut rows = Vec::new();
+        self.for_each_event(filter, |row| {
+            rows.push(row);
+            Ok::<(), StoreError>(())
+        })?;
+        Ok(rows)
+    }
+
+    /// Hands each event matching `filter` to `each`, in time order (ties by
+    /// id), straight from the query: memory stays flat however many rows
+    /// there are. An error from `each` (a closed pipe) stops the listing.
+    pub fn for_each_event<E: From<StoreError>>(
+        &self,
+        filter: &EventFilter,
+        mut each: impl FnMut(EventRow) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let mut sql = format!("{EVENT_ROW_SELECT} WHERE s.import_token IS NULL");
         let mut values: Vec<Value> = Vec::new();
         if let Some(session) = &filter.session {
             values.push(Value::Integer(self.find_session(session)?.0));
@@ -194,14 +210,151 @@ impl Case {
             values.push(Value::Integer(i64::try_from(limit).unwrap_or(i64::MAX)));
             sql.push_str(&format!(" LIMIT ?{}", values.len()));
         }
-        let mut statement = self.conn.prepare_cached(&sql)?;
-        let rows = statement.query_map(params_from_iter(values), event_row)?;
-        let mut events: Vec<EventRow> = rows.collect::<Result<_, _>>()?;
-        for event in &mut events {
+        let mut statement = self.conn.prepare_cached(&sql).map_err(StoreError::from)?;
+        let mut rows = statement.query(params_from_iter(values)).map_err(StoreError::from)?;
+        while let Some(row) = rows.next().map_err(StoreError::from)? {
+            let mut event = event_row(row).map_err(StoreError::from)?;
             event.data_types = self.event_data_types(event.id, event.exchange_id)?;
+            each(event)?;
         }
-        Ok(events)
+        Ok(())
     }
+}
+
+/// One HTTP exchange as listed (no bodies, no headers).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RequestRow {
+    pub exchange_id: ExchangeId,
+    pub session: String,
+    pub session_mode: Mode,
+    pub time_micros: i64,
+    pub method: String,
+    pub url: String,
+    pub host: String,
+    pub status: Option<u16>,
+    pub server_ip: Option<String>,
+    pub app: Option<String>,
+    pub tracker: Option<String>,
+    pub company: Option<String>,
+    pub event_count: i64,
+}
+
+impl Case {
+    /// Hands each exchange of the sessions `filter` names (session, app and
+    /// tracker apply; mode is the session's) to `each`, in time order,
+    /// straight from the query.
+    pub fn for_each_request<E: From<StoreError>>(
+        &self,
+        filter: &EventFilter,
+        mut each: impl FnMut(RequestRow) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let mut sql = String::from(
+            "SELECT x.exchange_id, s.name, s.mode, x.time_micros, x.method, x.url, x.host, x.status, x.server_ip,
+                    x.app, x.tracker, x.company,
+                    (SELECT count(*) FROM events v WHERE v.exchange_id = x.exchange_id)
+             FROM exchanges x JOIN sessions s ON s.session_id = x.session_id WHERE s.import_token IS NULL",
+        );
+        let mut values: Vec<Value> = Vec::new();
+        if let Some(session) = &filter.session {
+            values.push(Value::Integer(self.find_session(session)?.0));
+            sql.push_str(&format!(" AND x.session_id = ?{}", values.len()));
+        }
+        for (column, value) in [("x.app", &filter.app), ("x.tracker", &filter.tracker)] {
+            if let Some(value) = value {
+                values.push(Value::Text(value.clone()));
+                sql.push_str(&format!(" AND {column} = ?{}", values.len()));
+            }
+        }
+        if let Some(mode) = filter.mode {
+            values.push(Value::Text(mode.as_str().into()));
+            sql.push_str(&format!(" AND s.mode = ?{}", values.len()));
+        }
+        sql.push_str(" ORDER BY x.time_micros, x.exchange_id");
+        let mut statement = self.conn.prepare_cached(&sql).map_err(StoreError::from)?;
+        let mut rows = statement.query(params_from_iter(values)).map_err(StoreError::from)?;
+        while let Some(r) = rows.next().map_err(StoreError::from)? {
+            let row = request_row(r).map_err(StoreError::from)?;
+            each(row)?;
+        }
+        Ok(())
+    }
+}
+
+fn request_row(r: &Row<'_>) -> rusqlite::Result<RequestRow> {
+    Ok(RequestRow {
+        exchange_id: r.get(0)?,
+        session: r.get(1)?,
+        session_mode: r.get::<_, String>(2)?.parse().unwrap_or_default(),
+        time_micros: r.get(3)?,
+        method: r.get(4)?,
+        url: r.get(5)?,
+        host: r.get(6)?,
+        status: r.get::<_, Option<i64>>(7)?.and_then(|s| u16::try_from(s).ok()),
+        server_ip: r.get(8)?,
+        app: r.get(9)?,
+        tracker: r.get(10)?,
+        company: r.get(11)?,
+        event_count: r.get(12)?,
+    })
+}
+
+/// One piece of personal data a request carried, as exported.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DataTypeRow {
+    pub exchange_id: ExchangeId,
+    pub event_id: Option<EventId>,
+    pub session: String,
+    pub mode: Mode,
+    pub company: Option<String>,
+    pub kind: String,
+    pub field: String,
+    pub value: String,
+}
+
+impl Case {
+    /// Hands each stored data type of the sessions `filter` names to `each`,
+    /// by exchange, straight from the query.
+    pub fn for_each_data_type<E: From<StoreError>>(
+        &self,
+        filter: &EventFilter,
+        mut each: impl FnMut(DataTypeRow) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let mut sql = String::from(
+            "SELECT d.exchange_id, d.event_id, s.name, x.mode, x.company, d.type, d.field, d.value
+             FROM data_types d JOIN exchanges x USING (exchange_id) JOIN sessions s ON s.session_id = x.session_id
+             WHERE s.import_token IS NULL",
+        );
+        let mut values: Vec<Value> = Vec::new();
+        if let Some(session) = &filter.session {
+            values.push(Value::Integer(self.find_session(session)?.0));
+            sql.push_str(&format!(" AND x.session_id = ?{}", values.len()));
+        }
+        if let Some(mode) = filter.mode {
+            values.push(Value::Text(mode.as_str().into()));
+            sql.push_str(&format!(" AND x.mode = ?{}", values.len()));
+        }
+        sql.push_str(" ORDER BY d.exchange_id, d.data_type_id");
+        let mut statement = self.conn.prepare_cached(&sql).map_err(StoreError::from)?;
+        let mut rows = statement.query(params_from_iter(values)).map_err(StoreError::from)?;
+        while let Some(r) = rows.next().map_err(StoreError::from)? {
+            let row = data_type_row(r).map_err(StoreError::from)?;
+            each(row)?;
+        }
+        Ok(())
+    }
+}
+
+fn data_type_row(r: &Row<'_>) -> rusqlite::Result<DataTypeRow> {
+    Ok(DataTypeRow {
+        exchange_id: r.get(0)?,
+        event_id: r.get(1)?,
+        session: r.get(2)?,
+        mode: r.get::<_, String>(3)?.parse().unwrap_or_default(),
+        company: r.get(4)?,
+        kind: r.get(5)?,
+        field: r.get(6)?,
+        value: r.get(7)?,
+    })
 }
 
 /// The columns [`event_row`] reads, joined from events, sessions and exchanges.

@@ -74,7 +74,9 @@ impl Case {
     /// The groups of the case, per session and mode; within each, those
     /// that carried the most kinds of personal data first.
     pub fn summary(&self, filter: &SummaryFilter) -> Result<Vec<SummaryGroup>, StoreError> {
-        let mut condition = String::from(" WHERE 1 = 1");
+        // A running import's rows are invisible (see `store::import`).
+        let mut condition =
+            String::from(" WHERE x.session_id NOT IN (SELECT session_id FROM sessions WHERE import_token IS NOT NULL)");
         let mut values: Vec<Value> = Vec::new();
         if let Some(session) = &filter.session {
             values.push(Value::Integer(self.find_session(session)?.0));

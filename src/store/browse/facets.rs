@@ -2,7 +2,7 @@
 //! events carry them. A facet's counts ignore that facet's own picks, so the
 //! other values stay visible and clickable.
 
-use super::filter::{BrowseFilter, Facet, Sql, push_conditions};
+use super::filter::{BrowseFilter, Facet, Sql, push_conditions, visible_sessions};
 use crate::store::{Case, StoreError};
 use rusqlite::params_from_iter;
 
@@ -35,6 +35,9 @@ impl Case {
             .iter()
             .map(|&facet| {
                 let others = filter.without(Some(facet), true);
+                if let Some(name) = kept_facet(facet).filter(|_| others.only_hides_sessions()) {
+                    return self.kept_facet_counts(facet, name, &others);
+                }
                 let (group, detail, from) = facet_sql(facet);
                 let mut sql = Sql::new(&format!("SELECT {group}, {detail}, count(*) FROM {from} WHERE 1 = 1"));
                 push_conditions(&mut sql, &others, &starts);
@@ -54,6 +57,43 @@ impl Case {
                 Ok(FacetList { facet, values, more })
             })
             .collect()
+    }
+}
+
+impl Case {
+    /// A facet's counts from the figures kept at import (schema 3).
+    fn kept_facet_counts(&self, facet: Facet, name: &str, filter: &BrowseFilter) -> Result<FacetList, StoreError> {
+        let mut sql =
+            Sql::new("SELECT t.value, max(t.detail), sum(t.event_count) FROM session_facets t WHERE t.facet = ");
+        let placeholder = sql.bind(name.to_string());
+        sql.push(&placeholder);
+        visible_sessions(&mut sql, filter);
+        sql.push(" GROUP BY t.value ORDER BY sum(t.event_count) DESC, t.value");
+        let mut statement = self.conn.prepare_cached(&sql.text)?;
+        let all: Vec<FacetCount> = statement
+            .query_map(params_from_iter(sql.values), |r| {
+                Ok(FacetCount {
+                    value: r.get(0)?,
+                    detail: r.get(1)?,
+                    count: r.get::<_, i64>(2)?.max(0) as u64,
+                })
+            })?
+            .collect::<Result<_, _>>()?;
+        let more = all.iter().skip(FACET_VALUE_LIMIT).map(|c| c.count).sum();
+        let values = all.into_iter().take(FACET_VALUE_LIMIT).collect();
+        Ok(FacetList { facet, values, more })
+    }
+}
+
+/// The name a facet's counts are kept under at import, if they are.
+fn kept_facet(facet: Facet) -> Option<&'static str> {
+    match facet {
+        Facet::App => Some("app"),
+        Facet::Mode => Some("mode"),
+        Facet::Tracker => Some("tracker"),
+        Facet::Host => Some("host"),
+        Facet::Event => Some("event"),
+        Facet::Tag | Facet::Field => None,
     }
 }
 

@@ -93,6 +93,12 @@ impl BrowseFilter {
             .flat_map(|(facet, set)| set.iter().map(|v| (*facet, v.as_str())))
     }
 
+    /// Whether the filter only hides whole sessions: then counts come from
+    /// the figures kept at import instead of a scan of every event.
+    pub fn only_hides_sessions(&self) -> bool {
+        self.values.values().all(BTreeSet::is_empty) && self.text.trim().is_empty() && self.time.is_none()
+    }
+
     /// The same filter without `facet` (facet counts ignore their own picks)
     /// and, when `keep_time` is false, without the time range.
     pub fn without(&self, facet: Option<Facet>, keep_time: bool) -> BrowseFilter {
@@ -159,8 +165,20 @@ pub(crate) fn time_expr(sql: &mut Sql, relative: bool, starts: &SessionStarts) -
     expr
 }
 
+/// ` AND …` keeping the sessions a filter shows, for tables with a
+/// `session_id` column aliased `t` (the figures kept at import).
+pub(crate) fn visible_sessions(sql: &mut Sql, filter: &BrowseFilter) {
+    sql.push(" AND t.session_id IN (SELECT session_id FROM sessions WHERE import_token IS NULL)");
+    if !filter.hidden_sessions.is_empty() {
+        let ids: Vec<String> = filter.hidden_sessions.iter().map(|s| sql.bind(s.0)).collect();
+        sql.push(&format!(" AND t.session_id NOT IN ({})", ids.join(", ")));
+    }
+}
+
 /// Appends ` AND …` conditions for `filter` to `sql` (events are `v`).
 pub(crate) fn push_conditions(sql: &mut Sql, filter: &BrowseFilter, starts: &SessionStarts) {
+    // A running import's rows are invisible (see `store::import`).
+    sql.push(" AND v.session_id NOT IN (SELECT session_id FROM sessions WHERE import_token IS NOT NULL)");
     if !filter.hidden_sessions.is_empty() {
         let ids: Vec<String> = filter.hidden_sessions.iter().map(|s| sql.bind(s.0)).collect();
         sql.push(&format!(" AND v.session_id NOT IN ({})", ids.join(", ")));

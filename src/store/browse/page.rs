@@ -4,7 +4,7 @@
 //! Rows carry no decoded fields (parsing them for a million rows is what
 //! makes a table slow); the inspector asks for one event's detail instead.
 
-use super::filter::{BrowseFilter, Sql, push_conditions};
+use super::filter::{BrowseFilter, Sql, push_conditions, visible_sessions};
 use crate::model::{EventId, ExchangeId, Mode, SessionId, Severity};
 use crate::store::{Case, StoreError};
 use rusqlite::{OptionalExtension, Row, params_from_iter};
@@ -88,6 +88,14 @@ const LIST_FROM: &str = " FROM events v JOIN sessions s ON s.session_id = v.sess
 impl Case {
     /// How many events `filter` lets through.
     pub fn event_count(&self, filter: &BrowseFilter) -> Result<u64, StoreError> {
+        if filter.only_hides_sessions() {
+            // Kept up to date at import (schema 3).
+            let mut sql = Sql::new("SELECT coalesce(sum(t.event_count), 0) FROM sessions t WHERE 1 = 1");
+            visible_sessions(&mut sql, filter);
+            let mut statement = self.conn.prepare_cached(&sql.text)?;
+            let count: i64 = statement.query_row(params_from_iter(sql.values), |r| r.get(0))?;
+            return Ok(count.max(0) as u64);
+        }
         let starts = self.session_starts()?;
         let mut sql = Sql::new("SELECT count(*) FROM events v WHERE 1 = 1");
         push_conditions(&mut sql, filter, &starts);

@@ -7,7 +7,7 @@
 //! each session's first event (`relative`). The time range of the filter
 //! is ignored here: the timeline shows the selection, it is not cut by it.
 
-use super::filter::{BrowseFilter, Sql, push_conditions, time_expr};
+use super::filter::{BrowseFilter, Sql, push_conditions, time_expr, visible_sessions};
 use crate::model::{EventId, Mode, SessionId};
 use crate::store::{Case, StoreError};
 use rusqlite::params_from_iter;
@@ -80,7 +80,11 @@ impl Case {
     pub fn session_starts(&self) -> Result<HashMap<SessionId, i64>, StoreError> {
         let mut statement = self
             .conn
-            .prepare_cached("SELECT session_id, min(time_micros) FROM events GROUP BY session_id")?;
+            // Kept up to date at import (schema 3).
+            .prepare_cached(
+                "SELECT session_id, first_event_micros FROM sessions
+                 WHERE import_token IS NULL AND first_event_micros IS NOT NULL",
+            )?;
         let rows = statement.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
@@ -91,12 +95,28 @@ impl Case {
         let starts = self.session_starts()?;
         let filter = filter.without(None, false);
         let mut sql = Sql::new("");
-        let time = time_expr(&mut sql, relative, &starts);
-        sql.push(&format!(
-            "SELECT v.app, v.mode, count(*), min({time}), max({time}) FROM events v WHERE 1 = 1"
-        ));
-        push_conditions(&mut sql, &filter, &starts);
-        sql.push(" GROUP BY v.app, v.mode");
+        if filter.only_hides_sessions() {
+            // Kept up to date at import (schema 3): per session and lane, so
+            // relative times subtract each session's first event.
+            let offset = if relative {
+                "coalesce((SELECT first_event_micros FROM sessions s WHERE s.session_id = t.session_id), 0)"
+            } else {
+                "0"
+            };
+            sql.push(&format!(
+                "SELECT t.app, t.mode, sum(t.event_count), min(t.first_micros - {offset}), max(t.last_micros - {offset})
+                 FROM session_lanes t WHERE 1 = 1"
+            ));
+            visible_sessions(&mut sql, &filter);
+            sql.push(" GROUP BY t.app, t.mode");
+        } else {
+            let time = time_expr(&mut sql, relative, &starts);
+            sql.push(&format!(
+                "SELECT v.app, v.mode, count(*), min({time}), max({time}) FROM events v WHERE 1 = 1"
+            ));
+            push_conditions(&mut sql, &filter, &starts);
+            sql.push(" GROUP BY v.app, v.mode");
+        }
         let mut statement = self.conn.prepare_cached(&sql.text)?;
         let mut extent: Option<(i64, i64)> = None;
         let mut lanes: Vec<Lane> = Vec::new();

@@ -1,0 +1,234 @@
+//! An import in progress never blocks an annotation and never shows: a real
+//! `telltale import` child process with a concurrent `telltale annotate`,
+//! then `kill -9` mid-import; the window's worker annotating while its
+//! import thread writes; a Cancel clicked while an import is still queued.
+
+#[path = "../benches/support/synthetic.rs"]
+mod synthetic;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use telltale::jobs::{Jobs, Reply, Request};
+use telltale::model::{AnnotationEdit, Target};
+use telltale::store::{Case, ImportOptions, NoObserver};
+
+/// Entries of the HAR that takes long enough to import (a debug build
+/// writes a few thousand a second).
+const BIG_ENTRIES: usize = 40_000;
+
+fn telltale() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_telltale"))
+}
+
+fn big_har(dir: &Path) -> PathBuf {
+    let path = dir.join("big.har");
+    let mut out = std::io::BufWriter::new(std::fs::File::create(&path).expect("create"));
+    synthetic::write_har(synthetic::Shape::single(BIG_ENTRIES), &mut out).expect("write");
+    std::io::Write::flush(&mut out).expect("flush");
+    path
+}
+
+/// A case on disk holding the demo's normal session.
+fn case_with_one_session(dir: &Path) -> PathBuf {
+    let path = dir.join("case.telltale");
+    let mut case = Case::create_or_open(&path).expect("case");
+    let options = ImportOptions {
+        session: Some("normal".into()),
+        ..ImportOptions::default()
+    };
+    case.import_bytes(
+        "normal.har",
+        None,
+        telltale::demo::NORMAL_HAR,
+        &options,
+        &mut NoObserver,
+    )
+    .expect("import");
+    path
+}
+
+/// Rows the running import has written into its staging session so far.
+fn staged_exchanges(case: &Path) -> i64 {
+    let conn = rusqlite::Connection::open(case).expect("open");
+    conn.query_row(
+        "SELECT count(*) FROM exchanges WHERE session_id IN (SELECT session_id FROM sessions WHERE import_token IS NOT NULL)",
+        [],
+        |r| r.get(0),
+    )
+    .unwrap_or(0)
+}
+
+fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(300);
+    while !done() {
+        assert!(Instant::now() < deadline, "gave up waiting for {what}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn session_names(case: &Path) -> Vec<String> {
+    let output = telltale()
+        .args(["sessions", case.to_str().expect("utf-8"), "--json"])
+        .output()
+        .expect("run sessions");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let sessions: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
+    sessions
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|s| s["name"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+#[test]
+fn annotate_from_a_second_process_succeeds_while_an_import_runs_and_a_killed_import_leaves_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let har = big_har(dir.path());
+    let case = case_with_one_session(dir.path());
+    let case_arg = case.to_str().expect("utf-8");
+    let mut import = telltale()
+        .args(["import", case_arg, har.to_str().expect("utf-8"), "--session", "big"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start import");
+    wait_until("the import to commit a first batch", || staged_exchanges(&case) > 0);
+
+    let annotate = telltale()
+        .args([
+            "annotate",
+            case_arg,
+            "--session",
+            "normal",
+            "--severity",
+            "finding",
+            "--note",
+            "seen during import",
+        ])
+        .output()
+        .expect("run annotate");
+    assert!(
+        annotate.status.success(),
+        "{}",
+        String::from_utf8_lossy(&annotate.stderr)
+    );
+    // The partial import is invisible to every reader meanwhile.
+    assert_eq!(session_names(&case), ["normal"]);
+    assert!(
+        import.try_wait().expect("poll").is_none(),
+        "the import finished before the annotation: the HAR is too small to show concurrency"
+    );
+
+    import.kill().expect("kill -9 the import");
+    import.wait().expect("reap");
+    // The next open removes what the killed import left.
+    assert_eq!(session_names(&case), ["normal"]);
+    assert_eq!(staged_exchanges(&case), 0);
+    let annotations = telltale()
+        .args(["annotations", case_arg, "--json"])
+        .output()
+        .expect("annotations");
+    let list: serde_json::Value = serde_json::from_slice(&annotations.stdout).expect("json");
+    assert_eq!(list[0]["note"], "seen during import");
+    let verify = telltale().args(["verify", case_arg]).output().expect("verify");
+    assert!(verify.status.success(), "{}", String::from_utf8_lossy(&verify.stdout));
+}
+
+fn next_reply(jobs: &mut Jobs, mut wanted: impl FnMut(&Reply) -> bool) -> Reply {
+    let deadline = Instant::now() + Duration::from_secs(300);
+    loop {
+        for reply in jobs.poll() {
+            if wanted(&reply) {
+                return reply;
+            }
+        }
+        assert!(Instant::now() < deadline, "no such reply");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+#[test]
+fn the_window_worker_saves_an_annotation_while_its_import_writes() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let har = big_har(dir.path());
+    let case_path = case_with_one_session(dir.path());
+    let case = Case::open_existing(&case_path).expect("open");
+    let session = case.sessions().expect("sessions")[0].id;
+    let mut jobs = Jobs::start(Some(case), Arc::new(|| {})).expect("jobs");
+    jobs.send(Request::Import {
+        items: vec![(har, ImportOptions::default())],
+    });
+    wait_until("the import to commit a first batch", || {
+        staged_exchanges(&case_path) > 0
+    });
+    jobs.send(Request::Annotate {
+        target: Target::Session(session),
+        edit: AnnotationEdit {
+            note: Some("noted while importing".into()),
+            ..AnnotationEdit::default()
+        },
+    });
+    let reply = next_reply(&mut jobs, |r| {
+        matches!(r, Reply::Annotated(_) | Reply::Failed { .. } | Reply::Imported { .. })
+    });
+    assert!(
+        matches!(&reply, Reply::Annotated(a) if a.note == "noted while importing"),
+        "{reply:?}"
+    );
+    jobs.cancel_import();
+    let imported = next_reply(&mut jobs, |r| matches!(r, Reply::Imported { .. }));
+    assert!(
+        matches!(&imported, Reply::Imported { result: Err(message), .. } if message.contains("cancelled")),
+        "{imported:?}"
+    );
+    next_reply(&mut jobs, |r| matches!(r, Reply::ImportsDone));
+    assert_eq!(session_names(&case_path), ["normal"]);
+    assert_eq!(staged_exchanges(&case_path), 0);
+}
+
+#[test]
+fn a_cancel_clicked_while_an_import_is_queued_is_kept() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let small = dir.path().join("small.har");
+    std::fs::write(&small, telltale::demo::INCOGNITO_HAR).expect("write");
+    // An in-memory case imports on the worker itself, so the second import
+    // waits in the queue behind the first.
+    let case = Case::open_in_memory().expect("case");
+    let mut jobs = Jobs::start(Some(case), Arc::new(|| {})).expect("jobs");
+    let options = |name: &str| ImportOptions {
+        session: Some(name.into()),
+        again: true,
+        ..ImportOptions::default()
+    };
+    jobs.send(Request::Import {
+        items: vec![(small.clone(), options("first"))],
+    });
+    jobs.send(Request::Import {
+        items: vec![(small.clone(), options("queued"))],
+    });
+    jobs.cancel_import();
+    jobs.send(Request::Import {
+        items: vec![(small, options("after the cancel"))],
+    });
+    let mut done = 0;
+    let mut imported = Vec::new();
+    while done < 3 {
+        match next_reply(&mut jobs, |r| matches!(r, Reply::Imported { .. } | Reply::ImportsDone)) {
+            Reply::ImportsDone => done += 1,
+            Reply::Imported { result, .. } => imported.push(result.map(|o| o.session)),
+            _ => {}
+        }
+    }
+    jobs.send(Request::Refresh);
+    let sessions = match next_reply(&mut jobs, |r| matches!(r, Reply::Sessions(_))) {
+        Reply::Sessions(sessions) => sessions,
+        _ => unreachable!("filtered above"),
+    };
+    let names: Vec<&str> = sessions.iter().map(|s| s.name.as_str()).collect();
+    // The first may have finished before the click; the queued one never starts.
+    assert!(!names.contains(&"queued"), "{names:?} {imported:?}");
+    assert!(names.contains(&"after the cancel"), "{names:?} {imported:?}");
+}
