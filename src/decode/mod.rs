@@ -96,6 +96,18 @@ const ORDINARY_HEADERS: &[&str] = &[
 
 /// Decodes every layer of `exchange` and the telemetry events inside.
 pub fn decode_exchange(exchange: &Exchange) -> Decoded {
+    let mut tree = layer_tree(exchange);
+    let (events, tracker) = trackers::detect(exchange, &mut tree);
+    Decoded {
+        layers: tree.into_layers(),
+        events,
+        tracker,
+    }
+}
+
+/// The layer tree of `exchange` before any tracker decoder has read it (the
+/// fuzz targets drive each tracker decoder alone on it).
+pub fn layer_tree(exchange: &Exchange) -> tree::Tree {
     let mut runner = Runner::new(DECODERS);
     if !exchange.query().is_empty() {
         runner.add_root(Root {
@@ -137,13 +149,7 @@ pub fn decode_exchange(exchange: &Exchange) -> Decoded {
                 .flatten()
         },
     );
-    let mut tree = runner.into_tree();
-    let (events, tracker) = trackers::detect(exchange, &mut tree);
-    Decoded {
-        layers: tree.into_layers(),
-        events,
-        tracker,
-    }
+    runner.into_tree()
 }
 
 /// Adds a body root; `pending_encoding` is a `Content-Encoding` the importer

@@ -56,3 +56,14 @@ pub fn detect(exchange: &Exchange, tree: &mut Tree) -> (Vec<DecodedEvent>, Optio
     }
     (Vec::new(), None)
 }
+
+/// The tracker decoder with id `id` (fuzz targets and property tests drive
+/// each one alone; the import uses [`detect`]).
+pub fn by_id(id: &str) -> Option<&'static dyn TrackerDecoder> {
+    TRACKERS.iter().copied().find(|tracker| tracker.id() == id)
+}
+
+/// Ids of every tracker decoder, in the order [`detect`] tries them.
+pub fn ids() -> impl Iterator<Item = &'static str> {
+    TRACKERS.iter().map(|tracker| tracker.id())
+}
