@@ -19,6 +19,7 @@ mod demo;
 mod findings;
 mod ids;
 mod import;
+mod integrity;
 mod queries;
 mod search;
 mod verify;
@@ -39,6 +40,9 @@ pub use import::{ImportObserver, ImportOptions, ImportOutcome, ImportProgress, N
 pub use queries::{EventFilter, EventRow, HostCount, SessionRow, SourceRow};
 pub use search::{EventCandidate, LayerCandidate, LayerStep};
 pub use verify::{VerifyProblem, VerifyReport};
+
+/// The schema (migration 0004) from which history and decoded rows are hashed.
+const INTEGRITY_SCHEMA: i64 = 4;
 
 /// `application_id` of a Telltale case ("TTLE").
 const APPLICATION_ID: i64 = 0x5454_4C45;
@@ -127,6 +131,11 @@ impl Case {
         migrations
             .to_latest(&mut conn)
             .map_err(|e| StoreError::Migration(e.to_string()))?;
+        if version < INTEGRITY_SCHEMA && usize::try_from(INTEGRITY_SCHEMA).is_ok_and(|v| v <= known) {
+            // This open brought the case to schema 4: hash what older
+            // versions wrote, once (see integrity.rs).
+            integrity::seal_legacy(&mut conn)?;
+        }
         conn.pragma_update(None, "application_id", APPLICATION_ID)?;
         Ok(Case { conn, path })
     }
