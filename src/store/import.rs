@@ -80,6 +80,11 @@ impl Case {
         options: &ImportOptions,
         observer: &mut dyn ImportObserver,
     ) -> Result<ImportOutcome, StoreError> {
+        // A FIFO, a device (`/dev/zero`) or a folder is no capture: reading
+        // one would block, never end or fail obscurely.
+        if !std::fs::metadata(path)?.is_file() {
+            return Err(StoreError::Invalid("not a regular file, so not a capture".into()));
+        }
         let bytes = std::fs::read(path)?;
         let file_name = path
             .file_name()
@@ -119,14 +124,22 @@ impl Case {
             },
             warnings: Vec::new(),
             failure: None,
+            limit_hits: 0,
         };
         let input = ImportInput { file_name, path, bytes };
         let summary = match importer.import(&input, &mut sink) {
             Ok(summary) => summary,
             Err(error) => return Err(sink.failure.take().unwrap_or(StoreError::Import(error))),
         };
-        let (progress, warnings) = (sink.progress, sink.warnings);
+        let (progress, mut warnings) = (sink.progress, sink.warnings);
+        if sink.limit_hits > MAX_LIMIT_WARNINGS {
+            warnings.push(format!(
+                "{} more notes say a limit was hit (see the layers' notes)",
+                sink.limit_hits - MAX_LIMIT_WARNINGS
+            ));
+        }
         finish_source(&tx, source_id, &progress, &summary, &warnings)?;
+        super::integrity::seal_source(&tx, source_id.0)?;
         tx.commit()?;
         Ok(ImportOutcome {
             session_id: Some(session.id),
@@ -252,11 +265,17 @@ struct StoreSink<'t, 'c, 'o> {
     progress: ImportProgress,
     warnings: Vec<String>,
     failure: Option<StoreError>,
+    /// Notes that said a limit was hit, all of them (see [`MAX_LIMIT_WARNINGS`]).
+    limit_hits: u64,
 }
+
+/// Limit notes shown one by one as warnings; beyond this they are counted.
+const MAX_LIMIT_WARNINGS: u64 = 20;
 
 impl ExchangeSink for StoreSink<'_, '_, '_> {
     fn exchange(&mut self, exchange: Exchange) -> Result<Flow, ImportError> {
         let decoded = decode_exchange(&exchange);
+        self.note_limits(&exchange, &decoded);
         if let Err(error) = self.write(&exchange, &decoded) {
             let message = error.to_string();
             self.failure = Some(error);
@@ -280,6 +299,24 @@ impl ExchangeSink for StoreSink<'_, '_, '_> {
 }
 
 impl StoreSink<'_, '_, '_> {
+    /// Turns notes saying a limit was hit into import warnings, so the user
+    /// sees them at once (the first [`MAX_LIMIT_WARNINGS`], then a count).
+    fn note_limits(&mut self, exchange: &Exchange, decoded: &Decoded) {
+        let notes = decoded
+            .layers
+            .iter()
+            .filter_map(|layer| layer.note.as_deref())
+            .chain(exchange.notes.iter().map(String::as_str))
+            .filter(|note| crate::decode::limits::is_limit_note(note));
+        for note in notes {
+            self.limit_hits += 1;
+            if self.limit_hits <= MAX_LIMIT_WARNINGS {
+                let request = self.progress.exchanges + 1;
+                self.warnings.push(format!("request {request}: {note}"));
+            }
+        }
+    }
+
     fn write(&mut self, exchange: &Exchange, decoded: &Decoded) -> Result<(), StoreError> {
         let exchange_app = app_from_exchange(exchange).or_else(|| self.session.app.clone());
         let exchange_id = self.insert_exchange(exchange, decoded, exchange_app.as_deref())?;
