@@ -132,7 +132,7 @@ proptest! {
 
 #[test]
 fn every_tracker_decoder_is_reachable_and_decodes_its_own_shape() {
-    let mut ids: Vec<&str> = telltale::decode::trackers::ids().collect();
+    let mut ids: Vec<&str> = telltale::decode::trackers::ids();
     let mut shaped = shapes::TRACKERS.to_vec();
     ids.sort_unstable();
     shaped.sort_unstable();

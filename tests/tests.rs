@@ -24,3 +24,4 @@ mod fuzz_props;
 mod concurrency;
 mod redaction;
 mod fuzz_regressions;
+mod requests;

@@ -217,7 +217,7 @@ pub fn tracker_exchange(selector: u8, how: u8, payload: &[u8]) -> (&'static str,
 /// Runs tracker `id` alone on the layer tree of `exchange`, and checks that
 /// every event points at a real layer.
 pub fn run_tracker(id: &str, exchange: &Exchange) -> usize {
-    let mut tree = telltale::decode::layer_tree(exchange);
+    let mut tree = telltale::decode::decode_exchange_tree(exchange);
     let Some(tracker) = telltale::decode::trackers::by_id(id) else {
         panic!("no tracker decoder `{id}`");
     };

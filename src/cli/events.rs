@@ -42,6 +42,7 @@ pub(crate) struct EventJson<'a> {
     country_name: Option<String>,
     asn: Option<u32>,
     org: Option<String>,
+    data_types: &'a [crate::model::DataType],
 }
 
 impl<'a> From<&'a EventRow> for EventJson<'a> {
@@ -70,6 +71,7 @@ impl<'a> From<&'a EventRow> for EventJson<'a> {
             country_name: geo.country_name,
             asn: geo.asn,
             org: geo.org,
+            data_types: &e.data_types,
         }
     }
 }

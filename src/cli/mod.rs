@@ -11,11 +11,13 @@ mod annotations;
 mod compare;
 mod demo;
 mod events;
+mod exchanges;
 mod export;
 mod import;
 mod output;
 mod search;
 mod sessions;
+mod summary;
 mod verify;
 
 use clap::{Parser, Subcommand};
@@ -39,8 +41,12 @@ pub enum Command {
     Import(import::ImportArgs),
     /// List the sessions of a case.
     Sessions(sessions::SessionsArgs),
+    /// List every request (exchange), with company, tracker, events and data types.
+    Exchanges(exchanges::ExchangesArgs),
     /// List decoded telemetry events.
     Events(events::EventsArgs),
+    /// What left the device, to whom, where: data types per session, mode and company.
+    Summary(summary::SummaryArgs),
     /// Find canaries across every layer and transform.
     Search(search::SearchArgs),
     /// Compare two sessions: what B still sends comes first.
@@ -89,7 +95,9 @@ pub fn run(command: Command) -> anyhow::Result<()> {
         Command::Demo(args) => demo::run(&args),
         Command::Import(args) => import::run(&args),
         Command::Sessions(args) => sessions::run(&args),
+        Command::Exchanges(args) => exchanges::run(&args),
         Command::Events(args) => events::run(&args),
+        Command::Summary(args) => summary::run(&args),
         Command::Search(args) => search::run(&args),
         Command::Compare(args) => compare::run(&args),
         Command::Verify(args) => verify::run(&args),

@@ -59,3 +59,38 @@ pub fn short_time(time_micros: i64) -> String {
         .map(|t| t.format("%Y-%m-%d %H:%M:%S").to_string())
         .unwrap_or_default()
 }
+
+/// Writes a JSON array one element at a time, so a listing of any size
+/// prints in constant memory (`[` first, `]` on [`JsonArrayWriter::finish`]).
+pub struct JsonArrayWriter<W: Write> {
+    out: W,
+    count: u64,
+}
+
+impl<W: Write> JsonArrayWriter<W> {
+    pub fn new(out: W) -> Self {
+        JsonArrayWriter { out, count: 0 }
+    }
+
+    /// Writes one element, pretty-printed like [`print_json`]'s output.
+    pub fn push(&mut self, value: &impl serde::Serialize) -> anyhow::Result<()> {
+        self.out.write_all(if self.count == 0 { b"[\n" } else { b",\n" })?;
+        let text = serde_json::to_string_pretty(value)?;
+        for (index, line) in text.lines().enumerate() {
+            if index > 0 {
+                self.out.write_all(b"\n")?;
+            }
+            self.out.write_all(b"  ")?;
+            self.out.write_all(line.as_bytes())?;
+        }
+        self.count += 1;
+        Ok(())
+    }
+
+    /// Closes the array (`[]` when nothing was written) and flushes.
+    pub fn finish(mut self) -> anyhow::Result<()> {
+        self.out.write_all(if self.count == 0 { b"[]\n" } else { b"\n]\n" })?;
+        self.out.flush()?;
+        Ok(())
+    }
+}

@@ -7,6 +7,10 @@
 //! request headers that are not ordinary HTTP headers (`header:<name>`, kept
 //! only when something decodes from them). Tracker decoders (one file per
 //! SDK in [`trackers`]) then read events from the request side of the tree.
+//! The request side is also read as one [`document`] of named values
+//! (`body.custom_events[0]._eventName`), in which [`datatypes`] names the
+//! personal data; each event gets the data types inside its own element plus
+//! those the request carried beside all its events.
 //!
 //! Promises: never panics and never fails — problems become layer notes;
 //! memory and time are bounded by [`limits`] (depth ≤ 16, ≤ 64 MiB output per
@@ -15,6 +19,8 @@
 
 mod b64;
 mod compressed;
+pub mod datatypes;
+pub mod document;
 mod form;
 mod json;
 pub mod json_value;
@@ -34,9 +40,11 @@ pub use limits::{
 };
 
 use crate::codec::Codec;
-use crate::model::{Decoded, Exchange};
+use crate::model::{Decoded, Exchange, RequestDataType, dedupe_data_types};
+use document::Document;
 use layer_decoder::{LayerDecoder, Origin};
 use runner::{Root, Runner};
+use tree::Tree;
 
 /// Every layer decoder, in tie-break order (earlier wins among equal claims).
 pub(crate) static DECODERS: &[&dyn LayerDecoder] = &[
@@ -94,20 +102,178 @@ const ORDINARY_HEADERS: &[&str] = &[
     "x-requested-with",
 ];
 
-/// Decodes every layer of `exchange` and the telemetry events inside.
+/// Decodes every layer of `exchange`, the telemetry events inside and the
+/// personal data they carry.
 pub fn decode_exchange(exchange: &Exchange) -> Decoded {
-    let mut tree = layer_tree(exchange);
-    let (events, tracker) = trackers::detect(exchange, &mut tree);
+    let mut tree = decode_exchange_tree(exchange);
+    let (mut events, tracker) = match trackers::detect_specific(exchange, &mut tree) {
+        Some((events, id)) => (events, Some(id.to_string())),
+        None => match trackers::detect_generic(exchange, &mut tree) {
+            Some(events) => (events, Some("generic".to_string())),
+            None => (Vec::new(), None),
+        },
+    };
+    let document = Document::build(exchange, &tree);
+    let found = datatypes::recognise(&document);
+    let data_types = assign_data_types(&tree, &document, found, &mut events);
+    let decode_path_summary = decode_path_summary(&tree);
     Decoded {
         layers: tree.into_layers(),
         events,
         tracker,
+        decode_path_summary,
+        endpoint: None,
+        data_types,
     }
 }
 
-/// The layer tree of `exchange` before any tracker decoder has read it (the
-/// fuzz targets drive each tracker decoder alone on it).
-pub fn layer_tree(exchange: &Exchange) -> tree::Tree {
+/// The decoders along the request's deepest chain of layers, body first,
+/// then URL, then headers: `form › base64 › gzip › json`.
+fn decode_path_summary(tree: &Tree) -> String {
+    let rank = |root: &str| match root {
+        "request-body" => Some(0),
+        "url" => Some(1),
+        "header" => Some(2),
+        _ => None,
+    };
+    let depth = |mut index: usize| {
+        let mut levels = 0;
+        while let Some(parent) = tree.parent(index) {
+            levels += 1;
+            index = parent;
+        }
+        levels
+    };
+    let deepest = (0..tree.len())
+        .filter_map(|index| rank(&tree.layer(tree.root_of(index)).decoder).map(|r| (r, index)))
+        .min_by_key(|(r, index)| (*r, std::cmp::Reverse(depth(*index)), *index));
+    let Some((_, mut at)) = deepest else {
+        return String::new();
+    };
+    let mut names: Vec<&str> = Vec::new();
+    // What the deepest layer itself was parsed as, when no child shows it.
+    match tree.structure(at) {
+        Some(tree::Structure::Pairs(_)) if tree.layer(at).decoder == "url" => names.push("query"),
+        Some(tree::Structure::Pairs(_)) => names.push("form"),
+        Some(tree::Structure::Json(_) | tree::Structure::JsonElement(_)) => names.push("json"),
+        _ => {}
+    }
+    while tree.parent(at).is_some() {
+        let name = match tree.layer(at).decoder.as_str() {
+            "json-string" => "json",
+            other => other,
+        };
+        names.push(name);
+        at = tree.parent(at).unwrap_or(at);
+    }
+    if names.is_empty() {
+        return String::new();
+    }
+    names.reverse();
+    names.dedup();
+    names.join(crate::model::PATH_SEPARATOR)
+}
+
+/// Gives each event the data types inside its own element plus those the
+/// request carried outside every event (shared by all of them); returns the
+/// request's data types, each with the event that owns it, deduplicated.
+fn assign_data_types(
+    tree: &Tree,
+    document: &Document,
+    found: Vec<datatypes::Found>,
+    events: &mut [crate::model::DecodedEvent],
+) -> Vec<RequestDataType> {
+    let event_paths: Vec<Option<document::FieldPath>> = events
+        .iter()
+        .map(|event| {
+            let layer_path = event.layer.and_then(|layer| document.path_of_layer(tree, layer))?;
+            Some(match &event.json_path {
+                Some(inner) => layer_path.joined(&document::parse_json_path(inner)),
+                None => layer_path.clone(),
+            })
+        })
+        .collect();
+    let mut request: Vec<RequestDataType> = Vec::with_capacity(found.len());
+    for item in found {
+        // The event with the most specific element holding the node owns it;
+        // events that share one element (not split out) share its values.
+        let deepest = event_paths
+            .iter()
+            .flatten()
+            .filter(|path| item.node.starts_with(path))
+            .map(|path| path.0.len())
+            .max();
+        let owners: Vec<usize> = match deepest {
+            Some(depth) => event_paths
+                .iter()
+                .enumerate()
+                .filter(|(_, path)| {
+                    path.as_ref()
+                        .is_some_and(|p| p.0.len() == depth && item.node.starts_with(p))
+                })
+                .map(|(index, _)| index)
+                .collect(),
+            None => Vec::new(),
+        };
+        if owners.is_empty() {
+            for event in events.iter_mut() {
+                event.data_types.push(item.data_type.clone());
+            }
+            request.push(RequestDataType {
+                data_type: item.data_type,
+                event: None,
+            });
+        } else {
+            for &owner in &owners {
+                events[owner].data_types.push(item.data_type.clone());
+                request.push(RequestDataType {
+                    data_type: item.data_type.clone(),
+                    event: Some(owner),
+                });
+            }
+        }
+    }
+    for event in events.iter_mut() {
+        dedupe_data_types(&mut event.data_types);
+    }
+    dedupe_request_data_types(&mut request);
+    request
+}
+
+/// One entry per (kind, field, value, owner), the strongest confidence kept.
+fn dedupe_request_data_types(types: &mut Vec<RequestDataType>) {
+    let mut kept: Vec<RequestDataType> = Vec::with_capacity(types.len());
+    let mut index: std::collections::HashMap<(String, String, String, Option<usize>), usize> =
+        std::collections::HashMap::new();
+    for item in types.drain(..) {
+        let key = (
+            item.data_type.kind.clone(),
+            item.data_type.field.clone(),
+            item.data_type.value.clone(),
+            item.event,
+        );
+        match index.get(&key) {
+            Some(&at) => {
+                let confidence = item.data_type.confidence.min(kept[at].data_type.confidence);
+                kept[at].data_type.confidence = confidence;
+            }
+            None => {
+                index.insert(key, kept.len());
+                kept.push(item);
+            }
+        }
+    }
+    *types = kept;
+}
+
+/// Every tracker id an event or request can carry (`events --tracker`).
+pub fn tracker_ids() -> Vec<&'static str> {
+    trackers::ids()
+}
+
+/// The decoded layer tree of `exchange` (request and response), before
+/// trackers read it.
+pub fn decode_exchange_tree(exchange: &Exchange) -> Tree {
     let mut runner = Runner::new(DECODERS);
     if !exchange.query().is_empty() {
         runner.add_root(Root {

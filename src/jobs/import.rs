@@ -73,6 +73,11 @@ impl ImportRunner {
             };
             let result = case
                 .import_file(&file, &options, &mut observer)
+                .and_then(|outcome| {
+                    // The researcher's typed canaries name what they find in the new requests.
+                    case.apply_typed_canaries()?;
+                    Ok(outcome)
+                })
                 .map_err(|e| with_path(e, Some(&file)));
             self.send(Reply::Imported { file, result });
         }

@@ -1,7 +1,7 @@
 //! What decoding produces for one exchange: a tree of layers and the
 //! telemetry events found in them. The store persists both as they are.
 
-use super::Mode;
+use super::{DataType, Mode};
 use serde::{Deserialize, Serialize};
 
 /// Separator between decode-path steps as users read them.
@@ -55,6 +55,13 @@ pub struct DecodedEvent {
     pub device: Option<String>,
     /// The payload's own incognito/private flag; wins over the session's mode.
     pub mode: Option<Mode>,
+    /// Where the event sits inside its layer's JSON when it is not split out
+    /// as a layer of its own (`data.events[3]`); `None` when the layer is
+    /// the event.
+    pub json_path: Option<String>,
+    /// Personal data in this event: its own fields and what the request
+    /// carried beside all its events (the ad id next to a batch).
+    pub data_types: Vec<DataType>,
 }
 
 /// Everything decoding found in one exchange.
@@ -64,4 +71,22 @@ pub struct Decoded {
     pub events: Vec<DecodedEvent>,
     /// Tracker attributed to the exchange as a whole (by payload shape or host).
     pub tracker: Option<String>,
+    /// The decoders that peeled the request along its deepest chain, e.g.
+    /// `form › base64 › gzip › json` (empty when nothing decoded).
+    pub decode_path_summary: String,
+    /// The known endpoint the request went to (`facebook/graph-activities`),
+    /// from the endpoint table, when one matched.
+    pub endpoint: Option<String>,
+    /// Personal data anywhere in the request, each with the event whose own
+    /// element holds it (`None`: carried beside the events, shared by all).
+    pub data_types: Vec<RequestDataType>,
+}
+
+/// A data type of a request and the event it belongs to.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RequestDataType {
+    pub data_type: DataType,
+    /// Index into [`Decoded::events`] of the event whose element holds the
+    /// value; `None` when the request carried it outside every event.
+    pub event: Option<usize>,
 }

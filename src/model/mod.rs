@@ -1,9 +1,10 @@
 //! Plain data types every part of Telltale agrees on: modes, exchanges,
-//! layers, events, annotations. No I/O, no SQL, no GUI here.
+//! layers, events, data types, annotations. No I/O, no SQL, no GUI here.
 //!
 //! Times are microseconds since the Unix epoch, UTC (`time_micros`).
 
 mod annotation;
+mod data_type;
 mod decoded;
 mod exchange;
 mod ids;
@@ -11,7 +12,8 @@ mod mode;
 mod time;
 
 pub use annotation::{Annotation, AnnotationEdit, Target};
-pub use decoded::{Decoded, DecodedEvent, Layer, PATH_SEPARATOR};
+pub use data_type::{Confidence, DataType, MAX_DATA_TYPE_VALUE_CHARS, dedupe_data_types};
+pub use decoded::{Decoded, DecodedEvent, Layer, PATH_SEPARATOR, RequestDataType};
 pub use exchange::{Exchange, Headers, header as exchange_header, split_url};
 pub use ids::{AnnotationId, EventId, ExchangeId, LayerId, SessionId, SourceId};
 pub use mode::{Mode, Severity};

@@ -342,6 +342,7 @@ impl StoreSink<'_, '_, '_> {
             "INSERT INTO events (exchange_id, session_id, layer_ordinal, time_micros, app, device, mode, tracker, event_name, fields, key_field, decode_path)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
         )?;
+        let mut event_ids = Vec::with_capacity(decoded.events.len());
         for event in &decoded.events {
             let fields: serde_json::Map<String, serde_json::Value> = event
                 .fields
@@ -362,6 +363,22 @@ impl StoreSink<'_, '_, '_> {
                 key_field(&event.fields),
                 event.decode_path,
             ])?;
+            event_ids.push(self.tx.last_insert_rowid());
+        }
+        let mut insert_data_type = self.tx.prepare_cached(
+            "INSERT INTO data_types (exchange_id, event_id, type, field, value, confidence)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )?;
+        for item in &decoded.data_types {
+            let event_id = item.event.and_then(|index| event_ids.get(index).copied());
+            insert_data_type.execute(params![
+                exchange_id,
+                event_id,
+                item.data_type.kind,
+                item.data_type.field,
+                item.data_type.value,
+                item.data_type.confidence.as_str(),
+            ])?;
         }
         Ok(())
     }
@@ -373,12 +390,19 @@ impl StoreSink<'_, '_, '_> {
         app: Option<&str>,
     ) -> Result<i64, StoreError> {
         let catalogue_entry = company_for_host(&exchange.host);
+        // The payload's own incognito flag wins over the session's mode.
+        let mode = decoded
+            .events
+            .iter()
+            .find_map(|event| event.mode)
+            .unwrap_or(self.session.mode);
         let mut insert = self.tx.prepare_cached(
             "INSERT INTO exchanges (session_id, source_id, seq, time_micros, duration_micros, method, url, host, port,
                  http_version, status, request_headers, response_headers, request_body, request_body_original,
                  response_body, response_body_original, server_ip, server_port, client_ip, app_hint, user_agent,
-                 requested_with, app, tracker, company, notes)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27)",
+                 requested_with, app, tracker, company, notes, category, endpoint, mode, event_count, decode_path_summary)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22,
+                 ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32)",
         )?;
         insert.execute(params![
             self.session.id,
@@ -413,6 +437,11 @@ impl StoreSink<'_, '_, '_> {
                 .or(catalogue_entry.and_then(|e| e.tracker.as_deref())),
             catalogue_entry.map(|e| e.company.as_str()),
             serde_json::to_string(&exchange.notes).unwrap_or_else(|_| "[]".into()),
+            catalogue_entry.map(|e| e.category.as_str()),
+            decoded.endpoint,
+            mode.as_str(),
+            decoded.events.len() as i64,
+            decoded.decode_path_summary,
         ])?;
         Ok(self.tx.last_insert_rowid())
     }

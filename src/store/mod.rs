@@ -15,13 +15,16 @@
 
 mod annotations;
 mod browse;
+mod canaries;
 mod demo;
+mod exchanges;
 mod findings;
 mod ids;
 mod import;
 mod integrity;
 mod queries;
 mod search;
+mod summary;
 mod verify;
 
 use include_dir::{Dir, include_dir};
@@ -35,10 +38,13 @@ pub use browse::{
     BrowseFilter, CaseWarning, EventDetail, ExchangeDetail, FACET_VALUE_LIMIT, Facet, FacetCount, FacetList, Lane,
     Lanes, ListRow, Sort, SortColumn, TimeRange, TimelineBucket, TimelineMark, TimelineSlice, TimelineWindow,
 };
+pub use canaries::KnownValueHit;
+pub use exchanges::{ExchangeFilter, ExchangeRow};
 pub use findings::{AggregateRow, ExportRow, LayerRow, Timeline, TimelineLane};
 pub use import::{ImportObserver, ImportOptions, ImportOutcome, ImportProgress, NoObserver};
 pub use queries::{EventFilter, EventRow, HostCount, SessionRow, SourceRow};
 pub use search::{EventCandidate, LayerCandidate, LayerStep};
+pub use summary::{SummaryDataType, SummaryFilter, SummaryGroup};
 pub use verify::{VerifyProblem, VerifyReport};
 
 /// The schema (migration 0004) from which history and decoded rows are hashed.

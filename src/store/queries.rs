@@ -72,6 +72,8 @@ pub struct EventRow {
     pub host: String,
     pub url: String,
     pub server_ip: Option<String>,
+    /// Personal data the event carried (its own and its request's shared).
+    pub data_types: Vec<crate::model::DataType>,
 }
 
 impl Case {
@@ -194,7 +196,11 @@ impl Case {
         }
         let mut statement = self.conn.prepare_cached(&sql)?;
         let rows = statement.query_map(params_from_iter(values), event_row)?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        let mut events: Vec<EventRow> = rows.collect::<Result<_, _>>()?;
+        for event in &mut events {
+            event.data_types = self.event_data_types(event.id, event.exchange_id)?;
+        }
+        Ok(events)
     }
 }
 
@@ -225,5 +231,6 @@ pub(crate) fn event_row(r: &Row<'_>) -> rusqlite::Result<EventRow> {
         host: r.get(14)?,
         url: r.get(15)?,
         server_ip: r.get(16)?,
+        data_types: Vec::new(),
     })
 }

@@ -61,6 +61,8 @@ impl Draft {
             app,
             device,
             mode,
+            json_path: None,
+            data_types: Vec::new(),
         }
     }
 }

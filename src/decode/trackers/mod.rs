@@ -5,7 +5,8 @@
 //! (captures come through proxies and white-label domains), and only read
 //! the request side (URL, request body, headers): responses are what the
 //! server said, not what the app sent. The first tracker that recognises
-//! the exchange wins; `generic` runs only when none did. Every event points
+//! the exchange wins; the endpoint table (`super::endpoints`, by URL) comes
+//! next, and `generic` runs only when none of them did. Every event points
 //! at a real layer, so its `decode_path` can be followed in the tree.
 
 mod adjust;
@@ -34,7 +35,7 @@ pub trait TrackerDecoder: Sync {
     fn events(&self, exchange: &Exchange, tree: &mut Tree) -> Option<Vec<DecodedEvent>>;
 }
 
-/// All trackers; specific shapes before looser ones, `generic` last.
+/// The SDK decoders recognised by payload shape, most specific first.
 static TRACKERS: &[&dyn TrackerDecoder] = &[
     &sensorsdata::SensorsData,
     &mixpanel::Mixpanel,
@@ -44,26 +45,35 @@ static TRACKERS: &[&dyn TrackerDecoder] = &[
     &amplitude::Amplitude,
     &adjust::Adjust,
     &firebase::Firebase,
-    &generic::Generic,
 ];
 
-/// Events of the first tracker that recognises the exchange, and its id.
-pub fn detect(exchange: &Exchange, tree: &mut Tree) -> (Vec<DecodedEvent>, Option<String>) {
-    for tracker in TRACKERS {
-        if let Some(events) = tracker.events(exchange, tree) {
-            return (events, Some(tracker.id().to_string()));
-        }
-    }
-    (Vec::new(), None)
+/// Ids of every tracker decoder in [`TRACKERS`], plus `generic`.
+pub fn ids() -> Vec<&'static str> {
+    TRACKERS
+        .iter()
+        .map(|tracker| tracker.id())
+        .chain(std::iter::once(generic::Generic.id()))
+        .collect()
 }
 
-/// The tracker decoder with id `id` (fuzz targets and property tests drive
-/// each one alone; the import uses [`detect`]).
+/// Events of the first SDK decoder that recognises the exchange, and its id.
+pub fn detect_specific(exchange: &Exchange, tree: &mut Tree) -> Option<(Vec<DecodedEvent>, &'static str)> {
+    TRACKERS
+        .iter()
+        .find_map(|tracker| tracker.events(exchange, tree).map(|events| (events, tracker.id())))
+}
+
+/// Events of the generic decoder (event-like JSON no SDK decoder claimed).
+pub fn detect_generic(exchange: &Exchange, tree: &mut Tree) -> Option<Vec<DecodedEvent>> {
+    generic::Generic.events(exchange, tree)
+}
+
+/// The tracker decoder with id `id`, `generic` included (fuzz targets and
+/// property tests drive each one alone; the import uses [`detect_specific`]
+/// then [`detect_generic`]).
 pub fn by_id(id: &str) -> Option<&'static dyn TrackerDecoder> {
+    if id == generic::Generic.id() {
+        return Some(&generic::Generic);
+    }
     TRACKERS.iter().copied().find(|tracker| tracker.id() == id)
-}
-
-/// Ids of every tracker decoder, in the order [`detect`] tries them.
-pub fn ids() -> impl Iterator<Item = &'static str> {
-    TRACKERS.iter().map(|tracker| tracker.id())
 }

@@ -79,9 +79,12 @@ impl Case {
     fn event_row(&self, event: EventId) -> Result<Option<EventRow>, StoreError> {
         let sql = format!("{} WHERE v.event_id = ?1", crate::store::queries::EVENT_ROW_SELECT);
         let mut statement = self.conn.prepare_cached(&sql)?;
-        let row = statement
+        let mut row = statement
             .query_row([event], crate::store::queries::event_row)
             .optional()?;
+        if let Some(row) = &mut row {
+            row.data_types = self.event_data_types(row.id, row.exchange_id)?;
+        }
         Ok(row)
     }
 

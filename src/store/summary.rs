@@ -1,0 +1,169 @@
+//! What left the device, aggregated: per session × mode × company (or host,
+//! for requests to no known company), how many requests and events, when,
+//! to which hosts and servers, and which kinds of personal data.
+//!
+//! Three grouped queries over indexed columns; the work grows with the case
+//! but memory only with the number of groups.
+
+use super::{Case, StoreError};
+use crate::model::{EventId, ExchangeId, Mode, SessionId};
+use rusqlite::{params_from_iter, types::Value};
+use std::collections::HashMap;
+
+/// Which part of the case to summarise.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SummaryFilter {
+    /// Session name or id.
+    pub session: Option<String>,
+    pub mode: Option<Mode>,
+    /// Only requests from this evidence file.
+    pub source: Option<crate::model::SourceId>,
+}
+
+/// One kind of personal data within a group.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SummaryDataType {
+    pub kind: String,
+    /// Requests that carried it.
+    pub requests: u64,
+    /// One value as sent (the smallest, so the choice is stable).
+    pub example_value: String,
+    pub example_exchange_id: ExchangeId,
+}
+
+/// One session × mode × company (or host) group.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SummaryGroup {
+    pub session: String,
+    pub session_id: SessionId,
+    pub app: Option<String>,
+    pub mode: Mode,
+    /// `None` when no company is known for the host (then `hosts` has one entry).
+    pub company: Option<String>,
+    pub category: Option<String>,
+    pub trackers: Vec<String>,
+    pub hosts: Vec<String>,
+    pub server_ips: Vec<String>,
+    pub requests: u64,
+    pub events: u64,
+    pub first_micros: i64,
+    pub last_micros: i64,
+    pub example_exchange_id: ExchangeId,
+    pub example_event_id: Option<EventId>,
+    pub data_types: Vec<SummaryDataType>,
+}
+
+type GroupKey = (i64, String, Option<String>, Option<String>);
+
+/// The grouping columns: a known company groups all its hosts; otherwise each host stands alone.
+const GROUP_COLUMNS: &str = "x.session_id, x.mode, x.company, CASE WHEN x.company IS NULL THEN x.host END";
+
+fn split_list(list: Option<String>) -> Vec<String> {
+    let mut items: Vec<String> = list
+        .unwrap_or_default()
+        .split(',')
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect();
+    items.sort();
+    items.dedup();
+    items
+}
+
+impl Case {
+    /// The groups of the case, per session and mode; within each, those
+    /// that carried the most kinds of personal data first.
+    pub fn summary(&self, filter: &SummaryFilter) -> Result<Vec<SummaryGroup>, StoreError> {
+        let mut condition = String::from(" WHERE 1 = 1");
+        let mut values: Vec<Value> = Vec::new();
+        if let Some(session) = &filter.session {
+            values.push(Value::Integer(self.find_session(session)?.0));
+            condition.push_str(&format!(" AND x.session_id = ?{}", values.len()));
+        }
+        if let Some(mode) = filter.mode {
+            values.push(Value::Text(mode.as_str().into()));
+            condition.push_str(&format!(" AND x.mode = ?{}", values.len()));
+        }
+        if let Some(source) = filter.source {
+            values.push(Value::Integer(source.0));
+            condition.push_str(&format!(" AND x.source_id = ?{}", values.len()));
+        }
+        let mut groups: Vec<SummaryGroup> = Vec::new();
+        let mut index: HashMap<GroupKey, usize> = HashMap::new();
+        let sql = format!(
+            "SELECT {GROUP_COLUMNS}, s.name, s.app, count(*), sum(x.event_count), min(x.time_micros),
+                    max(x.time_micros), min(x.exchange_id), group_concat(DISTINCT x.host),
+                    group_concat(DISTINCT x.server_ip), group_concat(DISTINCT x.tracker), max(x.category)
+             FROM exchanges x JOIN sessions s USING (session_id){condition}
+             GROUP BY {GROUP_COLUMNS}"
+        );
+        let mut statement = self.conn.prepare(&sql)?;
+        let mut rows = statement.query(params_from_iter(values.iter()))?;
+        while let Some(r) = rows.next()? {
+            let key: GroupKey = (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
+            let group = SummaryGroup {
+                session: r.get(4)?,
+                session_id: SessionId(key.0),
+                app: r.get(5)?,
+                mode: key.1.parse().unwrap_or_default(),
+                company: key.2.clone(),
+                category: r.get(14)?,
+                trackers: split_list(r.get(13)?),
+                hosts: split_list(r.get(11)?),
+                server_ips: split_list(r.get(12)?),
+                requests: r.get::<_, i64>(6)?.max(0) as u64,
+                events: r.get::<_, Option<i64>>(7)?.unwrap_or(0).max(0) as u64,
+                first_micros: r.get(8)?,
+                last_micros: r.get(9)?,
+                example_exchange_id: r.get(10)?,
+                example_event_id: None,
+                data_types: Vec::new(),
+            };
+            index.insert(key, groups.len());
+            groups.push(group);
+        }
+        drop(rows);
+        let sql = format!(
+            "SELECT {GROUP_COLUMNS}, d.type, count(DISTINCT d.exchange_id), min(d.value), min(d.exchange_id)
+             FROM data_types d JOIN exchanges x USING (exchange_id){condition}
+             GROUP BY {GROUP_COLUMNS}, d.type
+             ORDER BY count(DISTINCT d.exchange_id) DESC, d.type"
+        );
+        let mut statement = self.conn.prepare(&sql)?;
+        let mut rows = statement.query(params_from_iter(values.iter()))?;
+        while let Some(r) = rows.next()? {
+            let key: GroupKey = (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
+            if let Some(&at) = index.get(&key) {
+                groups[at].data_types.push(SummaryDataType {
+                    kind: r.get(4)?,
+                    requests: r.get::<_, i64>(5)?.max(0) as u64,
+                    example_value: r.get(6)?,
+                    example_exchange_id: r.get(7)?,
+                });
+            }
+        }
+        drop(rows);
+        let sql = format!(
+            "SELECT {GROUP_COLUMNS}, min(v.event_id)
+             FROM events v JOIN exchanges x USING (exchange_id){condition}
+             GROUP BY {GROUP_COLUMNS}"
+        );
+        let mut statement = self.conn.prepare(&sql)?;
+        let mut rows = statement.query(params_from_iter(values.iter()))?;
+        while let Some(r) = rows.next()? {
+            let key: GroupKey = (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
+            if let Some(&at) = index.get(&key) {
+                groups[at].example_event_id = r.get(4)?;
+            }
+        }
+        groups.sort_by(|a, b| {
+            (a.session_id, a.mode)
+                .cmp(&(b.session_id, b.mode))
+                .then(b.data_types.len().cmp(&a.data_types.len()))
+                .then(b.requests.cmp(&a.requests))
+                .then(a.company.cmp(&b.company))
+                .then(a.hosts.cmp(&b.hosts))
+        });
+        Ok(groups)
+    }
+}
