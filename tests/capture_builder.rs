@@ -55,8 +55,10 @@ pub fn har_entry(url: &str, method: &str, body: Option<(&str, &str)>, headers: &
 
 /// A HAR document holding `entries`.
 pub fn har(entries: Vec<serde_json::Value>) -> Vec<u8> {
-    serde_json::to_vec(&serde_json::json!({"log": {"version": "1.2", "creator": {"name": "telltale tests"}, "entries": entries}}))
-        .expect("serialise HAR")
+    serde_json::to_vec(
+        &serde_json::json!({"log": {"version": "1.2", "creator": {"name": "telltale tests"}, "entries": entries}}),
+    )
+    .expect("serialise HAR")
 }
 
 /// gzip of `data` (fast level).

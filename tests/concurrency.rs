@@ -38,7 +38,13 @@ fn annotation_during_a_long_import_is_saved() {
     let case = dir.path().join("case.telltale");
     let case_arg = case.to_str().expect("utf-8");
     let bin = env!("CARGO_BIN_EXE_telltale");
-    assert!(Command::new(bin).args(["demo", case_arg]).status().expect("demo").success());
+    assert!(
+        Command::new(bin)
+            .args(["demo", case_arg])
+            .status()
+            .expect("demo")
+            .success()
+    );
     let capture = dir.path().join("slow.har");
     std::fs::write(&capture, slow_capture()).expect("write capture");
     let started = Instant::now();
@@ -51,7 +57,16 @@ fn annotation_during_a_long_import_is_saved() {
     // Let the import get going (it holds its writes from the start).
     std::thread::sleep(Duration::from_millis(1500));
     let annotate = Command::new(bin)
-        .args(["annotate", case_arg, "--event", "16", "--note", "saved during the import", "--severity", "finding"])
+        .args([
+            "annotate",
+            case_arg,
+            "--event",
+            "16",
+            "--note",
+            "saved during the import",
+            "--severity",
+            "finding",
+        ])
         .output()
         .expect("annotate");
     let import_still_running = import.try_wait().expect("poll import").is_none();
@@ -68,7 +83,10 @@ fn annotation_during_a_long_import_is_saved() {
         String::from_utf8_lossy(&annotate.stderr)
     );
     let opened = Case::open_existing(&case).expect("open");
-    let saved = opened.annotation(Target::Event(EventId(16))).expect("read").expect("saved");
+    let saved = opened
+        .annotation(Target::Event(EventId(16)))
+        .expect("read")
+        .expect("saved");
     assert_eq!(saved.note, "saved during the import");
     assert!(opened.verify().expect("verify").problems.is_empty());
 }

@@ -81,7 +81,11 @@ fn assert_whole(case_path: &Path, context: &str) -> Case {
     let report = case.verify().unwrap_or_else(|e| panic!("{context}: verify fails: {e}"));
     assert!(report.problems.is_empty(), "{context}: {:?}", report.problems);
     for session in case.sessions().expect("sessions") {
-        assert!(!session.sources.is_empty(), "{context}: session {} has no source", session.name);
+        assert!(
+            !session.sources.is_empty(),
+            "{context}: session {} has no source",
+            session.name
+        );
     }
     case
 }
@@ -94,7 +98,11 @@ fn kill_during_import_leaves_no_partial_session() {
     let capture_arg = capture.to_str().expect("utf-8");
     let reference = dir.path().join("reference.telltale");
     let full = duration_of(&["import", reference.to_str().expect("utf-8"), capture_arg]);
-    let expected = Case::open_existing(&reference).expect("open").sessions().expect("sessions")[0].exchange_count;
+    let expected = Case::open_existing(&reference)
+        .expect("open")
+        .sessions()
+        .expect("sessions")[0]
+        .exchange_count;
     assert_eq!(expected, 400);
     let mut rng = Rng::new(SEED);
     let case_path = dir.path().join("case.telltale");
@@ -103,7 +111,14 @@ fn kill_during_import_leaves_no_partial_session() {
     for round in 0..6 {
         let delay = Duration::from_micros(rng.below(full.as_micros() as u64 * 12 / 10));
         let finished = kill_after(
-            spawn(&["import", &case_arg, capture_arg, "--again", "--session", &format!("s{round}")]),
+            spawn(&[
+                "import",
+                &case_arg,
+                capture_arg,
+                "--again",
+                "--session",
+                &format!("s{round}"),
+            ]),
             delay,
         );
         let context = format!("seed {SEED:#x}, round {round}, kill after {delay:?}");
@@ -147,7 +162,11 @@ fn kill_during_annotation_keeps_every_acknowledged_note() {
             let kept = annotations
                 .iter()
                 .find(|a| a.target.id().to_string() == *event && a.target.kind() == "event");
-            assert_eq!(kept.map(|a| a.note.as_str()), Some(note.as_str()), "{context}: note lost");
+            assert_eq!(
+                kept.map(|a| a.note.as_str()),
+                Some(note.as_str()),
+                "{context}: note lost"
+            );
         }
     }
 }
@@ -158,7 +177,16 @@ fn kill_during_export_leaves_the_old_file_or_the_whole_new_one() {
     let case_path = dir.path().join("case.telltale");
     let case_arg = case_path.to_str().expect("utf-8").to_string();
     duration_of(&["demo", &case_arg]);
-    duration_of(&["annotate", &case_arg, "--event", "16", "--severity", "finding", "--note", "canary"]);
+    duration_of(&[
+        "annotate",
+        &case_arg,
+        "--event",
+        "16",
+        "--severity",
+        "finding",
+        "--note",
+        "canary",
+    ]);
     let out_dir = dir.path().join("out");
     std::fs::create_dir(&out_dir).expect("mkdir");
     let reference: PathBuf = dir.path().join("reference.pdf");
@@ -186,7 +214,10 @@ fn kill_during_export_leaves_the_old_file_or_the_whole_new_one() {
         let finished = kill_after(spawn(&args.iter().map(String::as_str).collect::<Vec<_>>()), delay);
         let context = format!("seed {SEED:#x}, round {round}, kill after {delay:?}");
         let now = std::fs::read(&out).expect("report.pdf is there");
-        assert!(now == old || now == whole, "{context}: report.pdf is neither the old nor the new file");
+        assert!(
+            now == old || now == whole,
+            "{context}: report.pdf is neither the old nor the new file"
+        );
         if finished {
             assert!(now == whole, "{context}");
         }
@@ -194,7 +225,12 @@ fn kill_during_export_leaves_the_old_file_or_the_whole_new_one() {
             let path = entry.expect("entry").path();
             if path != out {
                 // Only a complete file can have been given a name.
-                assert_eq!(std::fs::read(&path).expect("read"), whole, "{context}: half-written {}", path.display());
+                assert_eq!(
+                    std::fs::read(&path).expect("read"),
+                    whole,
+                    "{context}: half-written {}",
+                    path.display()
+                );
                 std::fs::remove_file(&path).expect("tidy");
             }
         }

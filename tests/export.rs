@@ -366,7 +366,11 @@ fn pdf_text(pdf: &Path) -> String {
         .output()
     {
         Ok(out) if out.status.success() => String::from_utf8_lossy(&out.stdout).into_owned(),
-        Ok(out) => panic!("pdftotext failed on {}: {}", pdf.display(), String::from_utf8_lossy(&out.stderr)),
+        Ok(out) => panic!(
+            "pdftotext failed on {}: {}",
+            pdf.display(),
+            String::from_utf8_lossy(&out.stderr)
+        ),
         Err(e) => panic!("pdftotext is needed for the PDF checks (apt-get install -y poppler-utils): {e}"),
     }
 }
@@ -442,10 +446,18 @@ fn pdf_is_byte_identical_when_reproducible() {
     export_pdf(&case, &reproducible, &path("b.pdf")).expect("b");
     export_pdf(&case, &dated_by_clock, &path("d.pdf")).expect("d");
     let read = |name: &str| std::fs::read(path(name)).expect("read pdf");
-    assert_eq!(read("a.pdf"), read("b.pdf"), "--reproducible must not depend on the clock");
+    assert_eq!(
+        read("a.pdf"),
+        read("b.pdf"),
+        "--reproducible must not depend on the clock"
+    );
     // Negative control: without --reproducible the clock reaches the bytes,
     // so the comparison above would have seen a clock dependence.
-    assert_ne!(read("c.pdf"), read("d.pdf"), "the clock should reach a non-reproducible PDF");
+    assert_ne!(
+        read("c.pdf"),
+        read("d.pdf"),
+        "the clock should reach a non-reproducible PDF"
+    );
 }
 
 #[test]

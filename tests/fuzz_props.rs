@@ -54,7 +54,11 @@ fn edited(seed: &[u8], edits: &Edits, cut: usize) -> Vec<u8> {
             }
         }
     }
-    let keep = if cut % 3 == 0 { bytes.len() } else { cut % (bytes.len() + 1) };
+    let keep = if cut % 3 == 0 {
+        bytes.len()
+    } else {
+        cut % (bytes.len() + 1)
+    };
     bytes.truncate(keep);
     bytes
 }

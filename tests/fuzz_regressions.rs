@@ -18,13 +18,23 @@ fn read(name: &str) -> Vec<u8> {
 /// ("byte index 7 is not a char boundary").
 #[test]
 fn request_target_with_a_multibyte_character_at_the_scheme_length() {
-    shapes::import_with(&PcapImporter, &read("pcap-target-with-multibyte-char-at-scheme-end.pcap"));
-    shapes::import_with(&PcapngImporter, &read("pcapng-target-with-multibyte-char-at-scheme-end.pcapng"));
+    shapes::import_with(
+        &PcapImporter,
+        &read("pcap-target-with-multibyte-char-at-scheme-end.pcap"),
+    );
+    shapes::import_with(
+        &PcapngImporter,
+        &read("pcapng-target-with-multibyte-char-at-scheme-end.pcapng"),
+    );
     let (sink, _, _) = telltale::ingest::import_to_vec(
         "finding.pcap",
         None,
         &read("pcap-target-with-multibyte-char-at-scheme-end.pcap"),
     )
     .expect("imports");
-    assert!(sink.exchanges.iter().all(|e| e.url.starts_with("http://")), "{:?}", sink.exchanges.iter().map(|e| &e.url).collect::<Vec<_>>());
+    assert!(
+        sink.exchanges.iter().all(|e| e.url.starts_with("http://")),
+        "{:?}",
+        sink.exchanges.iter().map(|e| &e.url).collect::<Vec<_>>()
+    );
 }

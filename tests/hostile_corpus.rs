@@ -129,7 +129,10 @@ fn form_body_har(field_value: &str) -> Vec<u8> {
     har(vec![har_entry(
         "https://t.sensorsdata.cn/sa?project=default",
         "POST",
-        Some(("application/x-www-form-urlencoded", &format!("gzip=1&data_list={field_value}"))),
+        Some((
+            "application/x-www-form-urlencoded",
+            &format!("gzip=1&data_list={field_value}"),
+        )),
         &[("Content-Type", "application/x-www-form-urlencoded")],
     )])
 }
@@ -143,7 +146,8 @@ fn encoded_body_har(encoding: &str, body: &[u8]) -> Vec<u8> {
         None,
         &[("Content-Type", "application/json"), ("Content-Encoding", encoding)],
     );
-    entry["request"]["postData"] = serde_json::json!({"mimeType": "application/json", "text": base64(body), "encoding": "base64"});
+    entry["request"]["postData"] =
+        serde_json::json!({"mimeType": "application/json", "text": base64(body), "encoding": "base64"});
     har(vec![entry])
 }
 
@@ -166,7 +170,10 @@ fn notes(conn: &rusqlite::Connection) -> String {
         conn,
         "SELECT notes FROM exchanges WHERE source_id = (SELECT max(source_id) FROM sources)",
     ));
-    all.extend(query_all(conn, "SELECT warnings FROM sources WHERE source_id = (SELECT max(source_id) FROM sources)"));
+    all.extend(query_all(
+        conn,
+        "SELECT warnings FROM sources WHERE source_id = (SELECT max(source_id) FROM sources)",
+    ));
     all.join("\n")
 }
 
@@ -195,8 +202,12 @@ fn newest_content(conn: &rusqlite::Connection) -> String {
 pub fn cases() -> Vec<HostileCase> {
     let mut cases = vec![
         case("empty file named .har", Expect::Refused, |d| file(d, "empty.har", b"")),
-        case("empty file named .pcap", Expect::Refused, |d| file(d, "empty.pcap", b"")),
-        case("only whitespace", Expect::Refused, |d| file(d, "blank.har", b" \n\t\r\n ")),
+        case("empty file named .pcap", Expect::Refused, |d| {
+            file(d, "empty.pcap", b"")
+        }),
+        case("only whitespace", Expect::Refused, |d| {
+            file(d, "blank.har", b" \n\t\r\n ")
+        }),
         case("random bytes named .pcapng", Expect::Refused, |d| {
             file(d, "random.pcapng", &Rng::new(7).bytes(1 << 20))
         }),
@@ -206,7 +217,11 @@ pub fn cases() -> Vec<HostileCase> {
             file(d, "noise.pcap", &bytes)
         }),
         case("a PNG named .har", Expect::Refused, |d| {
-            file(d, "picture.har", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89")
+            file(
+                d,
+                "picture.har",
+                b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89",
+            )
         }),
         case("a Telltale case named .har", Expect::Refused, |d| {
             let path = d.join("case-inside.har");
@@ -220,7 +235,9 @@ pub fn cases() -> Vec<HostileCase> {
         case("XML without Burp's root named .xml", Expect::Refused, |d| {
             file(d, "other.xml", b"<?xml version=\"1.0\"?><rss><channel/></rss>")
         }),
-        case("JSON that is not a HAR", Expect::Refused, |d| file(d, "other.har", br#"{"hello": [1, 2, 3]}"#)),
+        case("JSON that is not a HAR", Expect::Refused, |d| {
+            file(d, "other.har", br#"{"hello": [1, 2, 3]}"#)
+        }),
         case("UTF-16 HAR", Expect::Refused, |d| {
             let text = String::from_utf8_lossy(telltale::demo::NORMAL_HAR).into_owned();
             let mut bytes = vec![0xff, 0xfe];
@@ -289,40 +306,66 @@ pub fn cases() -> Vec<HostileCase> {
         ),
         case("truncated gzip body", Expect::Imported, |d| {
             let packed = gzip(&Rng::new(3).bytes(100_000));
-            file(d, "cut-gzip.har", &encoded_body_har("gzip", &packed[..packed.len() / 2]))
+            file(
+                d,
+                "cut-gzip.har",
+                &encoded_body_har("gzip", &packed[..packed.len() / 2]),
+            )
         }),
         case("unknown Content-Encoding", Expect::Imported, |d| {
             file(d, "odd-encoding.har", &encoded_body_har("x-telltale-unknown", b"abc"))
         }),
         with_check(
-            case("HAR _file reaching ../../etc/passwd and /etc/passwd", Expect::Imported, |d| {
-                let mut entries = Vec::new();
-                for reference in ["../../etc/passwd", "/etc/passwd", "..\\..\\etc\\passwd", "sub/../../../etc/passwd"] {
-                    let mut entry = har_entry("https://h.example/x", "GET", None, &[]);
-                    entry["response"]["content"] = serde_json::json!({"mimeType": "text/plain", "_file": reference});
-                    entries.push(entry);
-                }
-                file(d, "traversal.har", &har(entries))
-            }),
+            case(
+                "HAR _file reaching ../../etc/passwd and /etc/passwd",
+                Expect::Imported,
+                |d| {
+                    let mut entries = Vec::new();
+                    for reference in [
+                        "../../etc/passwd",
+                        "/etc/passwd",
+                        "..\\..\\etc\\passwd",
+                        "sub/../../../etc/passwd",
+                    ] {
+                        let mut entry = har_entry("https://h.example/x", "GET", None, &[]);
+                        entry["response"]["content"] =
+                            serde_json::json!({"mimeType": "text/plain", "_file": reference});
+                        entries.push(entry);
+                    }
+                    file(d, "traversal.har", &har(entries))
+                },
+            ),
             |conn| {
                 assert!(!newest_content(conn).contains("root:"), "/etc/passwd was read");
                 assert!(notes(conn).contains("was not read"), "{}", notes(conn));
             },
         ),
         with_check(
-            case("HAR _file naming a symlink that leaves the folder", Expect::Imported, |d| {
-                let link = d.join("body.txt");
-                std::os::unix::fs::symlink("/etc/passwd", &link).expect("symlink");
-                let mut entry = har_entry("https://h.example/x", "GET", None, &[]);
-                entry["response"]["content"] = serde_json::json!({"mimeType": "text/plain", "_file": "body.txt"});
-                file(d, "symlink.har", &har(vec![entry]))
-            }),
-            |conn| assert!(!newest_content(conn).contains("root:"), "a symlink led outside the folder"),
+            case(
+                "HAR _file naming a symlink that leaves the folder",
+                Expect::Imported,
+                |d| {
+                    let link = d.join("body.txt");
+                    std::os::unix::fs::symlink("/etc/passwd", &link).expect("symlink");
+                    let mut entry = har_entry("https://h.example/x", "GET", None, &[]);
+                    entry["response"]["content"] = serde_json::json!({"mimeType": "text/plain", "_file": "body.txt"});
+                    file(d, "symlink.har", &har(vec![entry]))
+                },
+            ),
+            |conn| {
+                assert!(
+                    !newest_content(conn).contains("root:"),
+                    "a symlink led outside the folder"
+                )
+            },
         ),
         with_check(
             case("HAR _file naming a FIFO beside it", Expect::Imported, |d| {
                 let fifo = d.join("pipe.bin");
-                let status = std::process::Command::new("mkfifo").arg(&fifo).status().expect("mkfifo");
+                let status = std::process::Command::new("mkfifo")
+                    .arg(&fifo)
+                    .status()
+                    .expect("mkfifo");
                 assert!(status.success());
                 let mut entry = har_entry("https://h.example/x", "GET", None, &[]);
                 entry["response"]["content"] = serde_json::json!({"mimeType": "text/plain", "_file": "pipe.bin"});
@@ -332,32 +375,41 @@ pub fn cases() -> Vec<HostileCase> {
         ),
         // 256 MiB of bodies get read before the budget stops it: slow in a debug build.
         slow(with_check(
-            case("HAR with 400 _file references to one 4 MiB file", Expect::Imported, |d| {
-                file(d, "big.bin", &vec![b'a'; 4 * 1024 * 1024]);
-                let entries = (0..400)
-                    .map(|_| {
-                        let mut entry = har_entry("https://h.example/x", "GET", None, &[]);
-                        entry["response"]["content"] = serde_json::json!({"mimeType": "text/plain", "_file": "big.bin"});
-                        entry
-                    })
-                    .collect();
-                file(d, "many-files.har", &har(entries))
-            }),
+            case(
+                "HAR with 400 _file references to one 4 MiB file",
+                Expect::Imported,
+                |d| {
+                    file(d, "big.bin", &vec![b'a'; 4 * 1024 * 1024]);
+                    let entries = (0..400)
+                        .map(|_| {
+                            let mut entry = har_entry("https://h.example/x", "GET", None, &[]);
+                            entry["response"]["content"] =
+                                serde_json::json!({"mimeType": "text/plain", "_file": "big.bin"});
+                            entry
+                        })
+                        .collect();
+                    file(d, "many-files.har", &har(entries))
+                },
+            ),
             |conn| assert!(notes(conn).contains("external bodies"), "{}", notes(conn)),
         )),
         with_check(
-            case("NUL bytes and invalid UTF-8 in HAR header names", Expect::Imported, |d| {
-                file(
-                    d,
-                    "nul-headers.har",
-                    &har(vec![har_entry(
-                        "https://h.example/\u{0}path?q=\u{0}",
-                        "GET",
-                        None,
-                        &[("X-\u{0}Name", "v\u{0}alue"), ("\u{0}", "\u{fffd}\u{0}")],
-                    )]),
-                )
-            }),
+            case(
+                "NUL bytes and invalid UTF-8 in HAR header names",
+                Expect::Imported,
+                |d| {
+                    file(
+                        d,
+                        "nul-headers.har",
+                        &har(vec![har_entry(
+                            "https://h.example/\u{0}path?q=\u{0}",
+                            "GET",
+                            None,
+                            &[("X-\u{0}Name", "v\u{0}alue"), ("\u{0}", "\u{fffd}\u{0}")],
+                        )]),
+                    )
+                },
+            ),
             |conn| assert_eq!(newest_urls(conn).len(), 1),
         ),
         case("HAR with 100k empty entries", Expect::Imported, |d| {
@@ -375,10 +427,7 @@ pub fn cases() -> Vec<HostileCase> {
         }),
         with_check(
             case("JSON array of 200k tiny events", Expect::Imported, |d| {
-                let body = format!(
-                    "[{}]",
-                    vec![r#"{"event":"e","time":1588248000000}"#; 200_000].join(",")
-                );
+                let body = format!("[{}]", vec![r#"{"event":"e","time":1588248000000}"#; 200_000].join(","));
                 file(
                     d,
                     "many-events.har",
@@ -409,26 +458,35 @@ pub fn cases() -> Vec<HostileCase> {
                 outer.extend_from_slice(&message);
                 message = outer;
             }
-            let mut entry = har_entry("https://app-measurement.com/a", "POST", None, &[("Content-Type", "application/x-protobuf")]);
+            let mut entry = har_entry(
+                "https://app-measurement.com/a",
+                "POST",
+                None,
+                &[("Content-Type", "application/x-protobuf")],
+            );
             entry["request"]["postData"] = serde_json::json!({"mimeType": "application/x-protobuf", "text": base64(&message), "encoding": "base64"});
             file(d, "deep-protobuf.har", &har(vec![entry]))
         }),
-        case("multipart with 20k parts and no closing boundary", Expect::Imported, |d| {
-            let mut body = String::new();
-            for i in 0..20_000 {
-                body.push_str(&format!("--XyZ\r\nContent-Disposition: form-data; name=\"p{i}\"; filename=\"../../etc/p{i}\"\r\n\r\nv{i}\r\n"));
-            }
-            file(
-                d,
-                "multipart.har",
-                &har(vec![har_entry(
-                    "https://h.example/upload",
-                    "POST",
-                    Some(("multipart/form-data; boundary=XyZ", &body)),
-                    &[("Content-Type", "multipart/form-data; boundary=XyZ")],
-                )]),
-            )
-        }),
+        case(
+            "multipart with 20k parts and no closing boundary",
+            Expect::Imported,
+            |d| {
+                let mut body = String::new();
+                for i in 0..20_000 {
+                    body.push_str(&format!("--XyZ\r\nContent-Disposition: form-data; name=\"p{i}\"; filename=\"../../etc/p{i}\"\r\n\r\nv{i}\r\n"));
+                }
+                file(
+                    d,
+                    "multipart.har",
+                    &har(vec![har_entry(
+                        "https://h.example/upload",
+                        "POST",
+                        Some(("multipart/form-data; boundary=XyZ", &body)),
+                        &[("Content-Type", "multipart/form-data; boundary=XyZ")],
+                    )]),
+                )
+            },
+        ),
         // mitmproxy flow files
         case("mitm length prefix longer than the file", Expect::Refused, |d| {
             file(d, "lying.mitm", b"999999:4:type;4:http;}")
@@ -436,7 +494,9 @@ pub fn cases() -> Vec<HostileCase> {
         case("mitm length prefix with 30 digits", Expect::Refused, |d| {
             file(d, "digits.mitm", format!("{}:x,", "9".repeat(30)).as_bytes())
         }),
-        case("mitm negative length prefix", Expect::Refused, |d| file(d, "negative.mitm", b"-5:abcde,")),
+        case("mitm negative length prefix", Expect::Refused, |d| {
+            file(d, "negative.mitm", b"-5:abcde,")
+        }),
         case("mitm inner length lying inside a good flow", Expect::Either, |d| {
             let flow = mitm_flow("lie.example", b"/p", &[(b"Host", b"lie.example")], b"x=1");
             let mut lying = flow.clone();
@@ -452,22 +512,30 @@ pub fn cases() -> Vec<HostileCase> {
             for _ in 0..2000 {
                 value = tnet(b']', &value);
             }
-            let flow = tnet_dict(&[("type", tnet(b';', b"http")), ("version", tnet(b'#', b"21")), ("request", value)]);
+            let flow = tnet_dict(&[
+                ("type", tnet(b';', b"http")),
+                ("version", tnet(b'#', b"21")),
+                ("request", value),
+            ]);
             file(d, "deep.mitm", &flow)
         }),
         with_check(
-            case("mitm flow with NUL bytes and invalid UTF-8 in headers and path", Expect::Imported, |d| {
-                file(
-                    d,
-                    "nul.mitm",
-                    &mitm_flow(
-                        "nul.example",
-                        b"/\xff\xfe\0path?q=\xc3\x28",
-                        &[(b"X-\0Name", b"\xff\xfe"), (b"\0", b"\0"), (b"Host", b"nul.example")],
-                        b"a=\xff\0b",
-                    ),
-                )
-            }),
+            case(
+                "mitm flow with NUL bytes and invalid UTF-8 in headers and path",
+                Expect::Imported,
+                |d| {
+                    file(
+                        d,
+                        "nul.mitm",
+                        &mitm_flow(
+                            "nul.example",
+                            b"/\xff\xfe\0path?q=\xc3\x28",
+                            &[(b"X-\0Name", b"\xff\xfe"), (b"\0", b"\0"), (b"Host", b"nul.example")],
+                            b"a=\xff\0b",
+                        ),
+                    )
+                },
+            ),
             |conn| assert_eq!(newest_urls(conn).len(), 1),
         ),
         // Burp XML
@@ -491,13 +559,22 @@ pub fn cases() -> Vec<HostileCase> {
                 let xml = "<?xml version=\"1.0\"?><!DOCTYPE items [<!ENTITY xxe SYSTEM \"file:///etc/passwd\">]><items burpVersion=\"2023.1\"><item><time>x</time><url><![CDATA[http://xxe.example/]]></url><host ip=\"1.2.3.4\">xxe.example&xxe;</host><port>80</port><protocol>http</protocol><method>GET</method><path>/&xxe;</path><request base64=\"false\"><![CDATA[GET / HTTP/1.1\r\nHost: xxe.example\r\nX-Leak: &xxe;\r\n\r\n]]></request><status>200</status><response base64=\"false\"><![CDATA[HTTP/1.1 200 OK\r\n\r\n]]></response></item></items>";
                 file(d, "xxe.xml", xml.as_bytes())
             }),
-            |conn| assert!(!newest_content(conn).contains("root:"), "an external entity was fetched"),
+            |conn| {
+                assert!(
+                    !newest_content(conn).contains("root:"),
+                    "an external entity was fetched"
+                )
+            },
         ),
-        case("Burp XML with invalid UTF-8 and NUL in every field", Expect::Either, |d| {
-            let mut xml = b"<?xml version=\"1.0\"?><items burpVersion=\"2023.1\"><item><time>\xff\0</time><url><![CDATA[http://u.example/\xff\xfe\0]]></url><host ip=\"1.2.3.4\">u.example</host><port>80</port><protocol>http</protocol><method>GET</method><path>/\xc3\x28</path><request base64=\"false\"><![CDATA[GET /\xff HTTP/1.1\r\nHost: u.example\r\nX-\0Bad\xff: \xfe\r\n\r\n]]></request><status>200</status><response base64=\"false\"><![CDATA[HTTP/1.1 200 OK\r\n\r\n\xff\xfe]]></response></item></items>".to_vec();
-            xml.extend_from_slice(b"\n");
-            file(d, "utf8.xml", &xml)
-        }),
+        case(
+            "Burp XML with invalid UTF-8 and NUL in every field",
+            Expect::Either,
+            |d| {
+                let mut xml = b"<?xml version=\"1.0\"?><items burpVersion=\"2023.1\"><item><time>\xff\0</time><url><![CDATA[http://u.example/\xff\xfe\0]]></url><host ip=\"1.2.3.4\">u.example</host><port>80</port><protocol>http</protocol><method>GET</method><path>/\xc3\x28</path><request base64=\"false\"><![CDATA[GET /\xff HTTP/1.1\r\nHost: u.example\r\nX-\0Bad\xff: \xfe\r\n\r\n]]></request><status>200</status><response base64=\"false\"><![CDATA[HTTP/1.1 200 OK\r\n\r\n\xff\xfe]]></response></item></items>".to_vec();
+                xml.extend_from_slice(b"\n");
+                file(d, "utf8.xml", &xml)
+            },
+        ),
         case("Burp XML 100k elements deep", Expect::Either, |d| {
             let xml = format!(
                 "<?xml version=\"1.0\"?><items burpVersion=\"2023.1\">{}{}</items>",
@@ -516,26 +593,45 @@ pub fn cases() -> Vec<HostileCase> {
             pcap.record_with_lengths(b"\0\0\0\0", 1_000_000_000, 1_000_000_000);
             file(d, "long-record.pcap", &pcap.bytes)
         }),
-        case("pcap record longer than the file after good packets", Expect::Either, |d| {
-            let mut pcap = Pcap::new();
-            http_over_tcp(&mut pcap, 1000, &[b"GET /ok HTTP/1.1\r\nHost: a.example\r\n\r\n"], b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
-            pcap.record_with_lengths(b"\0\0\0\0", 0xffff_ffff, 0xffff_ffff);
-            file(d, "long-tail.pcap", &pcap.bytes)
-        }),
-        with_check(
-            case("TCP segments overlapping with different content", Expect::Imported, |d| {
+        case(
+            "pcap record longer than the file after good packets",
+            Expect::Either,
+            |d| {
                 let mut pcap = Pcap::new();
-                let isn = 5000u32;
                 http_over_tcp(
                     &mut pcap,
-                    isn,
-                    &[b"GET /first-copy HTTP/1.1\r\nHost: overlap.example\r\n\r\n"],
-                    b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok",
+                    1000,
+                    &[b"GET /ok HTTP/1.1\r\nHost: a.example\r\n\r\n"],
+                    b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n",
                 );
-                // A "retransmission" of the same sequence range with other bytes.
-                pcap.tcp(true, isn + 1, 0x1000_0001, crate::capture_builder::PSH_ACK, b"GET /other-copy HTTP/1.1\r\nHost: overlap.example\r\n\r\n");
-                file(d, "overlap.pcap", &pcap.bytes)
-            }),
+                pcap.record_with_lengths(b"\0\0\0\0", 0xffff_ffff, 0xffff_ffff);
+                file(d, "long-tail.pcap", &pcap.bytes)
+            },
+        ),
+        with_check(
+            case(
+                "TCP segments overlapping with different content",
+                Expect::Imported,
+                |d| {
+                    let mut pcap = Pcap::new();
+                    let isn = 5000u32;
+                    http_over_tcp(
+                        &mut pcap,
+                        isn,
+                        &[b"GET /first-copy HTTP/1.1\r\nHost: overlap.example\r\n\r\n"],
+                        b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok",
+                    );
+                    // A "retransmission" of the same sequence range with other bytes.
+                    pcap.tcp(
+                        true,
+                        isn + 1,
+                        0x1000_0001,
+                        crate::capture_builder::PSH_ACK,
+                        b"GET /other-copy HTTP/1.1\r\nHost: overlap.example\r\n\r\n",
+                    );
+                    file(d, "overlap.pcap", &pcap.bytes)
+                },
+            ),
             |conn| {
                 let urls = newest_urls(conn);
                 assert_eq!(urls, ["http://overlap.example/first-copy"], "the first copy wins");
@@ -547,13 +643,20 @@ pub fn cases() -> Vec<HostileCase> {
                 http_over_tcp(
                     &mut pcap,
                     0xffff_ffe0,
-                    &[b"GET /across-the-wrap", b"-of-the-sequence HTTP/1.1\r\nHost: wr", b"ap.example\r\n\r\n"],
+                    &[
+                        b"GET /across-the-wrap",
+                        b"-of-the-sequence HTTP/1.1\r\nHost: wr",
+                        b"ap.example\r\n\r\n",
+                    ],
                     b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nwrap!",
                 );
                 file(d, "wrap.pcap", &pcap.bytes)
             }),
             |conn| {
-                assert_eq!(newest_urls(conn), ["http://wrap.example/across-the-wrap-of-the-sequence"]);
+                assert_eq!(
+                    newest_urls(conn),
+                    ["http://wrap.example/across-the-wrap-of-the-sequence"]
+                );
             },
         ),
         case("5000 TCP connections each with a 60 MB hole", Expect::Either, |d| {
@@ -563,38 +666,53 @@ pub fn cases() -> Vec<HostileCase> {
                 let mut syn = crate::capture_builder::tcp_frame(true, i * 7, 0, crate::capture_builder::SYN, b"");
                 syn[34..36].copy_from_slice(&(1024 + (i % 60_000) as u16).to_be_bytes());
                 pcap.record(&syn);
-                let mut first = crate::capture_builder::tcp_frame(true, i * 7 + 1, 1, crate::capture_builder::PSH_ACK, b"G");
+                let mut first =
+                    crate::capture_builder::tcp_frame(true, i * 7 + 1, 1, crate::capture_builder::PSH_ACK, b"G");
                 first[34..36].copy_from_slice(&(1024 + (i % 60_000) as u16).to_be_bytes());
                 pcap.record(&first);
-                let mut far = crate::capture_builder::tcp_frame(true, i * 7 + 60_000_000, 1, crate::capture_builder::PSH_ACK, b"ET / HTTP/1.1\r\n\r\n");
+                let mut far = crate::capture_builder::tcp_frame(
+                    true,
+                    i * 7 + 60_000_000,
+                    1,
+                    crate::capture_builder::PSH_ACK,
+                    b"ET / HTTP/1.1\r\n\r\n",
+                );
                 far[34..36].copy_from_slice(&(1024 + (i % 60_000) as u16).to_be_bytes());
                 pcap.record(&far);
             }
             file(d, "holes.pcap", &pcap.bytes)
         }),
         with_check(
-            case("HTTP with NUL in header names and invalid UTF-8 over TCP", Expect::Imported, |d| {
-                let mut pcap = Pcap::new();
-                http_over_tcp(
+            case(
+                "HTTP with NUL in header names and invalid UTF-8 over TCP",
+                Expect::Imported,
+                |d| {
+                    let mut pcap = Pcap::new();
+                    http_over_tcp(
                     &mut pcap,
                     77,
                     &[b"POST /\xff\xfe?q=\xc3\x28 HTTP/1.1\r\nHost: raw.example\r\nX-\0Nul: \xff\r\nContent-Length: 3\r\n\r\n\0\xff\0"],
                     b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n",
                 );
-                file(d, "nul-http.pcap", &pcap.bytes)
-            }),
+                    file(d, "nul-http.pcap", &pcap.bytes)
+                },
+            ),
             |conn| assert!(!newest_urls(conn).is_empty(), "the request is kept"),
         ),
-        case("HTTP with a Content-Length of 10^15 and a huge chunk size", Expect::Imported, |d| {
-            let mut pcap = Pcap::new();
-            http_over_tcp(
-                &mut pcap,
-                91,
-                &[b"POST /cl HTTP/1.1\r\nHost: cl.example\r\nContent-Length: 1000000000000000\r\n\r\nabc"],
-                b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nFFFFFFFFFFFFFFFF\r\nabc",
-            );
-            file(d, "lengths.pcap", &pcap.bytes)
-        }),
+        case(
+            "HTTP with a Content-Length of 10^15 and a huge chunk size",
+            Expect::Imported,
+            |d| {
+                let mut pcap = Pcap::new();
+                http_over_tcp(
+                    &mut pcap,
+                    91,
+                    &[b"POST /cl HTTP/1.1\r\nHost: cl.example\r\nContent-Length: 1000000000000000\r\n\r\nabc"],
+                    b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nFFFFFFFFFFFFFFFF\r\nabc",
+                );
+                file(d, "lengths.pcap", &pcap.bytes)
+            },
+        ),
         case("pcapng block with a lying length", Expect::Either, |d| {
             let mut bytes = fixture_bytes("pcap/zeek__cooper-grill-dvwa.pcapng");
             // The second block's total length (after the 28-byte SHB header…): make it huge.
@@ -608,10 +726,15 @@ pub fn cases() -> Vec<HostileCase> {
             bytes[shb_len + 4..shb_len + 8].copy_from_slice(&0u32.to_le_bytes());
             file(d, "zero-block.pcapng", &bytes)
         }),
-        case("/dev/zero given as a capture", Expect::Refused, |_| PathBuf::from("/dev/zero")),
+        case("/dev/zero given as a capture", Expect::Refused, |_| {
+            PathBuf::from("/dev/zero")
+        }),
         case("a FIFO given as a capture", Expect::Refused, |d| {
             let fifo = d.join("capture.har");
-            let status = std::process::Command::new("mkfifo").arg(&fifo).status().expect("mkfifo");
+            let status = std::process::Command::new("mkfifo")
+                .arg(&fifo)
+                .status()
+                .expect("mkfifo");
             assert!(status.success());
             fifo
         }),
@@ -632,9 +755,11 @@ pub fn cases() -> Vec<HostileCase> {
         for cut in [1, 4, 11, 24, 100, len / 3, len / 2, len - 1] {
             let bytes = bytes[..cut.min(len)].to_vec();
             let name = format!("truncated-{cut}.{extension}");
-            cases.push(case(&format!("{relative} truncated at {cut} bytes"), Expect::Either, move |d| {
-                file(d, &name, &bytes)
-            }));
+            cases.push(case(
+                &format!("{relative} truncated at {cut} bytes"),
+                Expect::Either,
+                move |d| file(d, &name, &bytes),
+            ));
         }
     }
     cases

@@ -34,7 +34,12 @@ fn snapshot(path: &Path) -> Snapshot {
             .sessions()
             .expect("sessions")
             .iter()
-            .map(|s| format!("{}|{}|{}|{}|{:?}", s.name, s.mode, s.exchange_count, s.event_count, s.sources))
+            .map(|s| {
+                format!(
+                    "{}|{}|{}|{}|{:?}",
+                    s.name, s.mode, s.exchange_count, s.event_count, s.sources
+                )
+            })
             .collect(),
         annotations: case
             .annotations()
@@ -56,9 +61,13 @@ fn template(dir: &Path) -> PathBuf {
         note: Some("search sent in incognito".into()),
         tags: Some(vec!["canary".into()]),
     };
-    case.annotate_as(Target::Event(EventId(16)), &edit, "ana").expect("annotate");
+    case.annotate_as(Target::Event(EventId(16)), &edit, "ana")
+        .expect("annotate");
     drop(case);
-    assert!(!dir.join("template.telltale-wal").exists(), "closed case has no WAL left");
+    assert!(
+        !dir.join("template.telltale-wal").exists(),
+        "closed case has no WAL left"
+    );
     path
 }
 
@@ -72,13 +81,21 @@ fn check_run(hostile: &HostileCase, input: &Path, run: &Run) {
     );
     assert!(!run.stderr.contains("panicked"), "{name}: panic: {}", run.stderr);
     match run.code {
-        Some(0) => assert_ne!(hostile.expect, Expect::Refused, "{name}: imported but should be refused"),
+        Some(0) => assert_ne!(
+            hostile.expect,
+            Expect::Refused,
+            "{name}: imported but should be refused"
+        ),
         Some(1) => {
             assert_ne!(hostile.expect, Expect::Imported, "{name}: refused: {}", run.stderr);
             let lines: Vec<&str> = run.stderr.lines().collect();
             assert_eq!(lines.len(), 1, "{name}: one line on stderr, got {:?}", run.stderr);
             let shown = input.display().to_string();
-            assert!(lines[0].contains(&shown), "{name}: the line names the file: {}", lines[0]);
+            assert!(
+                lines[0].contains(&shown),
+                "{name}: the line names the file: {}",
+                lines[0]
+            );
         }
         other => panic!("{name}: exit {other:?}: {}", run.stderr),
     }
@@ -92,7 +109,11 @@ fn run_case(hostile: &HostileCase, template: &Path, root: &Path, index: usize) {
     let before = snapshot(&case_path);
     let input = (hostile.write)(&dir);
     let run = run_measured(
-        &["import", case_path.to_str().expect("utf-8"), input.to_str().expect("utf-8")],
+        &[
+            "import",
+            case_path.to_str().expect("utf-8"),
+            input.to_str().expect("utf-8"),
+        ],
         &dir,
     );
     eprintln!(

@@ -109,7 +109,11 @@ impl HitText for Case {
             .into_iter()
             .filter(|e| e.exchange_id == hit.exchange_id)
             .flat_map(|e| {
-                let mut values: Vec<String> = e.fields.values().filter_map(|v| v.as_str().map(str::to_string)).collect();
+                let mut values: Vec<String> = e
+                    .fields
+                    .values()
+                    .filter_map(|v| v.as_str().map(str::to_string))
+                    .collect();
                 values.push(e.url);
                 values
             })
@@ -155,7 +159,16 @@ fn sql_syntax_in_names_and_filters_stays_a_value() {
     assert_eq!(by_app.len(), all.len());
     drop(case);
     let note = "'); DELETE FROM annotations; --";
-    let out = telltale(&["annotate", path.to_str().expect("utf-8"), "--event", "1", "--note", note, "--tag", "' OR 1=1"]);
+    let out = telltale(&[
+        "annotate",
+        path.to_str().expect("utf-8"),
+        "--event",
+        "1",
+        "--note",
+        note,
+        "--tag",
+        "' OR 1=1",
+    ]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let case = Case::open_existing(&path).expect("open");
     let annotations = case.annotations().expect("annotations");
@@ -185,19 +198,28 @@ fn only_the_store_speaks_sql_and_it_splices_no_quoted_values() {
         let text = std::fs::read_to_string(&path).expect("read source");
         let in_store = path.starts_with(src.join("store"));
         if !in_store {
-            assert!(!text.contains("rusqlite"), "{} speaks SQL outside src/store", path.display());
+            assert!(
+                !text.contains("rusqlite"),
+                "{} speaks SQL outside src/store",
+                path.display()
+            );
             continue;
         }
         // A value spliced into SQL text shows as a placeholder inside SQL
         // quotes ('{name}', or '{}' in a format!); bound values are ?N, and
         // a literal '{}' (an empty JSON object) is fine.
         for (number, line) in text.lines().enumerate() {
-            let named = line.match_indices("'{").any(|(at, _)| {
-                line[at + 2..].starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
-            });
+            let named = line
+                .match_indices("'{")
+                .any(|(at, _)| line[at + 2..].starts_with(|c: char| c.is_ascii_alphabetic() || c == '_'));
             let positional = line.contains("format!(") && line.contains("'{}'");
             let spliced = named || positional;
-            assert!(!spliced, "{}:{}: value spliced into SQL: {line}", path.display(), number + 1);
+            assert!(
+                !spliced,
+                "{}:{}: value spliced into SQL: {line}",
+                path.display(),
+                number + 1
+            );
         }
     }
 }
@@ -217,7 +239,10 @@ fn typst_markup_in_captures_is_shown_never_run() {
     let dir = tempfile::tempdir().expect("tempdir");
     let payload = "#read(\"/etc/passwd\") #include \"/etc/hostname\" ]) #panic()";
     let capture = dir.path().join("markup.har");
-    let url = format!("https://typst.example/{}", payload.replace(' ', "%20").replace('"', "%22").replace('#', "%23"));
+    let url = format!(
+        "https://typst.example/{}",
+        payload.replace(' ', "%20").replace('"', "%22").replace('#', "%23")
+    );
     let body = serde_json::json!([{"event": payload, "time": 1_588_248_000_000i64}]).to_string();
     std::fs::write(
         &capture,
@@ -231,10 +256,33 @@ fn typst_markup_in_captures_is_shown_never_run() {
     .expect("write");
     let case = dir.path().join("case.telltale");
     let case_arg = case.to_str().expect("utf-8");
-    assert!(telltale(&["import", case_arg, capture.to_str().expect("utf-8")]).status.success());
-    assert!(telltale(&["annotate", case_arg, "--event", "1", "--note", payload, "--severity", "finding"]).status.success());
+    assert!(
+        telltale(&["import", case_arg, capture.to_str().expect("utf-8")])
+            .status
+            .success()
+    );
+    assert!(
+        telltale(&[
+            "annotate",
+            case_arg,
+            "--event",
+            "1",
+            "--note",
+            payload,
+            "--severity",
+            "finding"
+        ])
+        .status
+        .success()
+    );
     let pdf = dir.path().join("report.pdf");
-    let out = telltale(&["export", case_arg, "--pdf", pdf.to_str().expect("utf-8"), "--findings-only"]);
+    let out = telltale(&[
+        "export",
+        case_arg,
+        "--pdf",
+        pdf.to_str().expect("utf-8"),
+        "--findings-only",
+    ]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let text = std::process::Command::new("pdftotext")
         .arg(&pdf)
@@ -270,9 +318,17 @@ fn file_names_from_captures_choose_no_path() {
     let out = telltale(&["import", case_arg, capture.to_str().expect("utf-8")]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let export = work.join("all.json");
-    assert!(telltale(&["export", case_arg, "--json", export.to_str().expect("utf-8")]).status.success());
+    assert!(
+        telltale(&["export", case_arg, "--json", export.to_str().expect("utf-8")])
+            .status
+            .success()
+    );
     for place in [dir.path().to_path_buf(), work.clone(), PathBuf::from("/tmp")] {
-        assert!(!place.join(&marker).exists(), "a capture chose the path {}", place.join(&marker).display());
+        assert!(
+            !place.join(&marker).exists(),
+            "a capture chose the path {}",
+            place.join(&marker).display()
+        );
     }
     let listed: Vec<String> = std::fs::read_dir(&work)
         .expect("list")
@@ -280,7 +336,14 @@ fn file_names_from_captures_choose_no_path() {
         .collect();
     for name in &listed {
         assert!(
-            ["names.har", "case.telltale", "case.telltale-wal", "case.telltale-shm", "all.json"].contains(&name.as_str()),
+            [
+                "names.har",
+                "case.telltale",
+                "case.telltale-wal",
+                "case.telltale-shm",
+                "all.json"
+            ]
+            .contains(&name.as_str()),
             "unexpected file {name}"
         );
     }
@@ -306,7 +369,11 @@ fn traced_calls(program: &str, args: &[&str], trace_dir: &Path) -> Vec<String> {
     assert!(status.code().is_some(), "traced program was killed");
     let text = std::fs::read_to_string(&log).expect("strace log");
     text.lines()
-        .filter(|line| ["socket(", "connect(", "sendto(", "sendmsg(", "execve("].iter().any(|c| line.contains(c)))
+        .filter(|line| {
+            ["socket(", "connect(", "sendto(", "sendmsg(", "execve("]
+                .iter()
+                .any(|c| line.contains(c))
+        })
         .map(str::to_string)
         .collect()
 }
@@ -316,7 +383,10 @@ fn import_search_and_export_open_no_socket_and_run_nothing() {
     let dir = tempfile::tempdir().expect("tempdir");
     // The sounding board: a command that does open a socket is seen.
     let control = traced_calls("bash", &["-c", "exec 3<>/dev/tcp/127.0.0.1/9 || true"], dir.path());
-    assert!(control.iter().any(|c| c.contains("socket(")), "strace sees sockets: {control:?}");
+    assert!(
+        control.iter().any(|c| c.contains("socket(")),
+        "strace sees sockets: {control:?}"
+    );
 
     let telltale_bin = env!("CARGO_BIN_EXE_telltale");
     let case = dir.path().join("case.telltale");

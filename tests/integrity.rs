@@ -20,14 +20,18 @@ fn annotated_case(dir: &Path) -> PathBuf {
         note: Some(text.into()),
         ..AnnotationEdit::default()
     };
-    case.annotate_as(Target::Event(EventId(16)), &note("first"), "ana").expect("create");
-    case.annotate_as(Target::Event(EventId(16)), &note("second"), "ana").expect("update");
+    case.annotate_as(Target::Event(EventId(16)), &note("first"), "ana")
+        .expect("create");
+    case.annotate_as(Target::Event(EventId(16)), &note("second"), "ana")
+        .expect("update");
     let finding = AnnotationEdit {
         severity: Some(Severity::Finding),
         ..AnnotationEdit::default()
     };
-    case.annotate_as(Target::Event(EventId(16)), &finding, "ben").expect("update");
-    case.annotate_as(Target::Exchange(ExchangeId(3)), &note("batch"), "ana").expect("create");
+    case.annotate_as(Target::Event(EventId(16)), &finding, "ben")
+        .expect("update");
+    case.annotate_as(Target::Exchange(ExchangeId(3)), &note("batch"), "ana")
+        .expect("create");
     path
 }
 
@@ -63,7 +67,11 @@ fn a_flipped_byte_in_a_stored_source_is_found() {
     let path = annotated_case(dir.path());
     let conn = Connection::open(&path).expect("open raw");
     let mut bytes: Vec<u8> = conn
-        .query_row("SELECT bytes FROM source_chunks WHERE source_id = 1 AND seq = 0", [], |r| r.get(0))
+        .query_row(
+            "SELECT bytes FROM source_chunks WHERE source_id = 1 AND seq = 0",
+            [],
+            |r| r.get(0),
+        )
         .expect("chunk");
     bytes[100] ^= 0x01;
     conn.execute(
@@ -74,7 +82,10 @@ fn a_flipped_byte_in_a_stored_source_is_found() {
     drop(conn);
     let found = problems(&path);
     assert_eq!(found.len(), 1, "{found:?}");
-    assert!(found[0].starts_with("normal.har: stored bytes do not match"), "{found:?}");
+    assert!(
+        found[0].starts_with("normal.har: stored bytes do not match"),
+        "{found:?}"
+    );
     let out = telltale(&["verify", path.to_str().expect("utf-8")]);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("normal.har"));
@@ -83,10 +94,22 @@ fn a_flipped_byte_in_a_stored_source_is_found() {
 #[test]
 fn a_changed_decoded_row_is_found() {
     for (what, sql) in [
-        ("event field", "UPDATE events SET fields = replace(fields, '\"', '''') WHERE event_id = 16"),
-        ("event name", "UPDATE events SET event_name = 'harmless' WHERE event_id = 16"),
-        ("layer text", "UPDATE layers SET text = 'nothing to see' WHERE layer_id = (SELECT min(layer_id) FROM layers WHERE text IS NOT NULL AND exchange_id IN (SELECT exchange_id FROM events WHERE event_id = 16))"),
-        ("exchange url", "UPDATE exchanges SET url = 'https://innocent.example/' WHERE exchange_id = (SELECT exchange_id FROM events WHERE event_id = 16)"),
+        (
+            "event field",
+            "UPDATE events SET fields = replace(fields, '\"', '''') WHERE event_id = 16",
+        ),
+        (
+            "event name",
+            "UPDATE events SET event_name = 'harmless' WHERE event_id = 16",
+        ),
+        (
+            "layer text",
+            "UPDATE layers SET text = 'nothing to see' WHERE layer_id = (SELECT min(layer_id) FROM layers WHERE text IS NOT NULL AND exchange_id IN (SELECT exchange_id FROM events WHERE event_id = 16))",
+        ),
+        (
+            "exchange url",
+            "UPDATE exchanges SET url = 'https://innocent.example/' WHERE exchange_id = (SELECT exchange_id FROM events WHERE event_id = 16)",
+        ),
         ("deleted event", "DELETE FROM events WHERE event_id = 16"),
     ] {
         let dir = tempfile::tempdir().expect("tempdir");
@@ -94,7 +117,9 @@ fn a_changed_decoded_row_is_found() {
         tamper(&path, sql);
         let found = problems(&path);
         assert!(
-            found.iter().any(|p| p.contains("decoded rows (exchanges, layers or events) were changed")),
+            found
+                .iter()
+                .any(|p| p.contains("decoded rows (exchanges, layers or events) were changed")),
             "{what}: {found:?}"
         );
     }
@@ -111,7 +136,9 @@ fn an_edited_history_entry_in_the_middle_is_found() {
     );
     let found = problems(&path);
     assert!(
-        found.iter().any(|p| p.contains("annotation history entry 2 does not match its chain hash")),
+        found
+            .iter()
+            .any(|p| p.contains("annotation history entry 2 does not match its chain hash")),
         "{found:?}"
     );
 }
@@ -123,7 +150,9 @@ fn a_deleted_history_entry_in_the_middle_is_found() {
     tamper(&path, "DELETE FROM annotation_history WHERE history_id = 2");
     let found = problems(&path);
     assert!(
-        found.iter().any(|p| p.contains("annotation history entry 3 does not match its chain hash")),
+        found
+            .iter()
+            .any(|p| p.contains("annotation history entry 3 does not match its chain hash")),
         "{found:?}"
     );
 }
@@ -134,15 +163,22 @@ fn a_removed_newest_entry_or_a_silent_edit_is_found() {
     let path = annotated_case(dir.path());
     tamper(&path, "DELETE FROM annotation_history WHERE history_id = 4");
     assert!(
-        problems(&path).iter().any(|p| p.contains("annotation 2 differs from its last history entry")),
+        problems(&path)
+            .iter()
+            .any(|p| p.contains("annotation 2 differs from its last history entry")),
         "{:?}",
         problems(&path)
     );
     let dir = tempfile::tempdir().expect("tempdir");
     let path = annotated_case(dir.path());
-    tamper(&path, "UPDATE annotations SET note = 'never said' WHERE annotation_id = 1");
+    tamper(
+        &path,
+        "UPDATE annotations SET note = 'never said' WHERE annotation_id = 1",
+    );
     assert!(
-        problems(&path).iter().any(|p| p.contains("annotation 1 differs from its last history entry")),
+        problems(&path)
+            .iter()
+            .any(|p| p.contains("annotation 1 differs from its last history entry")),
         "{:?}",
         problems(&path)
     );
@@ -155,7 +191,9 @@ fn a_removed_newest_entry_or_a_silent_edit_is_found() {
          FROM annotation_history WHERE history_id = 4",
     );
     assert!(
-        problems(&path).iter().any(|p| p.contains("annotation history entry 5 has no chain hash")),
+        problems(&path)
+            .iter()
+            .any(|p| p.contains("annotation history entry 5 has no chain hash")),
         "{:?}",
         problems(&path)
     );
@@ -164,14 +202,35 @@ fn a_removed_newest_entry_or_a_silent_edit_is_found() {
 /// The columns of schema 1, per table, to copy a current case into a
 /// schema-1 file (what Telltale 0.1 wrote).
 const SCHEMA_1_TABLES: &[(&str, &str)] = &[
-    ("sessions", "session_id, name, app, device, mode, notes, created_at_micros"),
-    ("sources", "source_id, session_id, file_name, size_bytes, sha256, format, imported_at_micros, exchange_count, skipped, warnings"),
+    (
+        "sessions",
+        "session_id, name, app, device, mode, notes, created_at_micros",
+    ),
+    (
+        "sources",
+        "source_id, session_id, file_name, size_bytes, sha256, format, imported_at_micros, exchange_count, skipped, warnings",
+    ),
     ("source_chunks", "source_id, seq, bytes"),
-    ("exchanges", "exchange_id, session_id, source_id, seq, time_micros, duration_micros, method, url, host, port, http_version, status, request_headers, response_headers, request_body, request_body_original, response_body, response_body_original, server_ip, server_port, client_ip, app_hint, user_agent, requested_with, app, tracker, company, notes"),
-    ("layers", "layer_id, exchange_id, ordinal, parent_ordinal, decoder, step, summary, text, bytes, note, encrypted"),
-    ("events", "event_id, exchange_id, session_id, layer_ordinal, time_micros, app, device, mode, tracker, event_name, fields, key_field, decode_path"),
-    ("annotations", "annotation_id, target_kind, target_id, tags, severity, note, created_at_micros, updated_at_micros"),
-    ("annotation_history", "history_id, annotation_id, target_kind, target_id, changed_at_micros, user_name, action, old_value, new_value"),
+    (
+        "exchanges",
+        "exchange_id, session_id, source_id, seq, time_micros, duration_micros, method, url, host, port, http_version, status, request_headers, response_headers, request_body, request_body_original, response_body, response_body_original, server_ip, server_port, client_ip, app_hint, user_agent, requested_with, app, tracker, company, notes",
+    ),
+    (
+        "layers",
+        "layer_id, exchange_id, ordinal, parent_ordinal, decoder, step, summary, text, bytes, note, encrypted",
+    ),
+    (
+        "events",
+        "event_id, exchange_id, session_id, layer_ordinal, time_micros, app, device, mode, tracker, event_name, fields, key_field, decode_path",
+    ),
+    (
+        "annotations",
+        "annotation_id, target_kind, target_id, tags, severity, note, created_at_micros, updated_at_micros",
+    ),
+    (
+        "annotation_history",
+        "history_id, annotation_id, target_kind, target_id, changed_at_micros, user_name, action, old_value, new_value",
+    ),
     ("canaries", "canary_id, needle, created_at_micros"),
 ];
 
@@ -213,17 +272,26 @@ fn a_schema_1_case_opens_is_sealed_once_and_verifies() {
     assert_eq!(case.sessions().expect("sessions").len(), 2);
     let history = case.all_annotation_history().expect("history");
     assert_eq!(history.len(), 4);
-    assert_eq!(history[1].new_value.as_ref().and_then(|v| v["note"].as_str()), Some("second"));
+    assert_eq!(
+        history[1].new_value.as_ref().and_then(|v| v["note"].as_str()),
+        Some("second")
+    );
     drop(case);
     // Sealed at the upgrade, so tampering after it shows like in a new case.
-    tamper(&old, "UPDATE annotation_history SET user_name = 'mallory' WHERE history_id = 3");
+    tamper(
+        &old,
+        "UPDATE annotation_history SET user_name = 'mallory' WHERE history_id = 3",
+    );
     assert!(
         problems(&old).iter().any(|p| p.contains("entry 3 does not match")),
         "{:?}",
         problems(&old)
     );
     // And a hash removed later is reported, not silently made again.
-    tamper(&old, "UPDATE annotation_history SET chain_sha256 = NULL WHERE history_id = 1");
+    tamper(
+        &old,
+        "UPDATE annotation_history SET chain_sha256 = NULL WHERE history_id = 1",
+    );
     assert!(problems(&old).iter().any(|p| p.contains("entry 1 has no chain hash")));
 }
 
@@ -233,7 +301,9 @@ fn stored_originals_are_never_modified_by_use() {
     let path = annotated_case(dir.path());
     let digest = |path: &Path| -> Vec<(i64, String)> {
         let conn = Connection::open(path).expect("raw");
-        let mut statement = conn.prepare("SELECT source_id, sha256 FROM sources ORDER BY source_id").expect("prepare");
+        let mut statement = conn
+            .prepare("SELECT source_id, sha256 FROM sources ORDER BY source_id")
+            .expect("prepare");
         statement
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
             .expect("query")
@@ -250,8 +320,16 @@ fn stored_originals_are_never_modified_by_use() {
         vec!["export", case_arg, "--csv", out_dir.to_str().expect("utf-8")],
     ] {
         let out = telltale(&args);
-        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
     assert_eq!(digest(&path), before);
-    assert_eq!(problems(&path), Vec::<String>::new(), "the bytes still match their hashes");
+    assert_eq!(
+        problems(&path),
+        Vec::<String>::new(),
+        "the bytes still match their hashes"
+    );
 }

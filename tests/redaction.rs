@@ -29,8 +29,25 @@ fn an_identifier_straddling_the_excerpt_cut_is_redacted_whole_in_the_pdf() {
     .expect("write");
     let case = dir.path().join("case.telltale");
     let case_arg = case.to_str().expect("utf-8");
-    assert!(telltale(&["import", case_arg, capture.to_str().expect("utf-8")]).status.success());
-    assert!(telltale(&["annotate", case_arg, "--exchange", "1", "--severity", "finding", "--note", "device id"]).status.success());
+    assert!(
+        telltale(&["import", case_arg, capture.to_str().expect("utf-8")])
+            .status
+            .success()
+    );
+    assert!(
+        telltale(&[
+            "annotate",
+            case_arg,
+            "--exchange",
+            "1",
+            "--severity",
+            "finding",
+            "--note",
+            "device id"
+        ])
+        .status
+        .success()
+    );
     let pdf = dir.path().join("report.pdf");
     let out = telltale(&[
         "export",
@@ -49,5 +66,8 @@ fn an_identifier_straddling_the_excerpt_cut_is_redacted_whole_in_the_pdf() {
         .expect("pdftotext (apt-get install -y poppler-utils)");
     let text = String::from_utf8_lossy(&text.stdout);
     assert!(text.contains("[redac"), "the excerpt shows the redaction: {text}");
-    assert!(!text.contains(&IDENTIFIER[..5]), "a prefix of the identifier survived the cut: {text}");
+    assert!(
+        !text.contains(&IDENTIFIER[..5]),
+        "a prefix of the identifier survived the cut: {text}"
+    );
 }

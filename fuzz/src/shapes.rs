@@ -78,10 +78,14 @@ pub fn layer_exchange(data: &[u8]) -> Exchange {
         ..Exchange::default()
     };
     if let Some(content_type) = content_type {
-        exchange.request_headers.push(("Content-Type".into(), content_type.into()));
+        exchange
+            .request_headers
+            .push(("Content-Type".into(), content_type.into()));
     }
     if let Some(encoding) = encoding {
-        exchange.request_headers.push(("Content-Encoding".into(), encoding.into()));
+        exchange
+            .request_headers
+            .push(("Content-Encoding".into(), encoding.into()));
     }
     match selector >> 6 {
         // The payload as a URL query string and a data header.
@@ -120,7 +124,9 @@ fn wrap(how: u8, payload: &[u8]) -> Vec<u8> {
         0 => payload.to_vec(),
         1 => base64::engine::general_purpose::STANDARD.encode(payload).into_bytes(),
         2 => gzip(payload),
-        _ => base64::engine::general_purpose::STANDARD.encode(gzip(payload)).into_bytes(),
+        _ => base64::engine::general_purpose::STANDARD
+            .encode(gzip(payload))
+            .into_bytes(),
     }
 }
 
@@ -176,10 +182,18 @@ pub fn tracker_exchange(selector: u8, how: u8, payload: &[u8]) -> (&'static str,
             wrapped.clone(),
             "text/plain",
         ),
-        "segment" => ("https://api.segment.io/v1/batch".into(), wrapped.clone(), "application/json"),
+        "segment" => (
+            "https://api.segment.io/v1/batch".into(),
+            wrapped.clone(),
+            "application/json",
+        ),
         "amplitude" => {
             if how & 4 == 0 {
-                ("https://api2.amplitude.com/2/httpapi".into(), wrapped.clone(), "application/json")
+                (
+                    "https://api2.amplitude.com/2/httpapi".into(),
+                    wrapped.clone(),
+                    "application/json",
+                )
             } else {
                 (
                     "https://api.amplitude.com/".into(),
@@ -197,8 +211,16 @@ pub fn tracker_exchange(selector: u8, how: u8, payload: &[u8]) -> (&'static str,
             .into_bytes(),
             form,
         ),
-        "firebase" => ("https://app-measurement.com/a".into(), wrapped.clone(), "application/x-www-form-urlencoded"),
-        _ => ("https://logs.example.org/v1/events".into(), wrapped.clone(), "application/json"),
+        "firebase" => (
+            "https://app-measurement.com/a".into(),
+            wrapped.clone(),
+            "application/x-www-form-urlencoded",
+        ),
+        _ => (
+            "https://logs.example.org/v1/events".into(),
+            wrapped.clone(),
+            "application/json",
+        ),
     };
     let (_, host, port) = telltale::model::split_url(&url);
     let exchange = Exchange {
@@ -224,7 +246,11 @@ pub fn run_tracker(id: &str, exchange: &Exchange) -> usize {
     let events = tracker.events(exchange, &mut tree).unwrap_or_default();
     for event in &events {
         if let Some(layer) = event.layer {
-            assert!(layer < tree.len(), "{id}: event points at layer {layer} of {}", tree.len());
+            assert!(
+                layer < tree.len(),
+                "{id}: event points at layer {layer} of {}",
+                tree.len()
+            );
         }
         assert_eq!(event.tracker, id);
     }
@@ -240,7 +266,10 @@ pub fn run_layers(exchange: &Exchange) -> usize {
             assert!(parent < index, "layer {index} has parent {parent}");
         }
         let stored = layer.text.as_ref().map_or(0, String::len) + layer.bytes.as_ref().map_or(0, Vec::len);
-        assert!(stored <= telltale::decode::MAX_STORED_LAYER_BYTES, "layer {index} stores {stored} bytes");
+        assert!(
+            stored <= telltale::decode::MAX_STORED_LAYER_BYTES,
+            "layer {index} stores {stored} bytes"
+        );
     }
     assert!(decoded.layers.len() <= telltale::decode::MAX_LAYERS);
     decoded.layers.len()

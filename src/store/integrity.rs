@@ -28,7 +28,8 @@ use rusqlite::{Connection, OptionalExtension, params};
 use sha2::{Digest, Sha256};
 
 /// Columns of one history entry that its chain hash covers, in order.
-const HISTORY_COLUMNS: &str = "history_id, annotation_id, target_kind, target_id, changed_at_micros, user_name, action, old_value, new_value";
+const HISTORY_COLUMNS: &str =
+    "history_id, annotation_id, target_kind, target_id, changed_at_micros, user_name, action, old_value, new_value";
 
 /// Columns of schema 1 an import writes, per table, covered by `decoded_sha256`.
 /// Session ids are left out: an import may be filed into an existing
@@ -37,8 +38,7 @@ const EXCHANGE_COLUMNS: &str = "x.exchange_id, x.source_id, x.seq, x.time_micros
     x.method, x.url, x.host, x.port, x.http_version, x.status, x.request_headers, x.response_headers,
     x.request_body, x.request_body_original, x.response_body, x.response_body_original, x.server_ip,
     x.server_port, x.client_ip, x.app_hint, x.user_agent, x.requested_with, x.app, x.tracker, x.company, x.notes";
-const LAYER_COLUMNS: &str =
-    "l.layer_id, l.exchange_id, l.ordinal, l.parent_ordinal, l.decoder, l.step, l.summary, l.text, l.bytes, l.note, l.encrypted";
+const LAYER_COLUMNS: &str = "l.layer_id, l.exchange_id, l.ordinal, l.parent_ordinal, l.decoder, l.step, l.summary, l.text, l.bytes, l.note, l.encrypted";
 const EVENT_COLUMNS: &str = "v.event_id, v.exchange_id, v.layer_ordinal, v.time_micros, v.app, v.device,
     v.mode, v.tracker, v.event_name, v.fields, v.key_field, v.decode_path";
 
@@ -173,7 +173,8 @@ pub(crate) fn seal_legacy(conn: &mut Connection) -> Result<(), StoreError> {
         seal_history_entry(&tx, history_id)?;
     }
     let sources: Vec<i64> = {
-        let mut statement = tx.prepare("SELECT source_id FROM sources WHERE decoded_sha256 IS NULL ORDER BY source_id")?;
+        let mut statement =
+            tx.prepare("SELECT source_id FROM sources WHERE decoded_sha256 IS NULL ORDER BY source_id")?;
         statement.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?
     };
     for source_id in sources {
@@ -224,7 +225,8 @@ pub(crate) fn check_history(conn: &Connection) -> Result<HistoryCheck, StoreErro
     }
     drop(rows);
     check.head = (!previous.is_empty()).then_some(previous);
-    let mut annotations = conn.prepare("SELECT annotation_id, tags, severity, note FROM annotations ORDER BY annotation_id")?;
+    let mut annotations =
+        conn.prepare("SELECT annotation_id, tags, severity, note FROM annotations ORDER BY annotation_id")?;
     let current: Vec<(i64, String, String, String)> = annotations
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
         .collect::<Result<_, _>>()?;

@@ -63,9 +63,9 @@ impl Case {
             let digest = integrity::decoded_digest(&self.conn, source_id)?;
             let problem = match decoded_sha256 {
                 None => Some("no digest of its decoded rows was recorded (removed outside Telltale)".to_string()),
-                Some(recorded) if recorded != digest => Some(
-                    "decoded rows (exchanges, layers or events) were changed after the import".to_string(),
-                ),
+                Some(recorded) if recorded != digest => {
+                    Some("decoded rows (exchanges, layers or events) were changed after the import".to_string())
+                }
                 Some(_) => None,
             };
             if let Some(problem) = problem {
@@ -78,10 +78,12 @@ impl Case {
         let history = integrity::check_history(&self.conn)?;
         report.history_entries = history.entries;
         report.history_head = history.head;
-        report.problems.extend(history.problems.into_iter().map(|problem| VerifyProblem {
-            file_name: None,
-            problem,
-        }));
+        report
+            .problems
+            .extend(history.problems.into_iter().map(|problem| VerifyProblem {
+                file_name: None,
+                problem,
+            }));
         let mut check = self.conn.prepare("PRAGMA integrity_check")?;
         let messages: Vec<String> = check.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
         for message in messages.into_iter().filter(|m| m != "ok") {

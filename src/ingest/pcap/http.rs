@@ -361,7 +361,10 @@ fn url_of(head: &RequestHead, server: Endpoint) -> String {
     }
     for scheme in ["http://", "https://"] {
         // `get`: the target is captured text; byte 7 may fall inside a character.
-        if target.get(..scheme.len()).is_some_and(|prefix| prefix.eq_ignore_ascii_case(scheme)) {
+        if target
+            .get(..scheme.len())
+            .is_some_and(|prefix| prefix.eq_ignore_ascii_case(scheme))
+        {
             return format!("{scheme}{}", &target[scheme.len()..]);
         }
     }
