@@ -1,0 +1,4 @@
+-- Placeholder for migration 3, which is reserved for the import pipeline
+-- (issue 10). It does nothing; it only keeps the numbers consecutive so
+-- that 0004-integrity applies. Delete this directory when the real 0003
+-- lands (two migrations numbered 3 fail `migrations_validate` loudly).
