@@ -4,7 +4,7 @@
 //! public fixtures with random edits and cuts, and plain random bytes.
 
 #[path = "../fuzz/src/shapes.rs"]
-mod shapes;
+pub mod shapes;
 
 use crate::common::fixture;
 use proptest::collection::vec;
@@ -54,7 +54,7 @@ fn edited(seed: &[u8], edits: &Edits, cut: usize) -> Vec<u8> {
             }
         }
     }
-    let keep = if cut % 3 == 0 {
+    let keep = if cut.is_multiple_of(3) {
         bytes.len()
     } else {
         cut % (bytes.len() + 1)

@@ -2,11 +2,8 @@
 //! found (`tests/fixtures/fuzz/`, see its SOURCES.md); each test is named
 //! after what broke. The fuzz targets' own checks run on them too.
 
-#[path = "../fuzz/src/shapes.rs"]
-#[allow(dead_code)]
-mod shapes;
-
 use crate::common::fixture;
+use crate::fuzz_props::shapes;
 use telltale::ingest::{PcapImporter, PcapngImporter};
 
 fn read(name: &str) -> Vec<u8> {
