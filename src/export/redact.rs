@@ -135,7 +135,7 @@ mod tests {
         let redactor = Redactor::new(&["ana-phone-7".to_string()]);
         let text = format!("{}ana-phone-7 and more", "x".repeat(95));
         let excerpt = redactor.excerpt(&text, 100);
-        assert_eq!(excerpt, format!("{}[redac…", "x".repeat(95)));
+        assert_eq!(excerpt, format!("{}[reda…", "x".repeat(95)));
         assert!(!excerpt.contains("ana-p"), "{excerpt}");
         assert_eq!(redactor.excerpt("short", 100), "short");
     }
