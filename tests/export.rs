@@ -355,19 +355,23 @@ fn json_findings_carry_events_layers_exchange_and_history() {
     assert_eq!(event_finding["annotation"]["history"][0]["action"], "create");
 }
 
-/// Text of a PDF through `pdftotext`, or `None` (with a note) when it is not installed.
-fn pdf_text(pdf: &Path) -> Option<String> {
+/// Text of a PDF through `pdftotext`. A missing `pdftotext` fails the test
+/// (CI installs poppler-utils in `.ci/run`): a PDF check that skips itself
+/// cannot fail.
+fn pdf_text(pdf: &Path) -> String {
     match std::process::Command::new("pdftotext")
         .arg("-layout")
         .arg(pdf)
         .arg("-")
         .output()
     {
-        Ok(out) if out.status.success() => Some(String::from_utf8_lossy(&out.stdout).into_owned()),
-        _ => {
-            eprintln!("skipping PDF text checks: pdftotext not installed (apt-get install -y poppler-utils)");
-            None
-        }
+        Ok(out) if out.status.success() => String::from_utf8_lossy(&out.stdout).into_owned(),
+        Ok(out) => panic!(
+            "pdftotext failed on {}: {}",
+            pdf.display(),
+            String::from_utf8_lossy(&out.stderr)
+        ),
+        Err(e) => panic!("pdftotext is needed for the PDF checks (apt-get install -y poppler-utils): {e}"),
     }
 }
 
@@ -387,7 +391,7 @@ fn pdf_report_shows_notes_hashes_and_the_chinese_canary_without_running_payloads
     assert_eq!(summary.findings, 2);
     let bytes = std::fs::read(&out).expect("read");
     assert!(bytes.starts_with(b"%PDF-"));
-    let Some(text) = pdf_text(&out) else { return };
+    let text = pdf_text(&out);
     assert!(
         text.contains("Example Browser in incognito] #panic()"),
         "title shown as text"
@@ -403,10 +407,20 @@ fn pdf_report_shows_notes_hashes_and_the_chinese_canary_without_running_payloads
     assert!(text.contains("Canary hits"));
     assert!(text.contains("2021-03-02"));
     assert!(text.contains("Page 1 of"));
-    if summary.warnings.iter().any(|w| w.contains("no font")) {
-        eprintln!("skipping the Chinese text check: no CJK font (apt-get install -y fonts-noto-cjk)");
-    } else {
-        assert!(text.contains(CANARY), "Chinese canary rendered as text");
+    // CI installs fonts-wqy-microhei; without a CJK font this fails.
+    assert!(
+        !summary.warnings.iter().any(|w| w.contains("no font")),
+        "no CJK font (apt-get install -y fonts-wqy-microhei): {:?}",
+        summary.warnings
+    );
+    assert!(text.contains(CANARY), "Chinese canary rendered as text");
+}
+
+/// Waits until the wall clock has entered a later second than `after`
+/// (PDF timestamps have one-second resolution).
+fn wait_for_next_second(after: i64) {
+    while chrono::Utc::now().timestamp() <= after {
+        std::thread::sleep(std::time::Duration::from_millis(20));
     }
 }
 
@@ -414,15 +428,36 @@ fn pdf_report_shows_notes_hashes_and_the_chinese_canary_without_running_payloads
 fn pdf_is_byte_identical_when_reproducible() {
     let (case, _) = hostile_case();
     let dir = tempfile::tempdir().expect("tempdir");
-    let (a, b) = (dir.path().join("a.pdf"), dir.path().join("b.pdf"));
-    let options = ExportOptions {
+    let path = |name: &str| dir.path().join(name);
+    let reproducible = ExportOptions {
         reproducible: true,
         findings_only: true,
         ..ExportOptions::default()
     };
-    export_pdf(&case, &options, &a).expect("a");
-    export_pdf(&case, &options, &b).expect("b");
-    assert_eq!(std::fs::read(&a).expect("a"), std::fs::read(&b).expect("b"));
+    let dated_by_clock = ExportOptions {
+        reproducible: false,
+        ..reproducible.clone()
+    };
+    export_pdf(&case, &reproducible, &path("a.pdf")).expect("a");
+    export_pdf(&case, &dated_by_clock, &path("c.pdf")).expect("c");
+    // Both exports above have finished: the second after this one is later
+    // than any timestamp they read from the clock.
+    wait_for_next_second(chrono::Utc::now().timestamp());
+    export_pdf(&case, &reproducible, &path("b.pdf")).expect("b");
+    export_pdf(&case, &dated_by_clock, &path("d.pdf")).expect("d");
+    let read = |name: &str| std::fs::read(path(name)).expect("read pdf");
+    assert_eq!(
+        read("a.pdf"),
+        read("b.pdf"),
+        "--reproducible must not depend on the clock"
+    );
+    // Negative control: without --reproducible the clock reaches the bytes,
+    // so the comparison above would have seen a clock dependence.
+    assert_ne!(
+        read("c.pdf"),
+        read("d.pdf"),
+        "the clock should reach a non-reproducible PDF"
+    );
 }
 
 #[test]

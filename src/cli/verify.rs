@@ -18,8 +18,15 @@ pub fn run(args: &VerifyArgs) -> anyhow::Result<()> {
         anyhow::bail!("{} — {}", describe(first), args.case.display());
     }
     println!(
-        "ok: {} evidence files ({} bytes) match their SHA-256; database integrity ok",
-        report.sources_checked, report.bytes_checked
+        "ok: {} evidence files ({} bytes) and their decoded rows match their SHA-256; {} annotation history entries chain{}; database integrity ok",
+        report.sources_checked,
+        report.bytes_checked,
+        report.history_entries,
+        report
+            .history_head
+            .as_deref()
+            .map(|head| format!(" to {head}"))
+            .unwrap_or_default()
     );
     Ok(())
 }

@@ -92,6 +92,12 @@ pub fn limit_note(decoder: &str, bound: Bound, limit_bytes: usize) -> String {
     format!("{decoder} output exceeds {which}; stopped (possible decompression bomb)")
 }
 
+/// Whether a layer or exchange note says that a limit stopped the work (every
+/// such note names its limit), so the import can show it to the user.
+pub fn is_limit_note(note: &str) -> bool {
+    note.contains("limit")
+}
+
 /// "64 MiB" for whole mebibytes, otherwise "812 bytes".
 pub fn describe_bytes(bytes: usize) -> String {
     if bytes >= MIB && bytes.is_multiple_of(MIB) {

@@ -291,7 +291,7 @@ pub fn tracker_ids() -> Vec<&'static str> {
 
 /// The decoded layer tree of `exchange` (request and response), before
 /// trackers read it.
-pub(crate) fn decode_exchange_tree(exchange: &Exchange) -> Tree {
+pub fn decode_exchange_tree(exchange: &Exchange) -> Tree {
     let mut runner = Runner::new(DECODERS);
     if !exchange.query().is_empty() {
         runner.add_root(Root {

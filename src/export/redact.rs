@@ -60,6 +60,20 @@ impl Redactor {
         self.apply(text).into_owned()
     }
 
+    /// An excerpt of `text` at most `max_chars` characters long (plus `…`
+    /// when cut), redacted *before* it is cut: cutting first would leave the
+    /// start of an identifier that straddles the cut in the excerpt, where
+    /// no pattern matches it any more.
+    pub fn excerpt(&self, text: &str, max_chars: usize) -> String {
+        let redacted = self.apply(text);
+        if redacted.chars().count() <= max_chars {
+            return redacted.into_owned();
+        }
+        let mut cut: String = redacted.chars().take(max_chars).collect();
+        cut.push('…');
+        cut
+    }
+
     /// Like [`Redactor::text`] for optional text.
     pub fn option(&self, text: Option<&str>) -> Option<String> {
         text.map(|t| self.text(t))
@@ -114,6 +128,16 @@ mod tests {
     fn longer_text_is_hidden_whole() {
         let redactor = Redactor::new(&["ana".to_string(), "ana-phone-7".to_string()]);
         assert_eq!(redactor.text("device ana-phone-7"), "device [redacted]");
+    }
+
+    #[test]
+    fn an_identifier_straddling_the_excerpt_cut_is_hidden_whole() {
+        let redactor = Redactor::new(&["ana-phone-7".to_string()]);
+        let text = format!("{}ana-phone-7 and more", "x".repeat(95));
+        let excerpt = redactor.excerpt(&text, 100);
+        assert_eq!(excerpt, format!("{}[reda…", "x".repeat(95)));
+        assert!(!excerpt.contains("ana-p"), "{excerpt}");
+        assert_eq!(redactor.excerpt("short", 100), "short");
     }
 
     #[test]

@@ -476,10 +476,10 @@ fn fields_shown(row: &ExportRow, redactor: &Redactor) -> (Vec<FieldData>, usize)
         .take(FIELDS_SHOWN)
         .map(|(key, value)| FieldData {
             key: redactor.text(key),
-            value: redactor.text(&clip(
+            value: redactor.excerpt(
                 &value.as_str().map_or_else(|| value.to_string(), str::to_string),
                 FIELD_CHARS,
-            )),
+            ),
         })
         .collect();
     (fields, total.saturating_sub(FIELDS_SHOWN))
@@ -487,7 +487,7 @@ fn fields_shown(row: &ExportRow, redactor: &Redactor) -> (Vec<FieldData>, usize)
 
 fn layer_data(layer: &LayerRow, redactor: &Redactor) -> LayerData {
     let excerpt = match (&layer.text, &layer.bytes) {
-        (Some(text), _) => wrap_lines(&redactor.text(&clip(text, EXCERPT_CHARS)), EXCERPT_LINE_CHARS),
+        (Some(text), _) => wrap_lines(&redactor.excerpt(text, EXCERPT_CHARS), EXCERPT_LINE_CHARS),
         (None, Some(_)) if redactor.is_active() => vec!["(binary content withheld: redaction is on)".into()],
         (None, Some(bytes)) => hex_excerpt(bytes),
         (None, None) => Vec::new(),
@@ -521,16 +521,6 @@ fn hex_excerpt(bytes: &[u8]) -> Vec<String> {
         lines.push(format!("… {} bytes in all", bytes.len()));
     }
     lines
-}
-
-/// `text` cut to `max` characters with `…` when longer.
-fn clip(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        return text.to_string();
-    }
-    let mut cut: String = text.chars().take(max).collect();
-    cut.push('…');
-    cut
 }
 
 /// Splits `text` into lines of at most `width` characters (at newlines
@@ -595,7 +585,7 @@ fn appendix(case: &Case, options: &ExportOptions, redactor: &Redactor) -> Result
                 mode: r.mode.as_str(),
                 tracker: r.tracker.clone().unwrap_or_default(),
                 event: redactor.text(r.event.as_deref().unwrap_or("")),
-                key_field: redactor.text(&clip(r.key_field.as_deref().unwrap_or(""), FIELD_CHARS)),
+                key_field: redactor.excerpt(r.key_field.as_deref().unwrap_or(""), FIELD_CHARS),
             })
             .collect(),
     }))

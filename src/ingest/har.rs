@@ -21,7 +21,10 @@ use std::path::Path;
 const FORMAT_NAME: &str = "HAR";
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 /// Largest `_file` body reference read from beside the HAR.
-const MAX_EXTERNAL_BODY_BYTES: u64 = 64 * 1024 * 1024;
+pub const MAX_EXTERNAL_BODY_BYTES: u64 = 64 * 1024 * 1024;
+/// Most bytes read from all `_file` references of one HAR together: a HAR
+/// naming one big file ten thousand times must not read it ten thousand times.
+pub const MAX_EXTERNAL_BODIES_BYTES: u64 = 256 * 1024 * 1024;
 
 /// HAR files, plain or zlib-compressed.
 pub struct HarImporter;
@@ -64,6 +67,7 @@ impl Importer for HarImporter {
         let bytes = input.bytes.strip_prefix(UTF8_BOM).unwrap_or(input.bytes);
         let context = EntryContext {
             base_dir: input.path.and_then(Path::parent),
+            external_bytes_read: std::cell::Cell::new(0),
         };
         let state = RefCell::new(StreamState {
             sink,
@@ -180,6 +184,8 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 
 struct EntryContext<'a> {
     base_dir: Option<&'a Path>,
+    /// Bytes read so far from `_file` references (see [`MAX_EXTERNAL_BODIES_BYTES`]).
+    external_bytes_read: std::cell::Cell<u64>,
 }
 
 struct StreamState<'s, 'a> {
@@ -313,7 +319,8 @@ impl Text {
 struct HarEntry {
     #[serde(rename = "startedDateTime")]
     started: Text,
-    time: Option<f64>,
+    /// A number, but some producers write a string (even `"NaN"`): any type is read.
+    time: Option<serde_json::Value>,
     request: HarRequest,
     response: Option<HarResponse>,
     #[serde(rename = "serverIPAddress")]
@@ -461,7 +468,12 @@ impl HarEntry {
 
         let mut exchange = Exchange {
             time_micros,
-            duration_micros: self.time.filter(|t| *t >= 0.0).map(|ms| (ms * 1000.0).round() as i64),
+            duration_micros: self
+                .time
+                .as_ref()
+                .and_then(|t| t.as_f64().or_else(|| t.as_str()?.trim().parse().ok()))
+                .filter(|t: &f64| t.is_finite() && *t >= 0.0)
+                .map(|ms| (ms * 1000.0).round() as i64),
             method: self.request.method.or_empty().to_ascii_uppercase(),
             port: url_port.or_else(|| default_port(&scheme)),
             host,
@@ -531,25 +543,57 @@ fn read_external_body(context: &EntryContext<'_>, file: &str, notes: &mut Vec<St
         return Vec::new();
     };
     let path = dir.join(name);
-    match std::fs::metadata(&path) {
-        Ok(meta) if meta.len() <= MAX_EXTERNAL_BODY_BYTES => match std::fs::read(&path) {
-            Ok(bytes) => bytes,
-            Err(e) => {
-                notes.push(format!("response body file `{file}` could not be read: {e}"));
-                Vec::new()
-            }
-        },
-        Ok(_) => {
-            notes.push(format!(
-                "response body file `{file}` is larger than {MAX_EXTERNAL_BODY_BYTES} bytes; not read"
-            ));
-            Vec::new()
-        }
+    // The name is plain, but it may be a symlink: what it points at must
+    // still be inside the HAR's folder, and be a regular file (a FIFO or a
+    // device would block or never end).
+    let inside = match (std::fs::canonicalize(&path), std::fs::canonicalize(dir)) {
+        (Ok(target), Ok(folder)) => target.starts_with(folder),
+        _ => false,
+    };
+    let meta = std::fs::metadata(&path);
+    let spent = context.external_bytes_read.get();
+    match meta {
         Err(_) => {
             notes.push(format!(
                 "response body is in external file `{file}`, not found beside the HAR"
             ));
             Vec::new()
+        }
+        Ok(_) if !inside => {
+            notes.push(format!(
+                "response body file `{file}` leads outside the HAR's folder; not read"
+            ));
+            Vec::new()
+        }
+        Ok(meta) if !meta.is_file() => {
+            notes.push(format!("response body file `{file}` is not a regular file; not read"));
+            Vec::new()
+        }
+        Ok(meta) if meta.len() > MAX_EXTERNAL_BODY_BYTES => {
+            notes.push(format!(
+                "response body file `{file}` is larger than {MAX_EXTERNAL_BODY_BYTES} bytes; not read"
+            ));
+            Vec::new()
+        }
+        Ok(meta) if spent.saturating_add(meta.len()) > MAX_EXTERNAL_BODIES_BYTES => {
+            notes.push(format!(
+                "response body file `{file}` not read: the HAR's external bodies reached {MAX_EXTERNAL_BODIES_BYTES} bytes"
+            ));
+            Vec::new()
+        }
+        Ok(meta) => {
+            context.external_bytes_read.set(spent.saturating_add(meta.len()));
+            // Read no more than was measured, in case the file grows meanwhile.
+            let mut bytes = Vec::new();
+            let read = std::fs::File::open(&path)
+                .and_then(|f| std::io::Read::read_to_end(&mut std::io::Read::take(f, meta.len()), &mut bytes));
+            match read {
+                Ok(_) => bytes,
+                Err(e) => {
+                    notes.push(format!("response body file `{file}` could not be read: {e}"));
+                    Vec::new()
+                }
+            }
         }
     }
 }
@@ -628,10 +672,26 @@ mod tests {
     }
 
     #[test]
+    fn external_bodies_stop_at_the_budget_for_the_whole_har() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(dir.path().join("body.txt"), b"0123456789").expect("write");
+        let context = EntryContext {
+            base_dir: Some(dir.path()),
+            external_bytes_read: std::cell::Cell::new(MAX_EXTERNAL_BODIES_BYTES - 15),
+        };
+        let mut notes = Vec::new();
+        assert_eq!(read_external_body(&context, "body.txt", &mut notes), b"0123456789");
+        assert!(read_external_body(&context, "body.txt", &mut notes).is_empty());
+        assert_eq!(notes.len(), 1);
+        assert!(notes[0].contains("external bodies reached"), "{notes:?}");
+    }
+
+    #[test]
     fn external_body_path_traversal_is_refused() {
         let mut notes = Vec::new();
         let context = EntryContext {
             base_dir: Some(Path::new("/tmp")),
+            external_bytes_read: std::cell::Cell::new(0),
         };
         assert!(read_external_body(&context, "../etc/passwd", &mut notes).is_empty());
         assert!(notes[0].contains("not read"), "{notes:?}");

@@ -7,6 +7,8 @@
 //! - **Nothing is lost.** Every create, update and delete appends a row to
 //!   `annotation_history` with the time, the OS user name and the old and new
 //!   values as JSON, in the same transaction as the change itself.
+//! - **Tamper evident.** Every history entry is sealed into a hash chain in
+//!   the same transaction (see `integrity.rs`); `telltale verify` checks it.
 //! - **Targets exist.** Annotating a session, exchange or event that is not in
 //!   the case fails with [`StoreError::NotFound`] and changes nothing.
 
@@ -274,7 +276,7 @@ fn record(
             new.map(|a| content_json(a).to_string()),
         ],
     )?;
-    Ok(())
+    super::integrity::seal_history_entry(tx, tx.last_insert_rowid())
 }
 
 /// The old annotation with `edit` applied. Tags are trimmed, empty ones

@@ -113,6 +113,11 @@ impl Case {
         options: &ImportOptions,
         observer: &mut dyn ImportObserver,
     ) -> Result<ImportOutcome, StoreError> {
+        // A FIFO, a device (`/dev/zero`) or a folder is no capture: reading
+        // one would block, never end or fail obscurely.
+        if !std::fs::metadata(path)?.is_file() {
+            return Err(StoreError::Invalid("not a regular file, so not a capture".into()));
+        }
         let file_name = file_name_of(path);
         let mut head = Vec::with_capacity(HEAD_BYTES);
         std::io::Read::read_to_end(
@@ -640,6 +645,7 @@ fn run_stages(
             warnings: Vec::new(),
             stopped: false,
             writer_gone: false,
+            limit_hits: 0,
         };
         let result = import(&mut sink);
         while !sink.source.is_drained() && !sink.writer_gone {
@@ -648,10 +654,10 @@ fn run_stages(
         }
         sink.close_last_block();
         sink.flush();
+        let warnings = sink.take_warnings();
         let StoreSink {
             sender,
             stopped,
-            warnings,
             writer_gone,
             ..
         } = sink;
@@ -741,9 +747,44 @@ struct StoreSink<'a> {
     stopped: bool,
     /// The writer hung up (it failed; its error is reported).
     writer_gone: bool,
+    /// Notes that said a limit was hit, all of them (see [`MAX_LIMIT_WARNINGS`]).
+    limit_hits: u64,
 }
 
+/// Limit notes shown one by one as warnings; beyond this they are counted.
+const MAX_LIMIT_WARNINGS: u64 = 20;
+
 impl StoreSink<'_> {
+    /// Turns notes saying a limit was hit into import warnings, so the user
+    /// sees them at once (the first [`MAX_LIMIT_WARNINGS`], then a count).
+    fn note_limits(&mut self, prepared: &PreparedExchange) {
+        let notes = prepared
+            .layers
+            .iter()
+            .filter_map(|layer| layer.note.as_deref())
+            .chain(prepared.exchange.notes.iter().map(String::as_str))
+            .filter(|note| crate::decode::limits::is_limit_note(note));
+        for note in notes {
+            self.limit_hits += 1;
+            if self.limit_hits <= MAX_LIMIT_WARNINGS {
+                let request = self.progress.exchanges + 1;
+                self.warnings.push(format!("request {request}: {note}"));
+            }
+        }
+    }
+
+    /// The warnings, with the count of limit notes not listed one by one.
+    fn take_warnings(&mut self) -> Vec<String> {
+        let mut warnings = std::mem::take(&mut self.warnings);
+        if self.limit_hits > MAX_LIMIT_WARNINGS {
+            warnings.push(format!(
+                "{} more notes say a limit was hit (see the layers' notes)",
+                self.limit_hits - MAX_LIMIT_WARNINGS
+            ));
+        }
+        warnings
+    }
+
     /// Moves the file pieces read so far into the batch.
     fn take_source_chunks(&mut self) {
         self.batch.source_chunks.extend(self.source.take());
@@ -853,6 +894,7 @@ impl ExchangeSink for StoreSink<'_> {
         }
         self.take_source_chunks();
         let mut prepared = self.prepare(exchange);
+        self.note_limits(&prepared);
         prepared.closes_block = self.index(&prepared);
         self.progress.exchanges += 1;
         self.progress.events += prepared.events.len() as u64;
@@ -1208,6 +1250,16 @@ fn publish(
             target
         }
     };
+    // The digest of the decoded rows is taken as they are published, so
+    // `verify` can tell later whether anyone changed them (integrity.rs).
+    let unsealed: Vec<i64> = {
+        let mut statement =
+            tx.prepare("SELECT source_id FROM sources WHERE session_id = ?1 AND decoded_sha256 IS NULL")?;
+        statement.query_map([target], |r| r.get(0))?.collect::<Result<_, _>>()?
+    };
+    for source in unsealed {
+        super::integrity::seal_source(&tx, source)?;
+    }
     store_figures(&tx, target, totals)?;
     tx.commit()?;
     Ok(target)

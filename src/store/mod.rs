@@ -24,6 +24,7 @@ mod exchanges;
 mod findings;
 mod ids;
 mod import;
+mod integrity;
 mod queries;
 mod root_layers;
 mod search;
@@ -53,6 +54,8 @@ pub use verify::{VerifyProblem, VerifyReport};
 
 /// How long a write waits for another connection's transaction.
 const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
+/// The schema (migration 0004) from which history and decoded rows are hashed.
+const INTEGRITY_SCHEMA: i64 = 4;
 
 /// `application_id` of a Telltale case ("TTLE").
 const APPLICATION_ID: i64 = 0x5454_4C45;
@@ -148,6 +151,11 @@ impl Case {
         migrations
             .to_latest(&mut conn)
             .map_err(|e| StoreError::Migration(e.to_string()))?;
+        if version < INTEGRITY_SCHEMA && usize::try_from(INTEGRITY_SCHEMA).is_ok_and(|v| v <= known) {
+            // This open brought the case to schema 4: hash what older
+            // versions wrote, once (see integrity.rs).
+            integrity::seal_legacy(&mut conn)?;
+        }
         conn.pragma_update(None, "application_id", APPLICATION_ID)?;
         let mut case = Case {
             conn,

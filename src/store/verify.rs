@@ -1,7 +1,9 @@
-//! Re-checking a case: every stored evidence file against its SHA-256, and
-//! SQLite's own integrity check.
+//! Re-checking a case: every stored evidence file against its SHA-256, the
+//! decoded rows of each file against the digest its import recorded, the
+//! annotation history's hash chain (see `integrity.rs`), and SQLite's own
+//! integrity check. Verify only reads.
 
-use super::{Case, StoreError};
+use super::{Case, StoreError, integrity};
 use sha2::{Digest, Sha256};
 
 /// One thing `verify` found wrong.
@@ -17,28 +19,35 @@ pub struct VerifyProblem {
 pub struct VerifyReport {
     pub sources_checked: u64,
     pub bytes_checked: u64,
+    /// Annotation history entries whose chain was checked.
+    pub history_entries: u64,
+    /// The newest link of the annotation history chain (`None` when empty):
+    /// write it down to tell later whether history was rewritten.
+    pub history_head: Option<String>,
     pub problems: Vec<VerifyProblem>,
 }
 
 impl Case {
-    /// Re-hashes every stored source and runs `PRAGMA integrity_check`.
+    /// Re-hashes every stored source and its decoded rows, checks the
+    /// annotation history chain and runs `PRAGMA integrity_check`.
     pub fn verify(&self) -> Result<VerifyReport, StoreError> {
         let mut report = VerifyReport::default();
         let mut sources = self
             .conn
             // A running import's source is still being written (see `store::import`).
             .prepare(
-                "SELECT source_id, file_name, size_bytes, sha256 FROM sources
+                "SELECT source_id, file_name, size_bytes, sha256, decoded_sha256 FROM sources
                  WHERE session_id NOT IN (SELECT session_id FROM sessions WHERE import_token IS NOT NULL)
                  ORDER BY source_id",
             )?;
-        let listed: Vec<(i64, String, i64, String)> = sources
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+        type Listed = (i64, String, i64, String, Option<String>);
+        let listed: Vec<Listed> = sources
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?
             .collect::<Result<_, _>>()?;
         let mut chunks = self
             .conn
             .prepare("SELECT bytes FROM source_chunks WHERE source_id = ?1 ORDER BY seq")?;
-        for (source_id, file_name, size_bytes, sha256) in listed {
+        for (source_id, file_name, size_bytes, sha256, decoded_sha256) in listed {
             let mut hasher = Sha256::new();
             let mut size = 0i64;
             let mut rows = chunks.query([source_id])?;
@@ -52,11 +61,34 @@ impl Case {
             report.bytes_checked += size.max(0) as u64;
             if actual != sha256 || size != size_bytes {
                 report.problems.push(VerifyProblem {
-                    file_name: Some(file_name),
+                    file_name: Some(file_name.clone()),
                     problem: format!("stored bytes do not match: SHA-256 is {actual} ({size} bytes), recorded {sha256} ({size_bytes} bytes)"),
                 });
             }
+            let digest = integrity::decoded_digest(&self.conn, source_id)?;
+            let problem = match decoded_sha256 {
+                None => Some("no digest of its decoded rows was recorded (removed outside Telltale)".to_string()),
+                Some(recorded) if recorded != digest => {
+                    Some("decoded rows (exchanges, layers or events) were changed after the import".to_string())
+                }
+                Some(_) => None,
+            };
+            if let Some(problem) = problem {
+                report.problems.push(VerifyProblem {
+                    file_name: Some(file_name),
+                    problem,
+                });
+            }
         }
+        let history = integrity::check_history(&self.conn)?;
+        report.history_entries = history.entries;
+        report.history_head = history.head;
+        report
+            .problems
+            .extend(history.problems.into_iter().map(|problem| VerifyProblem {
+                file_name: None,
+                problem,
+            }));
         let mut check = self.conn.prepare("PRAGMA integrity_check")?;
         let messages: Vec<String> = check.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
         for message in messages.into_iter().filter(|m| m != "ok") {

@@ -81,3 +81,13 @@ pub fn detect_specific(exchange: &Exchange, tree: &mut Tree) -> Option<(Vec<Deco
 pub fn detect_generic(exchange: &Exchange, tree: &mut Tree) -> Option<Vec<DecodedEvent>> {
     generic::Generic.events(exchange, tree)
 }
+
+/// The tracker decoder with id `id`, `generic` included (fuzz targets and
+/// property tests drive each one alone; the import uses [`detect_specific`]
+/// then [`detect_generic`]).
+pub fn by_id(id: &str) -> Option<&'static dyn TrackerDecoder> {
+    if id == generic::Generic.id() {
+        return Some(&generic::Generic);
+    }
+    TRACKERS.iter().copied().find(|tracker| tracker.id() == id)
+}

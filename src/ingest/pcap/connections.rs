@@ -60,6 +60,11 @@ impl Connection {
     pub fn capped(&self) -> bool {
         self.from_first.capped || self.from_second.capped
     }
+
+    /// True when a hole too large to fill ended a direction.
+    pub fn cut_at_hole(&self) -> bool {
+        self.from_first.cut_at_hole || self.from_second.cut_at_hole
+    }
 }
 
 /// Open connections plus the keys of closed ones.

@@ -181,7 +181,32 @@ fn request_at(data: &[u8], pos: usize) -> Option<RequestHead> {
 /// the ends of capture gaps (the zero filler is no line break).
 fn message_starts(stream: &Stream, from: usize) -> impl Iterator<Item = usize> + '_ {
     let data = &stream.data;
-    (from..data.len()).filter(move |&i| i == 0 || data[i - 1] == b'\n' || stream.gap_ends_at(i))
+    // Gaps are recorded in stream order, so their ends ascend.
+    let mut gap_ends = stream.gaps.iter().map(|g| g.offset + g.len).peekable();
+    let mut pos = from;
+    // Jumps from line break to line break (and gap end) instead of testing
+    // every byte: a long stream without line breaks is scanned once.
+    std::iter::from_fn(move || {
+        if pos >= data.len() {
+            return None;
+        }
+        let next_line = if pos == 0 || data[pos - 1] == b'\n' {
+            pos
+        } else {
+            data[pos..]
+                .iter()
+                .position(|&b| b == b'\n')
+                .map_or(data.len(), |at| pos + at + 1)
+        };
+        while gap_ends.next_if(|&end| end < pos).is_some() {}
+        let next = next_line.min(gap_ends.peek().copied().unwrap_or(usize::MAX));
+        if next >= data.len() {
+            pos = data.len();
+            return None;
+        }
+        pos = next + 1;
+        Some(next)
+    })
 }
 
 /// The next line start after `from` holding a request head; stops at a
@@ -389,7 +414,11 @@ fn url_of(head: &RequestHead, server: Endpoint) -> String {
         return format!("http://{target}");
     }
     for scheme in ["http://", "https://"] {
-        if target.len() >= scheme.len() && target[..scheme.len()].eq_ignore_ascii_case(scheme) {
+        // `get`: the target is captured text; byte 7 may fall inside a character.
+        if target
+            .get(..scheme.len())
+            .is_some_and(|prefix| prefix.eq_ignore_ascii_case(scheme))
+        {
             return format!("{scheme}{}", &target[scheme.len()..]);
         }
     }

@@ -193,6 +193,14 @@ impl Pipeline {
                 tcp::MAX_STREAM_BYTES >> 20
             ));
         }
+        if connection.cut_at_hole() {
+            // Counted, not listed: a hostile file can have thousands.
+            let what = format!(
+                "TCP connections cut at a hole over {} MiB (the capture lost that much at once)",
+                tcp::MAX_FILLED_GAP_BYTES >> 20
+            );
+            self.summary.skip(&what, 1);
+        }
         let Some(exchanges) = application::exchanges(&connection, &self.keys, &mut self.summary) else {
             if !connection.from_first.is_empty() || !connection.from_second.is_empty() {
                 self.summary.skip("TCP connections without HTTP or TLS", 1);

@@ -17,6 +17,12 @@ use std::collections::BTreeMap;
 pub(super) const MAX_STREAM_BYTES: usize = 64 * 1024 * 1024;
 /// Out-of-order bytes held before the oldest hole is given up as a gap.
 const MAX_PENDING_BYTES: usize = 8 * 1024 * 1024;
+/// Largest hole that is zero-filled; a larger one ends the stream there
+/// ([`Stream::cut_at_hole`]). What follows such a hole cannot be framed as
+/// HTTP anyway, and filling it would cost memory and time out of all
+/// proportion to the capture: a hostile file of a few bytes per connection
+/// can claim a 60 MB hole in each of thousands of connections.
+pub(super) const MAX_FILLED_GAP_BYTES: usize = 1024 * 1024;
 
 /// Bytes the capture never saw, at a stream offset.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -35,6 +41,8 @@ pub(super) struct Stream {
     pub gaps: Vec<Gap>,
     /// True when the stream hit [`MAX_STREAM_BYTES`] and lost its tail.
     pub capped: bool,
+    /// True when a hole over [`MAX_FILLED_GAP_BYTES`] ended the stream.
+    pub cut_at_hole: bool,
     /// Sequence number of `data.len()`; `None` until the first segment.
     next_seq: Option<u32>,
     /// Out-of-order bytes by stream offset, with their capture time.
@@ -101,11 +109,6 @@ impl Stream {
     pub fn time_at(&self, offset: usize) -> Option<i64> {
         let index = self.marks.partition_point(|(start, _)| *start <= offset);
         self.marks.get(index.checked_sub(1)?).map(|(_, time)| *time)
-    }
-
-    /// True when a capture gap ends right before stream byte `offset`.
-    pub fn gap_ends_at(&self, offset: usize) -> bool {
-        self.gaps.binary_search_by_key(&offset, |g| g.offset + g.len).is_ok()
     }
 
     /// Bytes of gaps inside `start..end`.
@@ -202,6 +205,12 @@ impl Stream {
         let time = *time;
         if offset > self.data.len() {
             let len = offset - self.data.len();
+            if len > MAX_FILLED_GAP_BYTES {
+                self.cut_at_hole = true;
+                self.pending.clear();
+                self.pending_bytes = 0;
+                return;
+            }
             self.gaps.push(Gap {
                 offset: self.data.len(),
                 len,
@@ -297,6 +306,18 @@ mod tests {
         s.add(5_005, false, true, b" HTTP/1.1", 2);
         assert_eq!(s.data, b"GET / HTTP/1.1");
         assert!(s.finished());
+    }
+
+    #[test]
+    fn a_hole_over_the_fill_limit_ends_the_stream_instead_of_being_filled() {
+        let mut stream = Stream::default();
+        stream.add(100, true, false, b"", 0);
+        stream.add(101, false, false, b"GET", 1);
+        let far = 104 + u32::try_from(MAX_FILLED_GAP_BYTES).expect("fits") + 1;
+        stream.add(far, false, false, b"later", 2);
+        stream.flush();
+        assert_eq!(stream.data, b"GET");
+        assert!(stream.cut_at_hole);
     }
 
     #[test]
