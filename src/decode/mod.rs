@@ -21,6 +21,7 @@ mod b64;
 mod compressed;
 pub mod datatypes;
 pub mod document;
+pub mod endpoints;
 mod form;
 mod json;
 pub mod json_value;
@@ -104,17 +105,41 @@ const ORDINARY_HEADERS: &[&str] = &[
 
 /// Decodes every layer of `exchange`, the telemetry events inside and the
 /// personal data they carry.
+///
+/// Order: the specific SDK decoders (by payload shape) first; then the
+/// endpoint table (by URL): a matched endpoint names the tracker when no SDK
+/// decoder did, its event rules give the events when no SDK decoder did
+/// (a matched endpoint without rules is a request-level record: the
+/// generic decoder does not run on it), and its documented fields give
+/// `sdk`-confidence data types, which replace the key-name and value-shape
+/// guesses for the same fields. The generic decoder runs on what neither
+/// claimed.
 pub fn decode_exchange(exchange: &Exchange) -> Decoded {
     let mut tree = decode_exchange_tree(exchange);
-    let (mut events, tracker) = match trackers::detect_specific(exchange, &mut tree) {
-        Some((events, id)) => (events, Some(id.to_string())),
-        None => match trackers::detect_generic(exchange, &mut tree) {
+    let specific = trackers::detect_specific(exchange, &mut tree);
+    let matched = endpoints::find(exchange, &tree);
+    let document = Document::build(exchange, &tree);
+    let (mut events, tracker) = match (specific, matched) {
+        (Some((events, id)), _) => (events, Some(id.to_string())),
+        (None, Some(matched)) => (
+            matched.events(exchange, &tree, &document).unwrap_or_default(),
+            Some(matched.tracker.id.clone()),
+        ),
+        (None, None) => match trackers::detect_generic(exchange, &mut tree) {
             Some(events) => (events, Some("generic".to_string())),
             None => (Vec::new(), None),
         },
     };
-    let document = Document::build(exchange, &tree);
-    let found = datatypes::recognise(&document);
+    let mut found = Vec::new();
+    if let Some(matched) = matched {
+        found = matched.data_types(&document);
+    }
+    let named: std::collections::HashSet<String> = found.iter().map(|f| f.data_type.field.clone()).collect();
+    found.extend(
+        datatypes::recognise(&document)
+            .into_iter()
+            .filter(|guess| !named.contains(&guess.data_type.field)),
+    );
     let data_types = assign_data_types(&tree, &document, found, &mut events);
     let decode_path_summary = decode_path_summary(&tree);
     Decoded {
@@ -122,7 +147,7 @@ pub fn decode_exchange(exchange: &Exchange) -> Decoded {
         events,
         tracker,
         decode_path_summary,
-        endpoint: None,
+        endpoint: matched.map(|m| m.endpoint.id.clone()),
         data_types,
     }
 }
@@ -268,7 +293,13 @@ fn dedupe_request_data_types(types: &mut Vec<RequestDataType>) {
 
 /// Every tracker id an event or request can carry (`events --tracker`).
 pub fn tracker_ids() -> Vec<&'static str> {
-    trackers::ids()
+    let mut ids = trackers::ids();
+    for id in endpoints::tracker_ids() {
+        if !ids.contains(&id) {
+            ids.push(id);
+        }
+    }
+    ids
 }
 
 /// The decoded layer tree of `exchange` (request and response), before

@@ -11,7 +11,7 @@
 
 mod adjust;
 mod amplitude;
-mod event;
+pub(crate) mod event;
 mod firebase;
 mod ga;
 mod ga4;

@@ -1,0 +1,251 @@
+//! What a matched endpoint reads from its request [`Document`]: the data
+//! types its `[endpoint.data]` paths name, and the events its
+//! `[[endpoint.events]]` rules cut out.
+//!
+//! Event rules are tried in order; the first that yields at least one event
+//! wins. With `each`, every element of the named array is one event (an
+//! object or a protobuf field sent once is one element), its fields the
+//! element's leaves relative to it; without, the whole request is one event
+//! whose fields are the body's and the query's leaves. Every event points
+//! at the layer that shows its element (the split-out element when there is
+//! one, else the nearest layer holding it).
+
+use std::collections::HashMap;
+
+use super::table::{DataRule, Endpoint, EventRule};
+use crate::decode::datatypes::{Found, carries_data};
+use crate::decode::document::{Document, FieldPath, Leaf, Match, PathPattern, Segment};
+use crate::decode::trackers::micros_from_text;
+use crate::decode::trackers::event::Draft;
+use crate::decode::tree::Tree;
+use crate::model::{Confidence, DecodedEvent, Exchange};
+
+/// Most events one request yields through the table.
+const MAX_EVENTS: usize = 10_000;
+
+/// The `sdk`-confidence data types `endpoint` names in `document`.
+pub fn data_types(endpoint: &Endpoint, document: &Document) -> Vec<Found> {
+    let mut found = Vec::new();
+    let mut index: Option<HashMap<&FieldPath, &str>> = None;
+    for rule in &endpoint.data {
+        for node in document.matches(&rule.path) {
+            let text = node.value_text();
+            let value = match &rule.extract {
+                Some(extract) => match extract.captures(&text).and_then(|c| c.get(1)) {
+                    Some(capture) => capture.as_str().to_string(),
+                    None => continue,
+                },
+                None => text,
+            };
+            if !carries_data(&value) || !passes(rule, &value) {
+                continue;
+            }
+            if !rule.conditions.is_empty() {
+                let leaves = index.get_or_insert_with(|| {
+                    document
+                        .leaves()
+                        .iter()
+                        .map(|leaf| (&leaf.path, leaf.value.as_str()))
+                        .collect()
+                });
+                if !conditions_hold(rule, &node, leaves) {
+                    continue;
+                }
+            }
+            found.push(Found::new(&rule.kind, node.node.clone(), &value, Confidence::Sdk));
+        }
+    }
+    found
+}
+
+fn passes(rule: &DataRule, value: &str) -> bool {
+    rule.only_if.as_ref().is_none_or(|only| only.is_match(value))
+        && rule.not_if.as_ref().is_none_or(|not| !not.is_match(value))
+}
+
+/// Each `where` key, looked up below the node's ancestors from the nearest
+/// up, must match where it is first found.
+fn conditions_hold(rule: &DataRule, node: &Match<'_>, leaves: &HashMap<&FieldPath, &str>) -> bool {
+    rule.conditions.iter().all(|(key, regex)| {
+        (1..node.node.0.len())
+            .rev()
+            .find_map(|length| {
+                let candidate = FieldPath(node.node.0[..length].to_vec()).joined(key);
+                leaves.get(&candidate).copied()
+            })
+            .is_some_and(|value| regex.is_match(value))
+    })
+}
+
+/// The events `endpoint`'s rules read from the request; `None` when no
+/// rule yields one.
+pub fn events(endpoint: &Endpoint, tracker: &str, exchange: &Exchange, tree: &Tree, document: &Document) -> Option<Vec<DecodedEvent>> {
+    let layers = LayerIndex::new(tree, document);
+    endpoint.events.iter().find_map(|rule| {
+        let events = match &rule.each {
+            Some(each) => element_events(rule, each, tracker, exchange, tree, document, &layers),
+            None => request_event(rule, tracker, exchange, tree, document, &layers).into_iter().collect(),
+        };
+        (!events.is_empty()).then_some(events)
+    })
+}
+
+fn element_events(
+    rule: &EventRule,
+    each: &PathPattern,
+    tracker: &str,
+    exchange: &Exchange,
+    tree: &Tree,
+    document: &Document,
+    layers: &LayerIndex,
+) -> Vec<DecodedEvent> {
+    let mut events = Vec::new();
+    for node in document.matches(each) {
+        for (element, leaves) in elements(&node) {
+            if events.len() >= MAX_EVENTS {
+                return events;
+            }
+            let relative = |leaf: &Leaf| FieldPath(leaf.path.0[element.0.len()..].to_vec());
+            let find = |patterns: &[PathPattern]| -> Option<String> {
+                patterns.iter().find_map(|pattern| {
+                    leaves.iter().find_map(|leaf| {
+                        let tail = relative(leaf);
+                        (pattern.match_length(&tail) == Some(tail.0.len()) && carries_data(&leaf.value))
+                            .then(|| leaf.value.clone())
+                    })
+                })
+            };
+            let fields: Vec<(String, String)> = leaves
+                .iter()
+                .map(|leaf| {
+                    let tail = relative(leaf);
+                    let key = if tail.0.is_empty() { String::new() } else { tail.to_string() };
+                    (key, leaf.value.clone())
+                })
+                .collect();
+            let name = find(&rule.name).or_else(|| default_name(rule, exchange));
+            let Some(name) = name else { continue };
+            let Some((layer, inner)) = layers.holder(&element) else {
+                continue;
+            };
+            let time_micros = find(&rule.time).and_then(|t| micros_from_text(&t));
+            let mut event = Draft {
+                layer,
+                name,
+                time_micros,
+                fields,
+            }
+            .finish(tree, tracker);
+            event.json_path = inner;
+            events.push(event);
+        }
+    }
+    events
+}
+
+/// The elements of a matched node: one per array index directly below it;
+/// when there is none, the node itself.
+fn elements<'d>(node: &Match<'d>) -> Vec<(FieldPath, Vec<&'d Leaf>)> {
+    let depth = node.node.0.len();
+    let indexed = node
+        .leaves
+        .iter()
+        .all(|leaf| matches!(leaf.path.0.get(depth), Some(Segment::Index(_))));
+    if !indexed {
+        return vec![(node.node.clone(), node.leaves.clone())];
+    }
+    let mut elements: Vec<(FieldPath, Vec<&'d Leaf>)> = Vec::new();
+    for leaf in &node.leaves {
+        let element = FieldPath(leaf.path.0[..=depth].to_vec());
+        match elements.iter_mut().find(|(path, _)| *path == element) {
+            Some((_, leaves)) => leaves.push(leaf),
+            None => elements.push((element, vec![leaf])),
+        }
+    }
+    elements
+}
+
+fn request_event(
+    rule: &EventRule,
+    tracker: &str,
+    exchange: &Exchange,
+    tree: &Tree,
+    document: &Document,
+    layers: &LayerIndex,
+) -> Option<DecodedEvent> {
+    let first = |patterns: &[PathPattern]| -> Option<String> {
+        patterns.iter().find_map(|pattern| {
+            document
+                .matches(pattern)
+                .iter()
+                .map(Match::value_text)
+                .find(|value| carries_data(value))
+        })
+    };
+    let name = first(&rule.name).or_else(|| default_name(rule, exchange))?;
+    let time_micros = first(&rule.time).and_then(|t| micros_from_text(&t));
+    let fields: Vec<(String, String)> = document
+        .leaves()
+        .iter()
+        .filter(|leaf| matches!(leaf.path.context(), Some("body" | "query")))
+        .map(|leaf| (leaf.path.without_context(), leaf.value.clone()))
+        .collect();
+    let layer = layers.request_layer()?;
+    Some(
+        Draft {
+            layer,
+            name,
+            time_micros,
+            fields,
+        }
+        .finish(tree, tracker),
+    )
+}
+
+/// `default_name` with `{endpoint}` replaced by the URL's last path segment.
+fn default_name(rule: &EventRule, exchange: &Exchange) -> Option<String> {
+    let template = rule.default_name.as_ref()?;
+    let last = exchange.path().trim_end_matches('/').rsplit('/').next().unwrap_or_default();
+    let last = crate::decode::form::percent_decode(last);
+    Some(template.replace("{endpoint}", &last))
+}
+
+/// The document path of every request layer that stands for a node.
+struct LayerIndex {
+    paths: Vec<(usize, FieldPath)>,
+}
+
+impl LayerIndex {
+    fn new(tree: &Tree, document: &Document) -> LayerIndex {
+        let paths = tree
+            .request_layers()
+            .into_iter()
+            .filter_map(|layer| document.layer_path(layer).map(|path| (layer, path.clone())))
+            .collect();
+        LayerIndex { paths }
+    }
+
+    /// The layer standing for the deepest node at or above `path`, and
+    /// where `path` is inside it (`None` when the layer is the node itself).
+    fn holder(&self, path: &FieldPath) -> Option<(usize, Option<String>)> {
+        let (layer, base) = self
+            .paths
+            .iter()
+            .filter(|(_, base)| path.starts_with(base))
+            .max_by_key(|(layer, base)| (base.0.len(), std::cmp::Reverse(*layer)))?;
+        let inner = FieldPath(path.0[base.0.len()..].to_vec());
+        Some((*layer, (!inner.0.is_empty()).then(|| inner.to_string())))
+    }
+
+    /// The layer that shows the request as a whole: the body's top node,
+    /// else the query's.
+    fn request_layer(&self) -> Option<usize> {
+        ["body", "query"].iter().find_map(|context| {
+            self.paths
+                .iter()
+                .filter(|(_, path)| path.0.len() == 1 && path.context() == Some(context))
+                .map(|(layer, _)| *layer)
+                .min()
+        })
+    }
+}
