@@ -5,6 +5,7 @@ mod annotations;
 mod attribution;
 mod case_cli;
 mod common;
+mod decode_endpoints;
 mod decode_layers;
 mod decode_trackers;
 mod export;

@@ -271,7 +271,19 @@ impl Builder<'_> {
             }
             Some(Structure::Protobuf(fields)) => {
                 self.set_layer_path(index, prefix);
-                self.protobuf(index, fields, prefix);
+                // Text fields that decoded further (`protobuf:<path>` layers)
+                // replace what the plain walk would read at their place.
+                let mut expanded: Vec<FieldPath> = Vec::new();
+                for &child in self.tree.children(index) {
+                    let step = &self.tree.layer(child).step;
+                    if let Some(relative) = step.strip_prefix("protobuf:") {
+                        let path = prefix.joined(&parse_json_path(relative));
+                        if self.walk(child, &path) {
+                            expanded.push(path);
+                        }
+                    }
+                }
+                self.protobuf(index, fields, prefix, &expanded);
             }
             // Elements are read with their container (see `json`).
             Some(Structure::JsonElement(_)) => {}
@@ -375,7 +387,7 @@ impl Builder<'_> {
         }
     }
 
-    fn protobuf(&mut self, layer: usize, fields: &[ProtoField], prefix: &FieldPath) {
+    fn protobuf(&mut self, layer: usize, fields: &[ProtoField], prefix: &FieldPath, expanded: &[FieldPath]) {
         for field in fields {
             let occurrences = fields.iter().filter(|f| f.number == field.number).count();
             let mut path = prefix.child(Segment::Key(field.number.to_string()));
@@ -387,8 +399,11 @@ impl Builder<'_> {
                     .count();
                 path = path.child(Segment::Index(nth));
             }
+            if expanded.contains(&path) {
+                continue;
+            }
             match &field.value {
-                ProtoValue::Message(inner) => self.protobuf(layer, inner, &path),
+                ProtoValue::Message(inner) => self.protobuf(layer, inner, &path, expanded),
                 ProtoValue::Varint(number) | ProtoValue::Fixed64(number) => {
                     self.push(path, &number.to_string(), layer);
                 }
@@ -602,6 +617,11 @@ impl PathPattern {
     /// The pattern as written.
     pub fn as_str(&self) -> &str {
         &self.source
+    }
+
+    /// Whether the pattern names exactly `path` (not only a prefix of it).
+    pub fn names(&self, path: &FieldPath) -> bool {
+        self.matches_exactly(0, &path.0)
     }
 
     /// Length of the shortest prefix of `path` this pattern names, if any.

@@ -21,14 +21,17 @@ mod b64;
 mod compressed;
 pub mod datatypes;
 pub mod document;
+mod embedded_url;
 pub mod endpoints;
 mod form;
 mod json;
 pub mod json_value;
+mod jwt;
 pub mod layer_decoder;
 pub mod limits;
 mod lines;
 mod multipart;
+mod percent;
 pub mod protobuf;
 mod query;
 mod runner;
@@ -58,7 +61,10 @@ pub(crate) static DECODERS: &[&dyn LayerDecoder] = &[
     &multipart::MultipartDecoder,
     &lines::LinesDecoder,
     &json::JsonDecoder,
+    &jwt::JwtDecoder,
+    &embedded_url::EmbeddedUrlDecoder,
     &form::FormDecoder,
+    &percent::PercentDecoder,
     &protobuf::ProtobufDecoder,
     &b64::Base64Decoder,
 ];

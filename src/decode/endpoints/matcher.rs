@@ -56,7 +56,9 @@ impl Matcher {
                 let host = host_part(pattern).ok_or_else(|| format!("URL pattern `{pattern}` has no host part"))?;
                 match literal_host(host) {
                     Some(literal) => matcher.by_host.entry(literal).or_default().push(at),
-                    None => matcher.by_literal.push((required_literal(host).to_ascii_lowercase(), at)),
+                    None => matcher
+                        .by_literal
+                        .push((required_literal(host).to_ascii_lowercase(), at)),
                 }
             }
         }
@@ -114,7 +116,11 @@ fn host_part(pattern: &str) -> Option<&str> {
 /// part holds any other regex syntax.
 fn literal_host(host: &str) -> Option<String> {
     let literal = host.replace("\\.", "\u{0}");
-    if literal.is_empty() || !literal.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '\u{0}') {
+    if literal.is_empty()
+        || !literal
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '\u{0}')
+    {
         return None;
     }
     Some(literal.replace('\u{0}', ".").to_ascii_lowercase())
@@ -191,25 +197,40 @@ mod tests {
         );
         assert_eq!(
             endpoint_urls("app-measurement.com", "/gmp/1%3A2372/"),
-            ["https://app-measurement.com/gmp/1%3A2372", "https://app-measurement.com/gmp/1:2372"]
+            [
+                "https://app-measurement.com/gmp/1%3A2372",
+                "https://app-measurement.com/gmp/1:2372"
+            ]
         );
     }
 
     #[test]
     fn host_parts_split_literal_from_patterns() {
         let host = |p: &str| host_part(p).map(str::to_string);
-        assert_eq!(host(r"^https://graph\.facebook\.com/v\d{1,2}.\d$").as_deref(), Some(r"graph\.facebook\.com"));
+        assert_eq!(
+            host(r"^https://graph\.facebook\.com/v\d{1,2}.\d$").as_deref(),
+            Some(r"graph\.facebook\.com")
+        );
         assert_eq!(
             host(r"^https://app(\.eu)?\.adjust\.(com|net\.in|world)/session$").as_deref(),
             Some(r"app(\.eu)?\.adjust\.(com|net\.in|world)")
         );
-        assert_eq!(host(r"^https://analytics\.example\.com$").as_deref(), Some(r"analytics\.example\.com"));
-        assert_eq!(literal_host(r"graph\.facebook\.com").as_deref(), Some("graph.facebook.com"));
+        assert_eq!(
+            host(r"^https://analytics\.example\.com$").as_deref(),
+            Some(r"analytics\.example\.com")
+        );
+        assert_eq!(
+            literal_host(r"graph\.facebook\.com").as_deref(),
+            Some("graph.facebook.com")
+        );
         assert_eq!(literal_host(r"api2?\.branch\.io"), None);
         assert_eq!(literal_host(r".+\.openx\.net"), None);
         assert_eq!(required_literal(r"app(\.eu)?\.adjust\.(com|net\.in|world)"), ".adjust.");
         assert_eq!(required_literal(r"api2?\.branch\.io"), ".branch.io");
-        assert_eq!(required_literal(r"(android|ios)?ads\d-?\d\.adcolony\.com"), ".adcolony.com");
+        assert_eq!(
+            required_literal(r"(android|ios)?ads\d-?\d\.adcolony\.com"),
+            ".adcolony.com"
+        );
         assert_eq!(required_literal(r"www\.google\..+"), "www.google.");
         assert_eq!(required_literal(r".+"), "");
     }

@@ -56,7 +56,12 @@ pub fn table() -> &'static Table {
 
 /// Every tracker id of the table, in table order.
 pub fn tracker_ids() -> Vec<&'static str> {
-    LOADED.table.trackers.iter().map(|tracker| tracker.id.as_str()).collect()
+    LOADED
+        .table
+        .trackers
+        .iter()
+        .map(|tracker| tracker.id.as_str())
+        .collect()
 }
 
 /// A request matched to a known endpoint.
@@ -113,7 +118,8 @@ pub fn find(exchange: &Exchange, tree: &Tree) -> Option<Matched> {
 /// body root (through compression and base64); `Any` for a body that
 /// decoded as nothing, `None` for no body.
 fn body_kind(tree: &Tree) -> Option<BodyKind> {
-    let root = (0..tree.len()).find(|&index| tree.parent(index).is_none() && tree.layer(index).decoder == "request-body")?;
+    let root =
+        (0..tree.len()).find(|&index| tree.parent(index).is_none() && tree.layer(index).decoder == "request-body")?;
     let mut queue = vec![root];
     let mut cursor = 0;
     while let Some(&layer) = queue.get(cursor) {

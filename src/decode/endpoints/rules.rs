@@ -15,8 +15,8 @@ use std::collections::HashMap;
 use super::table::{DataRule, Endpoint, EventRule};
 use crate::decode::datatypes::{Found, carries_data};
 use crate::decode::document::{Document, FieldPath, Leaf, Match, PathPattern, Segment};
-use crate::decode::trackers::micros_from_text;
 use crate::decode::trackers::event::Draft;
+use crate::decode::trackers::micros_from_text;
 use crate::decode::tree::Tree;
 use crate::model::{Confidence, DecodedEvent, Exchange};
 
@@ -29,33 +29,51 @@ pub fn data_types(endpoint: &Endpoint, document: &Document) -> Vec<Found> {
     let mut index: Option<HashMap<&FieldPath, &str>> = None;
     for rule in &endpoint.data {
         for node in document.matches(&rule.path) {
-            let text = node.value_text();
-            let value = match &rule.extract {
-                Some(extract) => match extract.captures(&text).and_then(|c| c.get(1)) {
-                    Some(capture) => capture.as_str().to_string(),
-                    None => continue,
-                },
-                None => text,
+            // A repeated header or key gives several leaves at the node
+            // itself: each is a value of its own.
+            let texts: Vec<String> = if node.leaves.iter().all(|leaf| leaf.path == node.node) {
+                let mut values: Vec<String> = node.leaves.iter().map(|leaf| leaf.value.clone()).collect();
+                values.dedup();
+                values
+            } else {
+                vec![node.value_text()]
             };
-            if !carries_data(&value) || !passes(rule, &value) {
-                continue;
+            for text in texts {
+                found.extend(read_value(rule, &node, text, document, &mut index));
             }
-            if !rule.conditions.is_empty() {
-                let leaves = index.get_or_insert_with(|| {
-                    document
-                        .leaves()
-                        .iter()
-                        .map(|leaf| (&leaf.path, leaf.value.as_str()))
-                        .collect()
-                });
-                if !conditions_hold(rule, &node, leaves) {
-                    continue;
-                }
-            }
-            found.push(Found::new(&rule.kind, node.node.clone(), &value, Confidence::Sdk));
         }
     }
     found
+}
+
+/// The data type a rule names in one value of a matched node, if it holds.
+fn read_value<'d>(
+    rule: &DataRule,
+    node: &Match<'d>,
+    text: String,
+    document: &'d Document,
+    index: &mut Option<HashMap<&'d FieldPath, &'d str>>,
+) -> Option<Found> {
+    let value = match &rule.extract {
+        Some(extract) => extract.captures(&text)?.get(1)?.as_str().to_string(),
+        None => text,
+    };
+    if !carries_data(&value) || !passes(rule, &value) {
+        return None;
+    }
+    if !rule.conditions.is_empty() {
+        let leaves = index.get_or_insert_with(|| {
+            document
+                .leaves()
+                .iter()
+                .map(|leaf| (&leaf.path, leaf.value.as_str()))
+                .collect()
+        });
+        if !conditions_hold(rule, node, leaves) {
+            return None;
+        }
+    }
+    Some(Found::new(&rule.kind, node.node.clone(), &value, Confidence::Sdk))
 }
 
 fn passes(rule: &DataRule, value: &str) -> bool {
@@ -63,28 +81,45 @@ fn passes(rule: &DataRule, value: &str) -> bool {
         && rule.not_if.as_ref().is_none_or(|not| !not.is_match(value))
 }
 
-/// Each `where` key, looked up below the node's ancestors from the nearest
-/// up, must match where it is first found.
+/// Whether the `where` leaves match at the node's anchor (see
+/// [`DataRule::conditions`]): the deepest candidate that has every key decides.
 fn conditions_hold(rule: &DataRule, node: &Match<'_>, leaves: &HashMap<&FieldPath, &str>) -> bool {
-    rule.conditions.iter().all(|(key, regex)| {
-        (1..node.node.0.len())
-            .rev()
-            .find_map(|length| {
-                let candidate = FieldPath(node.node.0[..length].to_vec()).joined(key);
-                leaves.get(&candidate).copied()
-            })
-            .is_some_and(|value| regex.is_match(value))
-    })
+    let path = &node.node.0;
+    (1..path.len())
+        .rev()
+        .filter(|&length| {
+            rule.anchor
+                .as_ref()
+                .is_none_or(|anchor| anchor.names(&FieldPath(path[..length].to_vec())))
+        })
+        .find_map(|length| {
+            let anchor = FieldPath(path[..length].to_vec());
+            let values: Option<Vec<(&str, &regex::Regex)>> = rule
+                .conditions
+                .iter()
+                .map(|(key, regex)| leaves.get(&anchor.joined(key)).map(|value| (*value, regex)))
+                .collect();
+            values
+        })
+        .is_some_and(|values| values.iter().all(|(value, regex)| regex.is_match(value)))
 }
 
 /// The events `endpoint`'s rules read from the request; `None` when no
 /// rule yields one.
-pub fn events(endpoint: &Endpoint, tracker: &str, exchange: &Exchange, tree: &Tree, document: &Document) -> Option<Vec<DecodedEvent>> {
+pub fn events(
+    endpoint: &Endpoint,
+    tracker: &str,
+    exchange: &Exchange,
+    tree: &Tree,
+    document: &Document,
+) -> Option<Vec<DecodedEvent>> {
     let layers = LayerIndex::new(tree, document);
     endpoint.events.iter().find_map(|rule| {
         let events = match &rule.each {
             Some(each) => element_events(rule, each, tracker, exchange, tree, document, &layers),
-            None => request_event(rule, tracker, exchange, tree, document, &layers).into_iter().collect(),
+            None => request_event(rule, tracker, exchange, tree, document, &layers)
+                .into_iter()
+                .collect(),
         };
         (!events.is_empty()).then_some(events)
     })
@@ -119,7 +154,11 @@ fn element_events(
                 .iter()
                 .map(|leaf| {
                     let tail = relative(leaf);
-                    let key = if tail.0.is_empty() { String::new() } else { tail.to_string() };
+                    let key = if tail.0.is_empty() {
+                        String::new()
+                    } else {
+                        tail.to_string()
+                    };
                     (key, leaf.value.clone())
                 })
                 .collect();
@@ -205,7 +244,12 @@ fn request_event(
 /// `default_name` with `{endpoint}` replaced by the URL's last path segment.
 fn default_name(rule: &EventRule, exchange: &Exchange) -> Option<String> {
     let template = rule.default_name.as_ref()?;
-    let last = exchange.path().trim_end_matches('/').rsplit('/').next().unwrap_or_default();
+    let last = exchange
+        .path()
+        .trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .unwrap_or_default();
     let last = crate::decode::form::percent_decode(last);
     Some(template.replace("{endpoint}", &last))
 }

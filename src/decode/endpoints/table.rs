@@ -92,9 +92,13 @@ pub struct DataRule {
     pub only_if: Option<Regex>,
     /// Values matching this are skipped.
     pub not_if: Option<Regex>,
-    /// Leaves near the node that must match: each key is looked up below
-    /// the node's ancestors, nearest first; the first ancestor that has it decides.
+    /// Leaves near the node that must match (`where`), looked up below an
+    /// anchor: the element the path's first `*` stands for (its deepest
+    /// instance that has every key), or without `*` the nearest ancestor
+    /// that has them.
     pub conditions: Vec<(Vec<Segment>, Regex)>,
+    /// The path up to its first `*`: names the anchor of `conditions`.
+    pub anchor: Option<PathPattern>,
     /// The value is the first capture group of this regex (no match: skipped).
     pub extract: Option<Regex>,
 }
@@ -225,7 +229,10 @@ impl Table {
                 return Err(located(format!("tracker id `{}` is not [a-z0-9-]+", tracker.id)));
             }
             if name.strip_suffix(".toml") != Some(tracker.id.as_str()) {
-                return Err(located(format!("file must be named after its tracker id `{}`", tracker.id)));
+                return Err(located(format!(
+                    "file must be named after its tracker id `{}`",
+                    tracker.id
+                )));
             }
             if !tracker_ids.insert(tracker.id.clone()) {
                 return Err(located(format!("duplicate tracker id `{}`", tracker.id)));
@@ -295,7 +302,10 @@ fn compile_endpoint(spec: EndpointSpec, tracker: usize, tracker_id: &str) -> Res
         }
     }
     let methods: Vec<String> = spec.methods.iter().map(|m| m.trim().to_ascii_uppercase()).collect();
-    if methods.iter().any(|m| m.is_empty() || !m.bytes().all(|b| b.is_ascii_uppercase())) {
+    if methods
+        .iter()
+        .any(|m| m.is_empty() || !m.bytes().all(|b| b.is_ascii_uppercase()))
+    {
         return Err(format!("bad methods {:?}", spec.methods));
     }
     for adapter in &spec.trackhar {
@@ -351,7 +361,12 @@ fn compile_event(spec: EventSpec) -> Result<EventRule, String> {
     };
     Ok(EventRule {
         name: names.iter().map(|n| relative(n)).collect::<Result<_, _>>()?,
-        time: spec.time.into_vec().iter().map(|t| relative(t)).collect::<Result<_, _>>()?,
+        time: spec
+            .time
+            .into_vec()
+            .iter()
+            .map(|t| relative(t))
+            .collect::<Result<_, _>>()?,
         each,
         default_name: spec.default_name,
     })
@@ -383,6 +398,14 @@ fn compile_data(kind: &str, spec: PathSpec) -> Result<DataRule, String> {
         let segments = relative_segments(key).map_err(|e| format!("`{kind}`: `where` key `{key}`: {e}"))?;
         conditions.push((segments, regex(value)?));
     }
+    let anchor = if conditions.is_empty() {
+        None
+    } else {
+        anchor_of(&detailed.path)
+            .map(|prefix| PathPattern::parse(&prefix))
+            .transpose()
+            .map_err(|e| format!("`{kind}`: {e}"))?
+    };
     let extract = detailed.extract.as_deref().map(regex).transpose()?;
     if let Some(extract) = &extract
         && extract.captures_len() < 2
@@ -395,14 +418,31 @@ fn compile_data(kind: &str, spec: PathSpec) -> Result<DataRule, String> {
         only_if: detailed.only_if.as_deref().map(regex).transpose()?,
         not_if: detailed.not_if.as_deref().map(regex).transpose()?,
         conditions,
+        anchor,
         extract,
     })
+}
+
+/// `body.1.*.3.*.6` → `body.1.*`; `None` without a `*` segment.
+fn anchor_of(path: &str) -> Option<String> {
+    let mut end = 0;
+    for segment in path.split('.') {
+        end += segment.len();
+        if segment == "*" {
+            return Some(path[..end].to_string());
+        }
+        end += 1;
+    }
+    None
 }
 
 /// A plain relative path (`identifier`, `device.os`) as key segments.
 fn relative_segments(text: &str) -> Result<Vec<Segment>, String> {
     let segments: Vec<Segment> = text.split('.').map(|key| Segment::Key(key.to_string())).collect();
-    if segments.iter().any(|s| matches!(s, Segment::Key(k) if k.is_empty() || k.contains(['*', '/', '[']))) {
+    if segments
+        .iter()
+        .any(|s| matches!(s, Segment::Key(k) if k.is_empty() || k.contains(['*', '/', '['])))
+    {
         return Err("must be plain keys joined by `.`".to_string());
     }
     Ok(segments)
@@ -457,7 +497,10 @@ mod tests {
     #[test]
     fn mistakes_are_named_with_the_file() {
         let cases = [
-            (GOOD.replace("source = \"test\"", "source = \"test\"\nsurce = 1"), "unknown field"),
+            (
+                GOOD.replace("source = \"test\"", "source = \"test\"\nsurce = 1"),
+                "unknown field",
+            ),
             (GOOD.replace("deviceId", "deviceIdentifier"), "unknown data type"),
             (GOOD.replace("\"analytics\"", "\"spying\""), "unknown variant"),
             (GOOD.replace("\"^ifa:\"", "\"(ifa\""), "bad regex"),
