@@ -79,6 +79,8 @@ fn every_property_trackhar_reports_is_among_telltales_data_types() {
     let (mut expected, mut found, mut requests) = (0usize, 0usize, 0usize);
     let mut adapters: BTreeSet<String> = BTreeSet::new();
     let mut misses: Vec<String> = Vec::new();
+    let mut values = (0usize, 0usize);
+    let mut value_misses: Vec<String> = Vec::new();
     for (golden_path, golden) in goldens() {
         assert_eq!(golden.trackhar, "1.0.0", "{}", golden_path.display());
         if golden.entries.is_empty() {
@@ -106,6 +108,31 @@ fn every_property_trackhar_reports_is_among_telltales_data_types() {
                 )),
             }
             let types: BTreeSet<&str> = row.data_types.iter().map(|t| t.kind.as_str()).collect();
+            // The same values: every scalar TrackHAR reads is a value Telltale names with that type.
+            for [property, context, path, value] in &entry.findings {
+                let scalar = !value.starts_with(['{', '[']) && value.chars().count() < 200;
+                let same = row
+                    .data_types
+                    .iter()
+                    .any(|t| &t.kind == property && agrees(&t.value, value));
+                if scalar {
+                    values.0 += 1;
+                    if same {
+                        values.1 += 1;
+                    } else {
+                        value_misses.push(format!(
+                            "{} #{} {property} {context}.{path}: TrackHAR {value:?}, Telltale {:?}",
+                            golden.har,
+                            entry.index,
+                            row.data_types
+                                .iter()
+                                .filter(|t| &t.kind == property)
+                                .map(|t| format!("{}={}", t.field, t.value))
+                                .collect::<Vec<_>>()
+                        ));
+                    }
+                }
+            }
             for property in &entry.properties {
                 expected += 1;
                 if types.contains(property.as_str()) {
@@ -129,12 +156,30 @@ fn every_property_trackhar_reports_is_among_telltales_data_types() {
         }
     }
     eprintln!(
-        "TrackHAR oracle: {requests} requests, {} adapters matched, properties {found}/{expected}",
-        adapters.len()
+        "TrackHAR oracle: {requests} requests, {} adapters matched, properties {found}/{expected}, scalar values {}/{}",
+        adapters.len(),
+        values.1,
+        values.0
     );
     assert!(misses.is_empty(), "{} misses:\n{}", misses.len(), misses.join("\n"));
+    assert!(value_misses.is_empty(), "{}", value_misses.join("\n"));
     // Every adapter reported on by some golden request, i.e. the synthetic HAR reaches them all.
     assert_eq!(adapters.len(), 123, "adapters exercised: {adapters:?}");
+}
+
+/// Telltale's value says the same as TrackHAR's: equal; the same number
+/// (`1.0` as sent, `1` as JavaScript prints it); or the part of TrackHAR's
+/// value that carries the data (`google` of `device-brand/google`, the
+/// UUID of `/players/<uuid>`, which Telltale's `extract` cuts out).
+fn agrees(ours: &str, theirs: &str) -> bool {
+    let (ours, theirs) = (ours.trim(), theirs.trim());
+    ours == theirs
+        || ours
+            .parse::<f64>()
+            .ok()
+            .zip(theirs.parse::<f64>().ok())
+            .is_some_and(|(a, b)| a == b)
+        || (ours.len() >= 3 && (theirs.ends_with(&format!("/{ours}")) || theirs.ends_with(&format!("/{ours}/"))))
 }
 
 #[test]

@@ -111,6 +111,8 @@ const PREFIX = {
     'ironsource/logs': [['body', '', 'query:data']],
     // parseJson of body `KidozEventsLogAsJson` → KidozEventsLogAsJsonParsed
     'kidoz/analytics-parents-kidozrestmobile': [['body', 'KidozEventsLogAsJsonParsed', 'KidozEventsLogAsJson']],
+    // decodeBase64 + gunzip + parseJson of the header in place → -decoded
+    'google/firebaseinstallations': [['header', 'x-firebase-client-decoded', 'x-firebase-client']],
     // decodeJwt in place; the protobuf variant's JWT is field 1
     'google/identitytoolkit-relyingparty-getaccountinfo-protobuf': [['body', 'idToken', '1']],
 };
@@ -276,7 +278,7 @@ function translate(a, property, dp) {
     } else if ((m = /^\$\.x-firebase-client(-decoded)?-fields(\.\*)?\[\?\(@\.startsWith\('([\w-]+)\/'\)\)\]$/.exec(p))) {
         // split(" ") of the header (or of each decoded heartbeat agent), one field by prefix
         segments = m[1] ? ['x-firebase-client', 'heartbeats', '*', 'agent'] : ['x-firebase-client'];
-        spec.extract = `(?:^|\\s)${escapeRegex(m[3])}/(\\S+)`;
+        spec.extract = `(?:^|\\s)${escapeRegex(m[3])}/([^\\s,]+)`;
     } else if (/[\[\]?()@]/.test(p) || p.includes('..')) {
         throw new Error(`${key}: untranslated JSONPath ${p}`);
     } else {

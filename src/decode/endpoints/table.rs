@@ -10,7 +10,6 @@
 
 use std::collections::{BTreeMap, HashSet};
 
-use include_dir::{Dir, include_dir};
 use regex::Regex;
 use serde::Deserialize;
 
@@ -18,7 +17,50 @@ use crate::attribution::Category;
 use crate::decode::datatypes;
 use crate::decode::document::{PathPattern, Segment};
 
-static TABLE_DIR: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/assets/endpoints");
+/// The table files, embedded at build time. Listed one by one (not with
+/// `include_dir!`) so that editing a file rebuilds the program: a proc macro
+/// cannot tell cargo which files it read. `every_table_file_is_listed`
+/// fails when a file in `assets/endpoints/` is missing here.
+macro_rules! table_files {
+    ($($name:literal),* $(,)?) => {
+        &[$(($name, include_str!(concat!("../../../assets/endpoints/", $name)))),*]
+    };
+}
+
+static TABLE_FILES: &[(&str, &str)] = table_files![
+    "adagio.toml",
+    "adcolony.toml",
+    "adform.toml",
+    "adjust.toml",
+    "apple.toml",
+    "branch.toml",
+    "bugsnag.toml",
+    "chartboost.toml",
+    "criteo.toml",
+    "equativ.toml",
+    "facebook.toml",
+    "google.toml",
+    "id5.toml",
+    "index-exchange.toml",
+    "infonline.toml",
+    "ironsource.toml",
+    "kidoz.toml",
+    "magnite.toml",
+    "media-net.toml",
+    "microsoft.toml",
+    "mintegral.toml",
+    "mopub.toml",
+    "onesignal.toml",
+    "openx.toml",
+    "outbrain.toml",
+    "pubmatic.toml",
+    "singular.toml",
+    "start-io.toml",
+    "taboola.toml",
+    "unity.toml",
+    "vungle.toml",
+    "yandex.toml",
+];
 
 /// One tracker company of the table.
 #[derive(Debug)]
@@ -202,17 +244,7 @@ const CONTEXTS: &[&str] = &["query", "body", "header", "cookie", "path"];
 impl Table {
     /// Parses every embedded file, in file-name order.
     pub fn embedded() -> Result<Table, String> {
-        let mut files: Vec<(&str, &str)> = Vec::new();
-        for file in TABLE_DIR.files() {
-            let name = file.path().to_str().unwrap_or_default();
-            if !name.ends_with(".toml") {
-                continue;
-            }
-            let text = file
-                .contents_utf8()
-                .ok_or_else(|| format!("assets/endpoints/{name}: not UTF-8"))?;
-            files.push((name, text));
-        }
+        let mut files: Vec<(&str, &str)> = TABLE_FILES.to_vec();
         files.sort_by(|a, b| a.0.cmp(b.0));
         Table::parse(&files)
     }
@@ -463,6 +495,22 @@ mod tests {
                 endpoint.id
             );
         }
+    }
+
+    #[test]
+    fn every_table_file_is_listed() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/endpoints");
+        let mut on_disk: Vec<String> = std::fs::read_dir(&dir)
+            .expect("assets/endpoints")
+            .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+            .filter(|name| name.ends_with(".toml"))
+            .collect();
+        on_disk.sort();
+        let listed: Vec<String> = TABLE_FILES.iter().map(|(name, _)| name.to_string()).collect();
+        assert_eq!(
+            listed, on_disk,
+            "add new files to TABLE_FILES in src/decode/endpoints/table.rs"
+        );
     }
 
     fn parse_one(text: &str) -> Result<Table, String> {
