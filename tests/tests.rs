@@ -15,3 +15,4 @@ mod ingest_burp;
 mod ingest_har;
 mod ingest_mitm;
 mod ingest_pcap;
+mod requests;
