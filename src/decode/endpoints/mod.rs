@@ -133,3 +133,99 @@ fn body_kind(tree: &Tree) -> Option<BodyKind> {
     }
     Some(BodyKind::Any)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::decode::decode_exchange_tree;
+
+    fn exchange(method: &str, url: &str, content_type: &str, body: &str) -> Exchange {
+        Exchange {
+            method: method.into(),
+            url: url.into(),
+            host: url.split('/').nth(2).unwrap_or_default().into(),
+            request_headers: vec![("Content-Type".into(), content_type.into())],
+            request_body: body.as_bytes().to_vec(),
+            ..Exchange::default()
+        }
+    }
+
+    fn endpoint_of(exchange: &Exchange) -> Option<&'static str> {
+        let tree = decode_exchange_tree(exchange);
+        find(exchange, &tree).map(|m| m.endpoint.id.as_str())
+    }
+
+    #[test]
+    fn the_shipped_table_compiles_into_its_matcher() {
+        assert!(table().endpoints.len() >= 117);
+        let urls: usize = table()
+            .endpoints
+            .iter()
+            .map(|e| e.urls.len() + e.url_patterns.len())
+            .sum();
+        assert!(urls > 190, "{urls}");
+        assert!(matcher::Matcher::new(&table().endpoints).is_ok());
+        for id in [
+            "facebook", "google", "bugsnag", "branch", "adjust", "singular", "yandex",
+        ] {
+            assert!(tracker_ids().contains(&id), "{id}");
+            assert!(crate::decode::tracker_ids().contains(&id), "{id}");
+        }
+    }
+
+    #[test]
+    fn exact_urls_patterns_and_percent_decoded_paths() {
+        let post = |url: &str| exchange("POST", url, "application/json", "{}");
+        assert_eq!(
+            endpoint_of(&post("https://sessions.bugsnag.com/")),
+            Some("bugsnag/bugsnag-sessions")
+        );
+        assert_eq!(
+            endpoint_of(&post("https://graph.facebook.com/v14.0/138566025676/activities")),
+            Some("facebook/graph-activities")
+        );
+        assert_eq!(
+            endpoint_of(&post("https://app.eu.adjust.world/session")),
+            Some("adjust/body")
+        );
+        assert_eq!(
+            endpoint_of(&post("https://us-u.openx.net/w/1.0/cm")),
+            Some("openx/w-1-0-cm")
+        );
+        // Plain http is matched as well (TrackHAR misses it).
+        assert_eq!(endpoint_of(&post("http://app.adjust.com/session")), Some("adjust/body"));
+        // `firebase:fetch` sent as `firebase%3Afetch`.
+        assert_eq!(
+            endpoint_of(&post(
+                "https://firebaseremoteconfig.googleapis.com/v1/projects/123/namespaces/firebase%3Afetch"
+            )),
+            Some("google/firebaseremoteconfig")
+        );
+        assert_eq!(endpoint_of(&post("https://www.example.com/session")), None);
+        assert_eq!(endpoint_of(&post("https://app.adjust.com.evil.example/session")), None);
+    }
+
+    #[test]
+    fn method_and_body_predicates() {
+        let sessions = "https://sessions.bugsnag.com";
+        assert_eq!(endpoint_of(&exchange("GET", sessions, "text/plain", "")), None);
+        assert_eq!(
+            endpoint_of(&exchange("POST", sessions, "application/json", r#"{"a":1}"#)),
+            Some("bugsnag/bugsnag-sessions")
+        );
+        let tree_of = |body: &str, content_type: &str| {
+            decode_exchange_tree(&exchange("POST", "https://h.example/p", content_type, body))
+        };
+        assert_eq!(
+            body_kind(&tree_of(r#"{"a":1}"#, "application/json")),
+            Some(BodyKind::Json)
+        );
+        assert_eq!(
+            body_kind(&tree_of("a=1&b=2", "application/x-www-form-urlencoded")),
+            Some(BodyKind::Form)
+        );
+        assert_eq!(body_kind(&tree_of("hello there", "text/plain")), Some(BodyKind::Any));
+        assert_eq!(body_kind(&tree_of("", "text/plain")), None);
+    }
+}
+

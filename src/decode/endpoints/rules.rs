@@ -293,3 +293,166 @@ impl LayerIndex {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::decode::decode_exchange_tree;
+    use crate::decode::endpoints::table::Table;
+
+    fn endpoint(data_and_events: &str) -> Endpoint {
+        let text = format!(
+            "[tracker]\nid = \"demo\"\ncompany = \"Demo\"\ncategory = \"analytics\"\n\
+             [[endpoint]]\nid = \"e\"\nname = \"E\"\nurls = [\"https://t.example/e\"]\nsource = \"test\"\n{data_and_events}"
+        );
+        let mut table = Table::parse(&[("demo.toml", &text)]).unwrap_or_else(|e| panic!("{e}"));
+        table.endpoints.remove(0)
+    }
+
+    fn json_exchange(body: &str) -> Exchange {
+        Exchange {
+            method: "POST".into(),
+            url: "https://t.example/e?sdk=1".into(),
+            host: "t.example".into(),
+            request_headers: vec![("Content-Type".into(), "application/json".into())],
+            request_body: body.as_bytes().to_vec(),
+            ..Exchange::default()
+        }
+    }
+
+    fn found(endpoint: &Endpoint, exchange: &Exchange) -> Vec<(String, String, String)> {
+        let tree = decode_exchange_tree(exchange);
+        let document = Document::build(exchange, &tree);
+        data_types(endpoint, &document)
+            .into_iter()
+            .map(|f| (f.data_type.kind, f.data_type.field, f.data_type.value))
+            .collect()
+    }
+
+    fn triple(kind: &str, field: &str, value: &str) -> (String, String, String) {
+        (kind.to_string(), field.to_string(), value.to_string())
+    }
+
+    #[test]
+    fn where_is_anchored_at_the_element_of_the_first_star() {
+        // Like firelog: the log source is named on the request, the value
+        // sits deep in an event whose own field `2` must not decide.
+        let endpoint = self::endpoint(
+            "[endpoint.data]\nappVersion = [{ path = \"body.req.*.events.*.ext.2\", where = { source = \"^PERF$\" } }]\n",
+        );
+        let body = r#"{"req":[
+            {"source":"PERF","events":[{"ext":{"2":"1.0","source":"other"}}]},
+            {"source":"LOGS","events":[{"ext":{"2":"9.9"}}]}]}"#;
+        assert_eq!(
+            found(&endpoint, &json_exchange(body)),
+            [triple("appVersion", "body.req[0].events[0].ext.2", "1.0")]
+        );
+        // Conditions on the element's own fields (infonline's `ae` events).
+        let endpoint = self::endpoint(
+            "[endpoint.data]\nstartTime = [{ path = \"body.events.*.timestamp\", where = { identifier = \"^app$\", state = \"^start$\" } }]\n",
+        );
+        let body = r#"{"events":[{"identifier":"app","state":"start","timestamp":1},
+                                 {"identifier":"app","state":"stop","timestamp":2},
+                                 {"identifier":"view","timestamp":3}]}"#;
+        assert_eq!(
+            found(&endpoint, &json_exchange(body)),
+            [triple("startTime", "body.events[0].timestamp", "1")]
+        );
+    }
+
+    #[test]
+    fn value_filters_and_extraction() {
+        let endpoint = self::endpoint(
+            "[endpoint.data]\n\
+             advertisingId = [{ path = \"body.udid\", only_if = \"(?i)^ifa:\" }]\n\
+             deviceId = [{ path = \"body.udid\", not_if = \"(?i)^ifa:\" }, { path = \"body.uid\", not_if = \"^0$\" }]\n\
+             model = [{ path = \"body.agent\", extract = '(?:^|\\s)device-model/([^\\s,]+)' }]\n",
+        );
+        let body = r#"{"udid":"IFA:1209d0b9-b959-42e6-b921-aa5d9d08c1af","uid":"0","agent":"fire-core/20 device-model/oriole"}"#;
+        assert_eq!(
+            found(&endpoint, &json_exchange(body)),
+            [
+                triple("advertisingId", "body.udid", "IFA:1209d0b9-b959-42e6-b921-aa5d9d08c1af"),
+                triple("model", "body.agent", "oriole"),
+            ]
+        );
+        let body = r#"{"udid":"mopub:6f1c2d3e","uid":"42","agent":"fire-core/20"}"#;
+        assert_eq!(
+            found(&endpoint, &json_exchange(body)),
+            [
+                triple("deviceId", "body.udid", "mopub:6f1c2d3e"),
+                triple("deviceId", "body.uid", "42")
+            ]
+        );
+    }
+
+    #[test]
+    fn repeated_headers_are_values_of_their_own_and_empty_ones_none() {
+        let endpoint =
+            self::endpoint("[endpoint.data]\nuserAgent = [\"header.user-agent\"]\nuserId = [\"body.user\"]\n");
+        let mut exchange = json_exchange(r#"{"user":"null"}"#);
+        exchange
+            .request_headers
+            .push(("User-Agent".into(), "okhttp/4.9".into()));
+        exchange
+            .request_headers
+            .push(("user-agent".into(), "Dalvik/2.1.0".into()));
+        assert_eq!(
+            found(&endpoint, &exchange),
+            [
+                triple("userAgent", "header.user-agent", "okhttp/4.9"),
+                triple("userAgent", "header.user-agent", "Dalvik/2.1.0"),
+            ]
+        );
+    }
+
+    fn event_names(endpoint: &Endpoint, exchange: &Exchange) -> Option<Vec<(String, Option<i64>, Option<String>)>> {
+        let tree = decode_exchange_tree(exchange);
+        let document = Document::build(exchange, &tree);
+        events(endpoint, "demo", exchange, &tree, &document).map(|events| {
+            events
+                .into_iter()
+                .map(|e| (e.name, e.time_micros, e.json_path))
+                .collect()
+        })
+    }
+
+    #[test]
+    fn each_element_is_an_event_and_a_lone_object_is_one() {
+        let endpoint = self::endpoint(
+            "[[endpoint.events]]\neach = \"body.data.events\"\nname = [\"name\", \"type\"]\ntime = \"ts\"\n\
+             [[endpoint.events]]\ndefault_name = \"{endpoint}\"\n",
+        );
+        let batch = r#"{"data":{"events":[{"name":"open","ts":1679330124},{"type":"crash","ts":"1679330125000"},{"other":1}]}}"#;
+        assert_eq!(
+            event_names(&endpoint, &json_exchange(batch)),
+            Some(vec![
+                (
+                    "open".to_string(),
+                    Some(1_679_330_124_000_000),
+                    Some("data.events[0]".to_string())
+                ),
+                (
+                    "crash".to_string(),
+                    Some(1_679_330_125_000_000),
+                    Some("data.events[1]".to_string())
+                ),
+            ])
+        );
+        let lone = r#"{"data":{"events":{"name":"open","ts":1679330124}}}"#;
+        assert_eq!(event_names(&endpoint, &json_exchange(lone)).map(|e| e.len()), Some(1));
+        // No element: the next rule, one event named after the URL's last segment.
+        assert_eq!(
+            event_names(&endpoint, &json_exchange(r#"{"data":{}}"#)),
+            Some(vec![("e".to_string(), None, None)])
+        );
+    }
+
+    #[test]
+    fn without_rules_or_matches_there_are_no_events() {
+        let endpoint = self::endpoint("[[endpoint.events]]\nname = \"body.event\"\n");
+        assert_eq!(event_names(&endpoint, &json_exchange(r#"{"other":"x"}"#)), None);
+        let quiet = self::endpoint("");
+        assert_eq!(event_names(&quiet, &json_exchange(r#"{"event":"x","time":1}"#)), None);
+    }
+}
