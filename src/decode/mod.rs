@@ -6,7 +6,10 @@
 //! the request body (`request-body`), the response body (`response-body`) and
 //! request headers that are not ordinary HTTP headers (`header:<name>`, kept
 //! only when something decodes from them). Tracker decoders (one file per
-//! SDK in [`trackers`]) then read events from the request side of the tree.
+//! SDK in [`trackers`]) then read events from the request side of the tree;
+//! the [`endpoints`] table names known tracker endpoints by URL, their
+//! documented fields and, where no SDK decoder found events, its own event
+//! rules; the generic decoder takes what neither claimed.
 //! The request side is also read as one [`document`] of named values
 //! (`body.custom_events[0]._eventName`), in which [`datatypes`] names the
 //! personal data; each event gets the data types inside its own element plus
