@@ -60,10 +60,33 @@ const VALUES = {
     viewedPageLanguage: 'en', volume: '0.6', websiteName: 'news.example.org', websiteUrl: 'https://news.example.org',
 };
 
+/**
+ * The `n`-th variant of a sample value, so that every path of a request
+ * holds a value of its own and a value found proves the path was read:
+ * numbers count up, ids and texts get a suffix; booleans stay as they are.
+ */
+function variant(value, n) {
+    if (n === 0 || value === 'true' || value === 'false') return value;
+    if (/^-?\d+$/.test(value)) return String(Number(value) + n);
+    if (/^-?\d+\.\d+$/.test(value)) {
+        const digits = value.split('.')[1].length;
+        return (Number(value) + n / 10 ** digits).toFixed(digits);
+    }
+    if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(value)) {
+        return value.slice(0, -4) + n.toString(16).padStart(4, '0');
+    }
+    if (/^https?:\/\//.test(value)) return `${value}?v=${n}`;
+    if (value.length <= 3) return value;
+    return `${value}-${n}`;
+}
+
+let pathCounter = 0;
+
 /** A value for `property` that passes the path's onlyIf/notIf. */
 function valueFor(property, dp) {
     let value = VALUES[property];
     if (value === undefined) throw new Error(`no sample value for ${property}`);
+    value = variant(value, pathCounter++);
     const only = dp.onlyIf;
     if (only !== undefined) {
         const ok = (v) => (only instanceof RegExp ? only.test(v) : v === only);
@@ -314,6 +337,7 @@ function urlFor(a) {
 function build(a, misses, variant) {
     const key = `${a.tracker.slug}/${a.slug}`;
     const vars = { res: {}, variant };
+    pathCounter = 0;
     for (const [property, paths] of Object.entries(a.containedDataPaths)) {
         for (const dp of [paths].flat()) {
             const problem = place(vars, property, dp);

@@ -317,7 +317,18 @@ function translate(a, property, dp) {
         spec.extract = '(?i)([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})';
         delete spec.only_if;
     }
-    return [{ path: joinPath(context, segments), ...spec }];
+    const specs = [{ path: joinPath(context, segments), ...spec }];
+    // TrackHAR's query-string parser (qs) nests `a[b]=c` as a.b; Telltale
+    // keeps the key as sent: name both.
+    const qsContext = a.decodingSteps.some(
+        (s) => s.function === 'parseQueryString' && s.input === dp.context && s.output === `res.${dp.context}`,
+    );
+    const decodedBelow = a.decodingSteps.some((s) => s.output.startsWith(`res.${dp.context}.${segments[0]}`));
+    if (qsContext && !decodedBelow && segments.length > 1 && segments.every((seg) => /^[\w-]+$/.test(seg))) {
+        const bracket = `${segments[0]}${segments.slice(1).map((seg) => `[${seg}]`).join('')}`;
+        specs.push({ path: joinPath(context, [bracket]), ...spec });
+    }
+    return specs;
 }
 
 // ---------------------------------------------------------------------

@@ -342,6 +342,7 @@ pub(crate) fn decode_exchange_tree(exchange: &Exchange) -> Tree {
         },
     );
     add_header_roots(&mut runner, exchange);
+    add_cookie_roots(&mut runner, exchange);
     add_body_root(
         &mut runner,
         "response-body",
@@ -409,9 +410,75 @@ fn add_header_roots(runner: &mut Runner<'_>, exchange: &Exchange) {
     }
 }
 
+/// Cookie values that decode (base64 JSON id lists, JSON), as `cookie:<name>`
+/// roots kept only when something decodes from them.
+fn add_cookie_roots(runner: &mut Runner<'_>, exchange: &Exchange) {
+    for (name, value) in &exchange.request_headers {
+        if !name.eq_ignore_ascii_case("cookie") {
+            continue;
+        }
+        for cookie in value.split(';') {
+            let Some((cookie_name, cookie_value)) = cookie.split_once('=') else {
+                continue;
+            };
+            let (cookie_name, cookie_value) = (cookie_name.trim(), cookie_value.trim());
+            if cookie_name.is_empty() || cookie_value.len() < MIN_DECODED_COOKIE_CHARS {
+                continue;
+            }
+            runner.add_root(Root {
+                decoder: "cookie",
+                step: format!("cookie:{cookie_name}"),
+                summary: format!("cookie `{cookie_name}`"),
+                content: cookie_value.as_bytes(),
+                origin: Origin::Header,
+                content_type: None,
+                content_encoding: None,
+                keep_only_if_decoded: true,
+                expand: true,
+            });
+        }
+    }
+}
+
+/// Shortest cookie value tried as an encoding (ids and flags are shorter).
+const MIN_DECODED_COOKIE_CHARS: usize = 16;
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cookies_that_hold_encodings_are_decoded() {
+        // Prebid Server's `uids` cookie: base64 of JSON.
+        let uids = base64::Engine::encode(
+            &base64::engine::general_purpose::STANDARD,
+            br#"{"uids":{"adnxs":"7d5a6fd0d53a566b"},"tempUIDs":{}}"#,
+        );
+        let exchange = Exchange {
+            method: "POST".into(),
+            url: "https://prebid-server.rubiconproject.com/openrtb2/auction".into(),
+            request_headers: vec![("Cookie".into(), format!("uids={uids}; khaos=JPTRA6EU-1L-3MWV"))],
+            ..Default::default()
+        };
+        let decoded = decode_exchange(&exchange);
+        let steps: Vec<&str> = decoded.layers.iter().map(|l| l.step.as_str()).collect();
+        assert_eq!(steps, ["cookie:uids", "base64"]);
+        let tree = decode_exchange_tree(&exchange);
+        let document = Document::build(&exchange, &tree);
+        let leaves: Vec<String> = document
+            .leaves()
+            .iter()
+            .map(|l| format!("{}={}", l.path, l.value))
+            .collect();
+        assert!(
+            leaves.contains(&"cookie.uids.uids.adnxs=7d5a6fd0d53a566b".to_string()),
+            "{leaves:?}"
+        );
+        assert!(
+            leaves.contains(&"cookie.khaos=JPTRA6EU-1L-3MWV".to_string()),
+            "{leaves:?}"
+        );
+    }
 
     #[test]
     fn ordinary_headers_are_skipped_and_data_headers_decoded() {

@@ -31,15 +31,26 @@ pub fn data_types(endpoint: &Endpoint, document: &Document) -> Vec<Found> {
         for node in document.matches(&rule.path) {
             // A repeated header or key gives several leaves at the node
             // itself: each is a value of its own.
-            let texts: Vec<String> = if node.leaves.iter().all(|leaf| leaf.path == node.node) {
-                let mut values: Vec<String> = node.leaves.iter().map(|leaf| leaf.value.clone()).collect();
-                values.dedup();
-                values
+            // A path ending in `*` names each element of an array.
+            let nodes = if rule.each_element {
+                elements(&node)
+                    .into_iter()
+                    .map(|(path, leaves)| Match { node: path, leaves })
+                    .collect()
             } else {
-                vec![node.value_text()]
+                vec![node]
             };
-            for text in texts {
-                found.extend(read_value(rule, &node, text, document, &mut index));
+            for node in nodes {
+                let texts: Vec<String> = if node.leaves.iter().all(|leaf| leaf.path == node.node) {
+                    let mut values: Vec<String> = node.leaves.iter().map(|leaf| leaf.value.clone()).collect();
+                    values.dedup();
+                    values
+                } else {
+                    vec![node.value_text()]
+                };
+                for text in texts {
+                    found.extend(read_value(rule, &node, text, document, &mut index));
+                }
             }
         }
     }

@@ -143,6 +143,8 @@ pub struct DataRule {
     pub anchor: Option<PathPattern>,
     /// The value is the first capture group of this regex (no match: skipped).
     pub extract: Option<Regex>,
+    /// The path ends in `*`: every element of the array is a value.
+    pub each_element: bool,
 }
 
 /// The whole table.
@@ -445,6 +447,7 @@ fn compile_data(kind: &str, spec: PathSpec) -> Result<DataRule, String> {
         return Err(format!("`{kind}`: `extract` needs a capture group"));
     }
     Ok(DataRule {
+        each_element: detailed.path.ends_with(".*") || detailed.path.ends_with("[*]"),
         kind: kind.to_string(),
         path: absolute_path(&detailed.path).map_err(|e| format!("`{kind}`: {e}"))?,
         only_if: detailed.only_if.as_deref().map(regex).transpose()?,
