@@ -186,6 +186,27 @@ const EXTRA_DATA = {
     },
 };
 
+// Telltale's own endpoints of these companies (not in TrackHAR), per
+// TrackHAR tracker slug, written after the transcribed ones.
+const EXTRA_ENDPOINTS = {
+    facebook: [
+        {
+            id: 'graph-app-settings',
+            name: 'Facebook SDK start-up fetches: app settings, gatekeepers, model assets',
+            url_patterns: ['^https://graph\\.facebook\\.com(/v\\d{1,2}\\.\\d)?/(app|\\d+)(/(mobile_sdk_gk|model_asset))?$'],
+            source:
+                'Telltale: Facebook SDK for Android, FetchedAppSettingsManager and FetchedAppGateKeepersManager (github.com/facebook/facebook-android-sdk) fetch `app` (or the app id) and `app/mobile_sdk_gk` at start-up with `advertiser_id`, `platform`, `sdk_version`; seen in tests/fixtures/real/har_tweasel-reporthar_android-first-run.har',
+            data: {
+                advertisingId: ['query.advertiser_id'],
+                osName: ['query.platform', 'query.sdk'],
+                trackerSdkVersion: ['query.sdk_version'],
+                language: ['header.accept-language'],
+                userAgent: ['header.user-agent'],
+            },
+        },
+    ],
+};
+
 // ---------------------------------------------------------------------
 
 const adapterKey = (a) => `${a.tracker.slug}/${a.slug}`;
@@ -434,6 +455,19 @@ function render(trackerSlug, group) {
             const one = `${property} = [${items.join(', ')}]`;
             if (one.length <= 110) lines.push(one);
             else lines.push(`${property} = [\n${items.map((i) => `    ${i},`).join('\n')}\n]`);
+        }
+    }
+    for (const extra of EXTRA_ENDPOINTS[trackerSlug] ?? []) {
+        lines.push('');
+        lines.push("# Telltale's own: not an endpoint of TrackHAR 1.0.0.");
+        lines.push('[[endpoint]]');
+        lines.push(`id = ${tomlString(extra.id)}`);
+        lines.push(`name = ${tomlString(extra.name)}`);
+        lines.push(`url_patterns = [\n${extra.url_patterns.map((u) => `    ${tomlString(u)},`).join('\n')}\n]`);
+        lines.push(`source = ${tomlString(extra.source)}`);
+        lines.push('[endpoint.data]');
+        for (const [property, paths] of Object.entries(extra.data)) {
+            lines.push(`${property} = [${paths.map(tomlString).join(', ')}]`);
         }
     }
     return lines.join('\n') + '\n';
