@@ -8,6 +8,7 @@ mod case_cli;
 mod common;
 mod concurrency;
 mod crash_safety;
+mod decode_endpoints;
 mod decode_layers;
 mod decode_sdks;
 mod decode_trackers;

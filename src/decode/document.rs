@@ -4,8 +4,10 @@
 //!
 //! The first segment is the part of the request (TrackHAR's "context"):
 //! `query` (URL parameters), `body`, `header` (lower-case names), `cookie`
-//! or `path` (the URL path). Below it, form and query keys, JSON keys and
-//! indices, protobuf field numbers and line numbers name each value.
+//! (values that hold an encoding are decoded like headers) or `path` (the
+//! URL path). Below it, form and query keys, JSON keys and indices, protobuf
+//! field numbers and line numbers name each value; a URL inside a value is a
+//! leaf itself and its query parameters are read below it.
 //! Encodings are transparent: a form field holding base64 of gzip of JSON
 //! reads `body.data_list[3].event`, not `body.data_list.base64.gzip…`.
 //!
@@ -137,6 +139,7 @@ impl Document {
             },
         };
         let mut decoded_headers: Vec<String> = Vec::new();
+        let mut decoded_cookies: Vec<String> = Vec::new();
         for index in 0..tree.len() {
             if tree.parent(index).is_some() {
                 continue;
@@ -154,6 +157,11 @@ impl Document {
                     decoded_headers.push(name.clone());
                     FieldPath(vec![Segment::Key("header".into()), Segment::Key(name)])
                 }
+                "cookie" => {
+                    let name = layer.step.strip_prefix("cookie:").unwrap_or(&layer.step).to_string();
+                    decoded_cookies.push(name.clone());
+                    FieldPath(vec![Segment::Key("cookie".into()), Segment::Key(name)])
+                }
                 _ => continue,
             };
             let produced = builder.walk(index, &prefix);
@@ -164,7 +172,7 @@ impl Document {
                 }
             }
         }
-        builder.headers_and_cookies(exchange, &decoded_headers);
+        builder.headers_and_cookies(exchange, &decoded_headers, &decoded_cookies);
         builder.push(FieldPath(vec![Segment::Key("path".into())]), exchange.path(), 0);
         builder.document
     }
@@ -219,9 +227,15 @@ pub struct Match<'d> {
 }
 
 impl Match<'_> {
-    /// The node's value as text: the leaf itself, or the leaves below it as
+    /// The node's value as text: the leaf at the node itself (a URL whose
+    /// query is also read below it), or the leaves below it as
     /// `key=value` pairs joined with `, `.
     pub fn value_text(&self) -> String {
+        if self.leaves.len() > 1
+            && let Some(own) = self.leaves.iter().find(|leaf| leaf.path == self.node)
+        {
+            return own.value.clone();
+        }
         match self.leaves.as_slice() {
             [single] if single.path == self.node => single.value.clone(),
             leaves => leaves
@@ -263,6 +277,17 @@ impl Builder<'_> {
         match self.tree.structure(index) {
             Some(Structure::Pairs(pairs)) => {
                 self.set_layer_path(index, prefix);
+                // A URL inside a value is a value itself, though its query is read too.
+                if let Some(url) = self
+                    .tree
+                    .layer(index)
+                    .text
+                    .as_deref()
+                    .filter(|text| is_embedded_url(text))
+                    && self.tree.parent(index).is_some()
+                {
+                    self.push(prefix.clone(), url, index);
+                }
                 self.pairs(index, pairs, prefix);
             }
             Some(Structure::Json(value)) => {
@@ -271,7 +296,19 @@ impl Builder<'_> {
             }
             Some(Structure::Protobuf(fields)) => {
                 self.set_layer_path(index, prefix);
-                self.protobuf(index, fields, prefix);
+                // Text fields that decoded further (`protobuf:<path>` layers)
+                // replace what the plain walk would read at their place.
+                let mut expanded: Vec<FieldPath> = Vec::new();
+                for &child in self.tree.children(index) {
+                    let step = &self.tree.layer(child).step;
+                    if let Some(relative) = step.strip_prefix("protobuf:") {
+                        let path = prefix.joined(&parse_json_path(relative));
+                        if self.walk(child, &path) {
+                            expanded.push(path);
+                        }
+                    }
+                }
+                self.protobuf(index, fields, prefix, &expanded);
             }
             // Elements are read with their container (see `json`).
             Some(Structure::JsonElement(_)) => {}
@@ -375,7 +412,7 @@ impl Builder<'_> {
         }
     }
 
-    fn protobuf(&mut self, layer: usize, fields: &[ProtoField], prefix: &FieldPath) {
+    fn protobuf(&mut self, layer: usize, fields: &[ProtoField], prefix: &FieldPath, expanded: &[FieldPath]) {
         for field in fields {
             let occurrences = fields.iter().filter(|f| f.number == field.number).count();
             let mut path = prefix.child(Segment::Key(field.number.to_string()));
@@ -387,8 +424,11 @@ impl Builder<'_> {
                     .count();
                 path = path.child(Segment::Index(nth));
             }
+            if expanded.contains(&path) {
+                continue;
+            }
             match &field.value {
-                ProtoValue::Message(inner) => self.protobuf(layer, inner, &path),
+                ProtoValue::Message(inner) => self.protobuf(layer, inner, &path, expanded),
                 ProtoValue::Varint(number) | ProtoValue::Fixed64(number) => {
                     self.push(path, &number.to_string(), layer);
                 }
@@ -400,7 +440,7 @@ impl Builder<'_> {
     }
 
     /// Every request header and cookie that no header root already read.
-    fn headers_and_cookies(&mut self, exchange: &Exchange, decoded_headers: &[String]) {
+    fn headers_and_cookies(&mut self, exchange: &Exchange, decoded_headers: &[String], decoded_cookies: &[String]) {
         for (name, value) in &exchange.request_headers {
             let lower = name.to_ascii_lowercase();
             if lower.starts_with(':') || decoded_headers.contains(&lower) {
@@ -410,7 +450,7 @@ impl Builder<'_> {
                 for cookie in value.split(';') {
                     let (cookie_name, cookie_value) = cookie.split_once('=').unwrap_or((cookie, ""));
                     let cookie_name = cookie_name.trim();
-                    if !cookie_name.is_empty() {
+                    if !cookie_name.is_empty() && !decoded_cookies.iter().any(|decoded| decoded == cookie_name) {
                         let path = FieldPath(vec![
                             Segment::Key("cookie".into()),
                             Segment::Key(cookie_name.to_string()),
@@ -424,6 +464,13 @@ impl Builder<'_> {
             self.push(path, value, 0);
         }
     }
+}
+
+/// A URL or path with a query (`https://h/p?a=1`, `v16.0/act?a=1`), as
+/// opposed to a bare form (`a=1&b=2`).
+fn is_embedded_url(text: &str) -> bool {
+    text.split_once('?')
+        .is_some_and(|(location, _)| !location.is_empty() && !location.contains(['=', '&']))
 }
 
 /// `line[3]` → 3.
@@ -602,6 +649,11 @@ impl PathPattern {
     /// The pattern as written.
     pub fn as_str(&self) -> &str {
         &self.source
+    }
+
+    /// Whether the pattern names exactly `path` (not only a prefix of it).
+    pub fn names(&self, path: &FieldPath) -> bool {
+        self.matches_exactly(0, &path.0)
     }
 
     /// Length of the shortest prefix of `path` this pattern names, if any.

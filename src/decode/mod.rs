@@ -9,7 +9,10 @@
 //! (`grpc[i]`, decoded as protobuf), and each WebSocket message after an
 //! upgrade (`websocket[i]`; roots `websocket-sent` count as request side,
 //! `websocket-received` as response side). Tracker decoders (one file per
-//! SDK in [`trackers`]) then read events from the request side of the tree.
+//! SDK in [`trackers`]) then read events from the request side of the tree;
+//! the [`endpoints`] table names known tracker endpoints by URL, their
+//! documented fields and, where no SDK decoder found events, its own event
+//! rules; the generic decoder takes what neither claimed.
 //! The request side is also read as one [`document`] of named values
 //! (`body.custom_events[0]._eventName`), in which [`datatypes`] names the
 //! personal data; each event gets the data types inside its own element plus
@@ -26,13 +29,17 @@ mod b64;
 mod compressed;
 pub mod datatypes;
 pub mod document;
+mod embedded_url;
+pub mod endpoints;
 mod form;
 mod json;
 pub mod json_value;
+mod jwt;
 pub mod layer_decoder;
 pub mod limits;
 mod lines;
 mod multipart;
+mod percent;
 pub mod protobuf;
 mod query;
 mod runner;
@@ -62,7 +69,10 @@ pub(crate) static DECODERS: &[&dyn LayerDecoder] = &[
     &multipart::MultipartDecoder,
     &lines::LinesDecoder,
     &json::JsonDecoder,
+    &jwt::JwtDecoder,
+    &embedded_url::EmbeddedUrlDecoder,
     &form::FormDecoder,
+    &percent::PercentDecoder,
     &protobuf::ProtobufDecoder,
     &b64::Base64Decoder,
 ];
@@ -109,17 +119,41 @@ const ORDINARY_HEADERS: &[&str] = &[
 
 /// Decodes every layer of `exchange`, the telemetry events inside and the
 /// personal data they carry.
+///
+/// Order: the specific SDK decoders (by payload shape) first; then the
+/// endpoint table (by URL): a matched endpoint names the tracker when no SDK
+/// decoder did, its event rules give the events when no SDK decoder did
+/// (a matched endpoint without rules is a request-level record: the
+/// generic decoder does not run on it), and its documented fields give
+/// `sdk`-confidence data types, which replace the key-name and value-shape
+/// guesses for the same fields. The generic decoder runs on what neither
+/// claimed.
 pub fn decode_exchange(exchange: &Exchange) -> Decoded {
     let mut tree = decode_exchange_tree(exchange);
-    let (mut events, tracker) = match trackers::detect_specific(exchange, &mut tree) {
-        Some((events, id)) => (events, Some(id.to_string())),
-        None => match trackers::detect_generic(exchange, &mut tree) {
+    let specific = trackers::detect_specific(exchange, &mut tree);
+    let matched = endpoints::find(exchange, &tree);
+    let document = Document::build(exchange, &tree);
+    let (mut events, tracker) = match (specific, matched) {
+        (Some((events, id)), _) => (events, Some(id.to_string())),
+        (None, Some(matched)) => (
+            matched.events(exchange, &tree, &document).unwrap_or_default(),
+            Some(matched.tracker.id.clone()),
+        ),
+        (None, None) => match trackers::detect_generic(exchange, &mut tree) {
             Some(events) => (events, Some("generic".to_string())),
             None => (Vec::new(), None),
         },
     };
-    let document = Document::build(exchange, &tree);
-    let found = datatypes::recognise(&document);
+    let mut found = Vec::new();
+    if let Some(matched) = matched {
+        found = matched.data_types(&document);
+    }
+    let named: std::collections::HashSet<String> = found.iter().map(|f| f.data_type.field.clone()).collect();
+    found.extend(
+        datatypes::recognise(&document)
+            .into_iter()
+            .filter(|guess| !named.contains(&guess.data_type.field)),
+    );
     let data_types = assign_data_types(&tree, &document, found, &mut events);
     let decode_path_summary = decode_path_summary(&tree);
     if let Some(transport) = exchange.transport.as_deref().filter(|t| !t.is_empty()) {
@@ -132,7 +166,7 @@ pub fn decode_exchange(exchange: &Exchange) -> Decoded {
         events,
         tracker,
         decode_path_summary,
-        endpoint: None,
+        endpoint: matched.map(|m| m.endpoint.id.clone()),
         data_types,
     }
 }
@@ -286,7 +320,13 @@ fn dedupe_request_data_types(types: &mut Vec<RequestDataType>) {
 
 /// Every tracker id an event or request can carry (`events --tracker`).
 pub fn tracker_ids() -> Vec<&'static str> {
-    trackers::ids()
+    let mut ids = trackers::ids();
+    for id in endpoints::tracker_ids() {
+        if !ids.contains(&id) {
+            ids.push(id);
+        }
+    }
+    ids
 }
 
 /// The decoded layer tree of `exchange` (request and response), before
@@ -329,6 +369,7 @@ pub fn decode_exchange_tree(exchange: &Exchange) -> Tree {
         ),
     }
     add_header_roots(&mut runner, exchange);
+    add_cookie_roots(&mut runner, exchange);
     add_websocket_roots(&mut runner, exchange);
     let grpc_response = grpc_messages(exchange.response_header("content-type"), &exchange.response_body);
     match &grpc_response {
@@ -475,9 +516,75 @@ fn add_header_roots(runner: &mut Runner<'_>, exchange: &Exchange) {
     }
 }
 
+/// Cookie values that decode (base64 JSON id lists, JSON), as `cookie:<name>`
+/// roots kept only when something decodes from them.
+fn add_cookie_roots(runner: &mut Runner<'_>, exchange: &Exchange) {
+    for (name, value) in &exchange.request_headers {
+        if !name.eq_ignore_ascii_case("cookie") {
+            continue;
+        }
+        for cookie in value.split(';') {
+            let Some((cookie_name, cookie_value)) = cookie.split_once('=') else {
+                continue;
+            };
+            let (cookie_name, cookie_value) = (cookie_name.trim(), cookie_value.trim());
+            if cookie_name.is_empty() || cookie_value.len() < MIN_DECODED_COOKIE_CHARS {
+                continue;
+            }
+            runner.add_root(Root {
+                decoder: "cookie",
+                step: format!("cookie:{cookie_name}"),
+                summary: format!("cookie `{cookie_name}`"),
+                content: cookie_value.as_bytes(),
+                origin: Origin::Header,
+                content_type: None,
+                content_encoding: None,
+                keep_only_if_decoded: true,
+                expand: true,
+            });
+        }
+    }
+}
+
+/// Shortest cookie value tried as an encoding (ids and flags are shorter).
+const MIN_DECODED_COOKIE_CHARS: usize = 16;
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cookies_that_hold_encodings_are_decoded() {
+        // Prebid Server's `uids` cookie: base64 of JSON.
+        let uids = base64::Engine::encode(
+            &base64::engine::general_purpose::STANDARD,
+            br#"{"uids":{"adnxs":"7d5a6fd0d53a566b"},"tempUIDs":{}}"#,
+        );
+        let exchange = Exchange {
+            method: "POST".into(),
+            url: "https://prebid-server.rubiconproject.com/openrtb2/auction".into(),
+            request_headers: vec![("Cookie".into(), format!("uids={uids}; khaos=JPTRA6EU-1L-3MWV"))],
+            ..Default::default()
+        };
+        let decoded = decode_exchange(&exchange);
+        let steps: Vec<&str> = decoded.layers.iter().map(|l| l.step.as_str()).collect();
+        assert_eq!(steps, ["cookie:uids", "base64"]);
+        let tree = decode_exchange_tree(&exchange);
+        let document = Document::build(&exchange, &tree);
+        let leaves: Vec<String> = document
+            .leaves()
+            .iter()
+            .map(|l| format!("{}={}", l.path, l.value))
+            .collect();
+        assert!(
+            leaves.contains(&"cookie.uids.uids.adnxs=7d5a6fd0d53a566b".to_string()),
+            "{leaves:?}"
+        );
+        assert!(
+            leaves.contains(&"cookie.khaos=JPTRA6EU-1L-3MWV".to_string()),
+            "{leaves:?}"
+        );
+    }
 
     #[test]
     fn ordinary_headers_are_skipped_and_data_headers_decoded() {

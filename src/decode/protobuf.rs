@@ -4,7 +4,10 @@
 //! consumed, only wire types 0, 1, 2 and 5 (no groups), field numbers from 1
 //! to [`MAX_PLAUSIBLE_FIELD_NUMBER`], lengths inside the buffer. Nested
 //! messages are recognised to [`MAX_NESTING`] levels. The decoded tree
-//! becomes a `protobuf` child layer whose text is the field tree.
+//! becomes a `protobuf` child layer whose text is the field tree; text
+//! fields that may hold more encoding (a JWT, JSON, base64) become
+//! `protobuf:<path>` children of it (decoder `protobuf-string`, path as
+//! the document names it: `1[2].3`), kept only when something decodes.
 
 use super::b64::is_mostly_printable;
 use super::layer_decoder::{Child, Input, Keep, LayerDecoder, Outcome, Priority};
@@ -24,6 +27,10 @@ const WIRE_LENGTH_DELIMITED: u64 = 2;
 const WIRE_FIXED32: u64 = 5;
 /// Smallest binary input sniffed as protobuf.
 const MIN_SNIFFED_BYTES: usize = 2;
+/// Shortest text field tried as an embedded encoding.
+const MIN_STRING_PART_CHARS: usize = 16;
+/// Most text fields of one message tried as embedded encodings.
+const MAX_STRING_PARTS: usize = 200;
 
 /// One field of a raw message.
 #[derive(Clone, Debug, PartialEq)]
@@ -68,12 +75,47 @@ impl LayerDecoder for ProtobufDecoder {
         let summary = format!("protobuf, {} top-level fields", fields.len());
         let mut child = Child::new("protobuf", "protobuf", text.into_bytes(), summary.clone(), Keep::Always);
         child.expand = false;
+        string_parts(&fields, "", &mut child.children);
         child.structure = Some(Structure::Protobuf(fields));
         Ok(Outcome {
             summary,
             children: vec![child],
             ..Outcome::default()
         })
+    }
+}
+
+/// Text fields long enough to hold an encoding, as `protobuf:<path>`
+/// children (a field number, `[n]` when the field repeats).
+fn string_parts(fields: &[ProtoField], prefix: &str, out: &mut Vec<Child>) {
+    for (position, field) in fields.iter().enumerate() {
+        if out.len() >= MAX_STRING_PARTS {
+            return;
+        }
+        let same = |other: &ProtoField| other.number == field.number;
+        let mut path = if prefix.is_empty() {
+            field.number.to_string()
+        } else {
+            format!("{prefix}.{}", field.number)
+        };
+        if fields.iter().filter(|f| same(f)).count() > 1 {
+            let nth = fields[..position].iter().filter(|f| same(f)).count();
+            path = format!("{path}[{nth}]");
+        }
+        match &field.value {
+            ProtoValue::Message(inner) => string_parts(inner, &path, out),
+            ProtoValue::Text(text) if text.chars().count() >= MIN_STRING_PART_CHARS => {
+                let summary = format!("protobuf field {path}, {} bytes", text.len());
+                out.push(Child::new(
+                    "protobuf-string",
+                    format!("protobuf:{path}"),
+                    text.as_bytes().to_vec(),
+                    summary,
+                    Keep::IfDecoded,
+                ));
+            }
+            _ => {}
+        }
     }
 }
 
@@ -210,6 +252,25 @@ mod tests {
             .expect("present in this test");
         assert_eq!(outcome.children[0].step, "protobuf");
         assert!(matches!(outcome.children[0].structure, Some(Structure::Protobuf(ref f)) if f.len() == 2));
+    }
+
+    #[test]
+    fn long_text_fields_are_offered_for_more_decoding() {
+        // 1: "eyJ…" (24 chars), 2 { 3: "short" }, 2 { 3: "a longer text value" }
+        let token = b"eyJhbGciOiJub25lIn0.eyJ";
+        let mut message = vec![0x0a, token.len() as u8];
+        message.extend_from_slice(token);
+        for text in [&b"short"[..], b"a longer text value"] {
+            let inner = [&[0x1a, text.len() as u8][..], text].concat();
+            message.extend([0x12, inner.len() as u8]);
+            message.extend(inner);
+        }
+        let outcome = ProtobufDecoder
+            .decode(&Input::new(&message, Origin::Inner), &mut Budget::new())
+            .expect("a message");
+        let steps: Vec<&str> = outcome.children[0].children.iter().map(|c| c.step.as_str()).collect();
+        assert_eq!(steps, ["protobuf:1", "protobuf:2[1].3"]);
+        assert!(outcome.children[0].children.iter().all(|c| c.keep == Keep::IfDecoded));
     }
 
     #[test]

@@ -10,7 +10,7 @@
 
 use super::{Claim, ExchangeSink, Flow, ImportError, ImportInput, ImportSummary, Importer};
 use crate::codec::Codec;
-use crate::model::{Exchange, Headers, parse_rfc3339_micros, split_url};
+use crate::model::{Exchange, Headers, exchange_header, parse_rfc3339_micros, split_url};
 use base64::Engine as _;
 use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
@@ -444,6 +444,32 @@ fn body_bytes(text: Option<String>, encoding: Option<String>, notes: &mut Vec<St
     text.into_bytes()
 }
 
+/// The bytes of a binary request body that mitmproxy's HAR export wrote as
+/// latin-1 text, one character per byte (it does so for every type it does
+/// not know as text: protobuf, octet-stream, forms, no type at all), so
+/// gzip and protobuf bodies survive. Told apart from ordinary text by
+/// characters text never holds (C0/C1 controls) or by bytes that are UTF-8
+/// read as latin-1 (`Ã©` for `é`); `None` for anything else.
+fn latin1_body(text: &str, declared_type: Option<&str>, marked_encoding: bool) -> Option<Vec<u8>> {
+    if marked_encoding {
+        return None;
+    }
+    let declared = declared_type.unwrap_or_default().to_ascii_lowercase();
+    let textual = ["json", "html", "xml", "javascript", "ecmascript", "text/", "charset="]
+        .iter()
+        .any(|marker| declared.contains(marker));
+    if textual || text.is_ascii() || text.chars().any(|c| u32::from(c) > 0xFF) {
+        return None;
+    }
+    let bytes: Vec<u8> = text.chars().map(|c| u32::from(c) as u8).collect();
+    let controls = text.chars().any(|c| {
+        let code = u32::from(c);
+        (code < 0x20 && !matches!(c, '\t' | '\n' | '\r')) || (0x80..0xA0).contains(&code)
+    });
+    let mojibake = std::str::from_utf8(&bytes).is_ok();
+    (controls || mojibake).then_some(bytes)
+}
+
 impl HarEntry {
     fn into_exchange(self, context: &EntryContext<'_>, index: u64) -> Exchange {
         let mut notes = Vec::new();
@@ -459,11 +485,18 @@ impl HarEntry {
         let request_headers = headers(self.request.headers);
         let mut request_body = Vec::new();
         if let Some(post) = self.request.post_data {
+            let declared = post
+                .mime_type
+                .0
+                .clone()
+                .or_else(|| exchange_header(&request_headers, "content-type").map(str::to_string));
             request_body = match post.text.0 {
-                Some(text) => body_bytes(Some(text), post.encoding.0, &mut notes, "request"),
+                Some(text) => match latin1_body(&text, declared.as_deref(), post.encoding.0.is_some()) {
+                    Some(bytes) => bytes,
+                    None => body_bytes(Some(text), post.encoding.0, &mut notes, "request"),
+                },
                 None => form_from_params(post.params.unwrap_or_default()),
             };
-            let _ = post.mime_type;
         }
 
         let mut exchange = Exchange {

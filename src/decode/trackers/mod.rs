@@ -14,7 +14,7 @@ mod amplitude;
 mod applog;
 mod appmetrica;
 mod appsflyer;
-mod event;
+pub(crate) mod event;
 mod firebase;
 mod ga;
 mod ga4;
