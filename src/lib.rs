@@ -28,3 +28,5 @@ pub mod app;
 pub mod cli;
 #[cfg(feature = "gui")]
 pub mod ui;
+#[cfg(feature = "gui")]
+pub mod window;

@@ -8,10 +8,10 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use std::sync::Arc;
 use telltale::app::TelltaleApp;
-use telltale::app::commands::Command;
-use telltale::app::state::Settings;
 use telltale::model::{Severity, Target};
 use telltale::store::Case;
+use telltale::window::command::Command;
+use telltale::window::state::Settings;
 
 /// Frames stepped at most while waiting for the worker.
 const MAX_FRAMES: usize = 2_000;
@@ -177,7 +177,7 @@ fn annotating_an_event_shows_it_in_findings_and_in_the_case() {
     harness.run_steps(2);
     let csv = dir.path().join("findings.csv");
     harness.state_mut().push(Command::FilesChosen(
-        telltale::ui::file_picker::PickPurpose::Export(telltale::jobs::ExportKind::Csv),
+        telltale::window::file_picker::PickPurpose::Export(telltale::jobs::ExportKind::Csv),
         vec![csv.clone()],
     ));
     wait_for(&mut harness, "the export", |h| {

@@ -2,65 +2,21 @@
 //! applies them after the frame, here, turning them into state changes and
 //! worker requests. Nothing here blocks: queries go to the worker.
 
+/// The command type lives below the shell; re-exported for scripts and benches.
+pub use crate::window::command::Command;
+
 use super::dialogs;
-use super::state::{AppState, ExportForm, View};
 use crate::analysis::CompareRow;
 use crate::jobs::{Jobs, OpenMode, Request, TimelineKey, WindowSpec};
-use crate::model::{AnnotationEdit, EventId, Mode, SessionId, Target};
-use crate::store::{BrowseFilter, EventFilter, Facet, SortColumn, TimeRange};
-use crate::ui::file_picker::PickPurpose;
-use crate::ui::import::{ImportDialog, ImportStage};
-use crate::ui::table::PAGE_ROWS;
-use crate::ui::timeline::TimelineModel;
+use crate::model::{EventId, SessionId};
+use crate::store::{BrowseFilter, Facet};
+use crate::window::file_picker::PickPurpose;
+use crate::window::import::{ImportDialog, ImportStage};
+use crate::window::state::{AppState, ExportForm, View};
+use crate::window::table::PAGE_ROWS;
+use crate::window::timeline::TimelineModel;
 use std::ops::Range;
 use std::path::PathBuf;
-
-/// One thing the user asked for.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Command {
-    /// Ask for a file with the system dialog (or Telltale's own).
-    ChooseFile(PickPurpose),
-    /// Telltale's own file picker, directly.
-    OpenPicker(PickPurpose),
-    ClosePicker,
-    PickerNavigate(PathBuf),
-    FilesChosen(PickPurpose, Vec<PathBuf>),
-    OpenCase(PathBuf),
-    ShowImport(Vec<PathBuf>),
-    RunImport,
-    CancelImport,
-    CloseImport,
-    ShowExport,
-    CloseExport,
-    SetView(View),
-    SetDark(bool),
-    SetRelative(bool),
-    ToggleSession(SessionId),
-    ToggleFacet(Facet, String),
-    ClearFilters,
-    SetTimeRange(Option<TimeRange>),
-    SortBy(SortColumn),
-    Search(String),
-    FocusSearch,
-    FetchRows(Range<u64>),
-    Select(EventId),
-    SelectIndex(u64),
-    MoveSelection(i64),
-    SelectLayer(Option<i64>),
-    Timeline {
-        key: TimelineKey,
-        window: Option<WindowSpec>,
-        buckets: u32,
-    },
-    Annotate(Target, AnnotationEdit),
-    PickCompare {
-        a: Option<SessionId>,
-        b: Option<SessionId>,
-    },
-    FilterToCompareRow(CompareRow),
-    ShowWarnings(bool),
-    Copy(String),
-}
 
 /// What applying commands needs besides the state.
 pub struct Context<'a> {
@@ -191,7 +147,7 @@ fn files_chosen(state: &mut AppState, cx: &mut Context<'_>, purpose: PickPurpose
             cx.jobs.send(Request::Export {
                 kind,
                 path: with_extension(first, extension),
-                filter: export_filter(state),
+                filter: state.export_filter(),
                 findings_only,
             });
         }
@@ -206,31 +162,6 @@ fn with_extension(path: PathBuf, extension: &str) -> PathBuf {
     }
 }
 
-/// The part of the view an export can follow: one session, app, mode or
-/// tracker when exactly one is picked.
-pub fn export_filter(state: &AppState) -> EventFilter {
-    let only = |facet: Facet| {
-        state
-            .filter
-            .values
-            .get(&facet)
-            .filter(|set| set.len() == 1)
-            .and_then(|set| set.iter().next().cloned())
-    };
-    let visible: Vec<&crate::store::SessionRow> = state
-        .sessions
-        .iter()
-        .filter(|s| !state.filter.hidden_sessions.contains(&s.id))
-        .collect();
-    EventFilter {
-        session: (visible.len() == 1 && state.sessions.len() > 1).then(|| visible[0].name.clone()),
-        app: only(Facet::App),
-        mode: only(Facet::Mode).and_then(|m| m.parse::<Mode>().ok()),
-        tracker: only(Facet::Tracker),
-        ..EventFilter::default()
-    }
-}
-
 fn show_import(state: &mut AppState, paths: &[PathBuf]) {
     if paths.is_empty() {
         return;
@@ -239,7 +170,7 @@ fn show_import(state: &mut AppState, paths: &[PathBuf]) {
         Some(dialog) if dialog.stage == ImportStage::Form => {
             dialog
                 .items
-                .extend(paths.iter().map(|p| crate::ui::import::ImportItem::new(p)));
+                .extend(paths.iter().map(|p| crate::window::import::ImportItem::new(p)));
         }
         Some(dialog) if dialog.is_running() => {
             state.notify("An import is running; drop the files again when it is done.", true);

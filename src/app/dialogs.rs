@@ -8,9 +8,9 @@
 //! ([`INSTANT_ANSWER`]) is taken as "no dialog appeared".
 
 use super::commands::{Command, Context};
-use super::state::{AppState, NativeDialog};
 use crate::jobs::{Task, TaskState};
-use crate::ui::file_picker::{FilePicker, PickPurpose};
+use crate::window::file_picker::{FilePicker, PickPurpose};
+use crate::window::state::{AppState, NativeDialog};
 use std::path::PathBuf;
 use std::time::Duration;
 

@@ -1,13 +1,13 @@
 //! Where the panels go. Draws only; every panel pushes commands.
 
 use super::TelltaleApp;
-use super::state::View;
 use crate::ui::theme::{GAP, LEFT_PANEL_WIDTH, RIGHT_PANEL_WIDTH, TIMELINE_HEIGHT};
 use crate::ui::timeline_ui::{TimelineContext, axis_note, legend_ui, timeline_ui};
 use crate::ui::{
     compare_ui, export_ui, facets_ui, file_picker_ui, findings_ui, import_ui, inspector_ui, sessions_ui, status_ui,
     table_ui, top_bar_ui,
 };
+use crate::window::state::View;
 use egui::RichText;
 
 impl TelltaleApp {
@@ -58,7 +58,7 @@ impl TelltaleApp {
                         .checkbox(&mut relative, "Line sessions up (time since start)")
                         .changed()
                     {
-                        commands.push(super::commands::Command::SetRelative(relative));
+                        commands.push(crate::window::command::Command::SetRelative(relative));
                     }
                     ui.label(RichText::new(axis_note(&state.timeline, state.settings.relative_time)).small());
                 });
@@ -105,11 +105,11 @@ impl TelltaleApp {
 }
 
 /// Plot x of the selected event on the main timeline's axis.
-fn selected_x(state: &super::state::AppState) -> Option<f64> {
+fn selected_x(state: &crate::window::state::AppState) -> Option<f64> {
     let detail = state.detail.as_ref()?;
     let time = detail.event.time_micros;
     if !state.settings.relative_time {
-        return Some(crate::ui::timeline::x_of(time));
+        return Some(crate::window::timeline::x_of(time));
     }
     let start = state
         .timeline
@@ -118,5 +118,5 @@ fn selected_x(state: &super::state::AppState) -> Option<f64> {
         .lanes
         .starts
         .get(&detail.event.session_id)?;
-    Some(crate::ui::timeline::x_of(time - start))
+    Some(crate::window::timeline::x_of(time - start))
 }

@@ -10,13 +10,14 @@ mod dialogs;
 mod png;
 mod replies;
 mod screenshot;
-pub mod state;
+/// The state lives below the shell; re-exported for scripts and benches.
+pub use crate::window::state;
 
 use crate::cli::GuiArgs;
 use crate::jobs::{Jobs, OpenMode, Waker};
 use crate::store::Case;
 use crate::ui::theme;
-use commands::Command;
+use crate::window::command::Command;
 use state::{AppState, Settings, View};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -144,8 +145,8 @@ impl TelltaleApp {
     }
 
     fn shortcuts(&mut self, ctx: &egui::Context) {
-        use crate::ui::file_picker::PickPurpose;
         use crate::ui::top_bar_ui::{IMPORT_SHORTCUT, OPEN_SHORTCUT, SEARCH_SHORTCUT};
+        use crate::window::file_picker::PickPurpose;
         let (open, import, search) = ctx.input_mut(|i| {
             (
                 i.consume_shortcut(&OPEN_SHORTCUT),

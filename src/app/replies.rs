@@ -2,10 +2,10 @@
 //! drawing; answers for a view the window has left are dropped.
 
 use super::commands::{open_case, refresh_view, select};
-use super::state::AppState;
 use crate::jobs::{Jobs, OpenMode, Reply, TimelineKey, TimelineReply};
 use crate::model::{Mode, Target};
-use crate::ui::import::ImportStage;
+use crate::window::import::ImportStage;
+use crate::window::state::AppState;
 
 /// Applies one reply.
 pub fn apply(state: &mut AppState, jobs: &mut Jobs, reply: Reply) {
@@ -27,7 +27,7 @@ pub fn apply(state: &mut AppState, jobs: &mut Jobs, reply: Reply) {
         Reply::Timeline(reply) => timeline(state, *reply),
         Reply::Detail { event, detail } if state.selected == Some(event) => {
             let detail = detail.map(|d| *d);
-            state.draft = super::state::AnnotationDraft {
+            state.draft = crate::window::state::AnnotationDraft {
                 event: Some(event),
                 tags: detail
                     .as_ref()
@@ -135,7 +135,7 @@ fn opened(state: &mut AppState, jobs: &mut Jobs, result: Result<crate::jobs::Cas
             state.filter = crate::store::BrowseFilter::default();
             state.selected = None;
             state.detail = None;
-            state.compare = super::state::CompareState::default();
+            state.compare = crate::window::state::CompareState::default();
             jobs.send(crate::jobs::Request::Refresh);
             refresh_view(state, jobs);
         }

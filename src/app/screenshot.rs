@@ -5,10 +5,10 @@
 //! It never writes to the case: the script annotates its demo copy through
 //! the command line before it asks for the findings view.
 
-use super::commands::Command;
-use super::state::{AppState, View};
 use crate::cli::ScreenshotView;
 use crate::model::Mode;
+use crate::window::command::Command;
+use crate::window::state::{AppState, View};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, sync_channel};
@@ -116,7 +116,7 @@ impl Screenshot {
             ScreenshotView::Timeline => true,
             ScreenshotView::Inspector => state.detail.is_some(),
             ScreenshotView::Compare => {
-                let drawn = |m: &Option<crate::ui::timeline::TimelineModel>| {
+                let drawn = |m: &Option<crate::window::timeline::TimelineModel>| {
                     m.as_ref()
                         .is_some_and(|m| m.reply.as_ref().is_some_and(|r| r.slice.is_some()))
                 };

@@ -5,9 +5,9 @@
 
 use super::theme::{Palette, ROW_HEIGHT, mode_badge_ui};
 use super::timeline_ui::{TimelineContext, timeline_ui};
-use crate::app::commands::Command;
-use crate::app::state::AppState;
 use crate::model::{Mode, SessionId};
+use crate::window::command::Command;
+use crate::window::state::AppState;
 use egui::RichText;
 use egui_extras::{Column, TableBuilder};
 

@@ -1,9 +1,9 @@
 //! The export window: format, findings only or everything, then a file.
 
-use crate::app::commands::{Command, export_filter};
-use crate::app::state::{AppState, ExportForm};
 use crate::jobs::ExportKind;
-use crate::ui::file_picker::PickPurpose;
+use crate::window::command::Command;
+use crate::window::file_picker::PickPurpose;
+use crate::window::state::{AppState, ExportForm};
 use egui::RichText;
 
 /// Draws the export window.
@@ -24,7 +24,7 @@ pub fn export_ui(ctx: &egui::Context, state: &AppState, form: &mut ExportForm, c
                 ui.radio_value(&mut form.kind, kind, label);
             }
             ui.checkbox(&mut form.findings_only, "Only annotated findings");
-            let filter = export_filter(state);
+            let filter = state.export_filter();
             let follows: Vec<String> = [
                 filter.session.map(|s| format!("session {s}")),
                 filter.app.map(|a| format!("app {a}")),

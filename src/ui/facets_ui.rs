@@ -2,11 +2,11 @@
 //! trackers with their companies, hosts, event names, tags), each a
 //! click-to-filter toggle; and the chips of active filters above the table.
 
-use crate::app::commands::Command;
-use crate::app::state::AppState;
 use crate::store::{Facet, FacetList};
 use crate::ui::theme::{BADGE_ROUNDING, Palette};
-use crate::ui::timeline::{relative_label, tick_label, x_of};
+use crate::window::command::Command;
+use crate::window::state::AppState;
+use crate::window::timeline::{relative_label, tick_label, x_of};
 use egui::RichText;
 
 /// Draws every facet as a collapsible list.

@@ -1,9 +1,9 @@
 //! Draws Telltale's own file picker: the folder, its entries (folders
 //! first), ticks for files to open or a name for a file to write.
 
-use super::file_picker::FilePicker;
-use super::import::human_bytes;
-use crate::app::commands::Command;
+use crate::window::command::Command;
+use crate::window::file_picker::FilePicker;
+use crate::window::import::human_bytes;
 use egui::RichText;
 
 /// Draws the picker window.
@@ -74,7 +74,7 @@ fn entries_ui(ui: &mut egui::Ui, picker: &mut FilePicker, commands: &mut Vec<Com
                     let mut ticked = picker.chosen.contains(&entry.path);
                     if ui.checkbox(&mut ticked, label).changed() {
                         if ticked {
-                            if picker.purpose != super::file_picker::PickPurpose::Import {
+                            if picker.purpose != crate::window::file_picker::PickPurpose::Import {
                                 picker.chosen.clear();
                             }
                             picker.chosen.insert(entry.path.clone());

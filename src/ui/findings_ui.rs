@@ -3,10 +3,10 @@
 
 use super::table_ui::table_time;
 use super::theme::{Palette, ROW_HEIGHT, badge_ui, mode_label};
-use crate::app::commands::Command;
-use crate::app::state::AppState;
 use crate::jobs::{ExportKind, Finding};
-use crate::ui::file_picker::PickPurpose;
+use crate::window::command::Command;
+use crate::window::file_picker::PickPurpose;
+use crate::window::state::AppState;
 use egui::RichText;
 use egui_extras::{Column, TableBuilder};
 
@@ -77,7 +77,7 @@ pub fn findings_ui(ui: &mut egui::Ui, state: &AppState, commands: &mut Vec<Comma
                     && let Some(event) = evidence.event_id
                 {
                     commands.push(Command::Select(event));
-                    commands.push(Command::SetView(crate::app::state::View::Browse));
+                    commands.push(Command::SetView(crate::window::state::View::Browse));
                 }
             });
         });

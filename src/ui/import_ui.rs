@@ -1,10 +1,10 @@
 //! The import dialog: a form per file (session name, app, device, mode),
 //! then a progress bar with bytes, exchanges and events, and Cancel.
 
-use super::import::{ImportDialog, ImportItem, ImportStage, human_bytes};
 use super::theme::{GAP, Palette, mode_label};
-use crate::app::commands::Command;
 use crate::model::Mode;
+use crate::window::command::Command;
+use crate::window::import::{ImportDialog, ImportItem, ImportStage, human_bytes};
 use egui::RichText;
 
 /// Draws the dialog when one is open.

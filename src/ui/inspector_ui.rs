@@ -2,13 +2,13 @@
 //! fields as a tree, the decode path with each layer, the annotation
 //! editor (saved at once) and the raw HTTP exchange.
 
-use super::fields::{FieldNode, contains_needle, field_tree, value_text};
 use super::theme::{GAP, Palette, badge_ui, mode_badge_ui};
-use super::timeline::full_time;
-use crate::app::commands::Command;
-use crate::app::state::AppState;
 use crate::model::{AnnotationEdit, Severity, Target};
 use crate::store::EventDetail;
+use crate::window::command::Command;
+use crate::window::fields::{FieldNode, contains_needle, field_tree, value_text};
+use crate::window::state::AppState;
+use crate::window::timeline::full_time;
 use egui::RichText;
 
 /// Draws the inspector of the selected event.

@@ -2,8 +2,8 @@
 //! json[3]`), and the picked layer shown as text, pretty JSON or hex.
 
 use super::theme::Palette;
-use crate::app::commands::Command;
 use crate::store::{EventDetail, LayerRow};
+use crate::window::command::Command;
 use egui::RichText;
 
 /// Characters of a layer's text shown at most.

@@ -1,10 +1,10 @@
 //! The left panel's top: every session with its mode badge, app, device
 //! and counts, and a checkbox that shows or hides it everywhere.
 
-use crate::app::commands::Command;
-use crate::app::state::AppState;
 use crate::store::SessionRow;
 use crate::ui::theme::{GAP_SMALL, Palette, mode_badge_ui};
+use crate::window::command::Command;
+use crate::window::state::AppState;
 use egui::RichText;
 
 /// Draws the session list.

@@ -2,8 +2,8 @@
 //! window listing import and decoding warnings.
 
 use super::theme::Palette;
-use crate::app::commands::Command;
-use crate::app::state::AppState;
+use crate::window::command::Command;
+use crate::window::state::AppState;
 use egui::RichText;
 
 /// Draws the status bar.

@@ -1,12 +1,12 @@
 //! Draws the event table: a virtualized `egui_extras` table over the pages
-//! in [`TableModel`](super::table::TableModel). Rows not yet arrived are
+//! in [`TableModel`](crate::window::table::TableModel). Rows not yet arrived are
 //! drawn as grey placeholders and asked for; headers sort; a click selects.
 
 use super::theme::{HEADER_HEIGHT, Palette, ROW_HEIGHT, mode_label};
-use crate::app::commands::Command;
-use crate::app::state::AppState;
 use crate::model::Mode;
 use crate::store::{ListRow, SortColumn};
+use crate::window::command::Command;
+use crate::window::state::AppState;
 use chrono::{DateTime, Utc};
 use egui::{RichText, Sense};
 use egui_extras::{Column, TableBuilder};
@@ -81,9 +81,9 @@ fn rows_ui(ui: &mut egui::Ui, state: &mut AppState, count: u64, commands: &mut V
     });
     if let Some((first, last)) = visible {
         // One page of slack both ways keeps scrolling free of placeholders.
-        let start = first.saturating_sub(super::table::PAGE_ROWS / 2);
+        let start = first.saturating_sub(crate::window::table::PAGE_ROWS / 2);
         commands.push(Command::FetchRows(
-            start..(last + super::table::PAGE_ROWS / 2).min(count),
+            start..(last + crate::window::table::PAGE_ROWS / 2).min(count),
         ));
     }
 }

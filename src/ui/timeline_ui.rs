@@ -10,14 +10,14 @@
 //! [`MARK_LIMIT`]: crate::jobs::MARK_LIMIT
 
 use super::theme::{MARK_RADIUS, Palette, mode_label};
-use super::timeline::{
-    PIXELS_PER_BUCKET, TimelineModel, date_span, full_time, lane_label, lane_y, micros_of, nearest_mark, tick_label,
-    time_ticks, x_of,
-};
-use crate::app::commands::Command;
 use crate::jobs::{TimelineReply, WindowSpec};
 use crate::model::{EventId, Mode};
 use crate::store::{TimeRange, TimelineBucket, TimelineMark};
+use crate::window::command::Command;
+use crate::window::timeline::{
+    PIXELS_PER_BUCKET, TimelineModel, date_span, full_time, lane_label, lane_y, micros_of, nearest_mark, tick_label,
+    time_ticks, x_of,
+};
 use egui::{Align2, PointerButton, RichText};
 use egui_plot::{
     Bar, BarChart, GridInput, GridMark, MarkerShape, Plot, PlotPoint, PlotPoints, Points, Polygon, Span, Text, VLine,
@@ -379,7 +379,7 @@ fn interact(
 
 fn mark_hover_text(mark: &TimelineMark, relative: bool) -> String {
     let when = if relative {
-        super::timeline::relative_label(x_of(mark.time_micros))
+        crate::window::timeline::relative_label(x_of(mark.time_micros))
     } else {
         full_time(mark.time_micros)
     };

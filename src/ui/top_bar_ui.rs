@@ -1,10 +1,10 @@
 //! The top bar: case name, case and file actions, the view switch, the
 //! search / canary box and the theme switch.
 
-use crate::app::commands::Command;
-use crate::app::state::{AppState, View};
-use crate::ui::file_picker::PickPurpose;
 use crate::ui::theme::{GAP, Palette};
+use crate::window::command::Command;
+use crate::window::file_picker::PickPurpose;
+use crate::window::state::{AppState, View};
 use egui::{Key, KeyboardShortcut, Modifiers, RichText};
 
 /// Ctrl+O: open a case.

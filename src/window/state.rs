@@ -1,15 +1,15 @@
 //! Everything the window shows, in one place. Panels read it and push
-//! [`Command`](super::commands::Command)s; only `commands.rs` and
+//! [`Command`](super::command::Command)s; only `commands.rs` and
 //! `replies.rs` change it, after the frame. Lives on the frame thread.
 
+use super::file_picker::{FilePicker, PickPurpose};
+use super::import::ImportDialog;
+use super::table::TableModel;
+use super::timeline::TimelineModel;
 use crate::analysis::{Comparison, SearchHit};
 use crate::jobs::{CaseInfo, Finding, Task, TimelineKey};
 use crate::model::{EventId, SessionId};
 use crate::store::{BrowseFilter, CaseWarning, EventDetail, FacetList, SessionRow, Sort};
-use crate::ui::file_picker::{FilePicker, PickPurpose};
-use crate::ui::import::ImportDialog;
-use crate::ui::table::TableModel;
-use crate::ui::timeline::TimelineModel;
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 
@@ -170,5 +170,29 @@ impl AppState {
         self.opening
             || self.timeline.asked.is_some() && self.timeline.reply.is_none()
             || self.table.count.is_none() && self.case.is_some()
+    }
+
+    /// The part of the view an export can follow: one session, app, mode or
+    /// tracker when exactly one is picked.
+    pub fn export_filter(&self) -> crate::store::EventFilter {
+        let only = |facet: crate::store::Facet| {
+            self.filter
+                .values
+                .get(&facet)
+                .filter(|set| set.len() == 1)
+                .and_then(|set| set.iter().next().cloned())
+        };
+        let visible: Vec<&crate::store::SessionRow> = self
+            .sessions
+            .iter()
+            .filter(|s| !self.filter.hidden_sessions.contains(&s.id))
+            .collect();
+        crate::store::EventFilter {
+            session: (visible.len() == 1 && self.sessions.len() > 1).then(|| visible[0].name.clone()),
+            app: only(crate::store::Facet::App),
+            mode: only(crate::store::Facet::Mode).and_then(|m| m.parse::<crate::model::Mode>().ok()),
+            tracker: only(crate::store::Facet::Tracker),
+            ..crate::store::EventFilter::default()
+        }
     }
 }
