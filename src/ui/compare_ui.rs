@@ -161,7 +161,7 @@ fn diff_table_ui(ui: &mut egui::Ui, state: &AppState, commands: &mut Vec<Command
                 let highlight = data.count_b > 0;
                 let fill = |ui: &mut egui::Ui| {
                     if highlight {
-                        ui.painter().rect_filled(ui.max_rect(), 0.0, palette.still_sent);
+                        ui.painter().rect_filled(ui.max_rect(), 0.0, palette.difference_fill);
                     }
                 };
                 row.col(|ui| {
