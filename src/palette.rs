@@ -232,11 +232,7 @@ fn tracker_base(tracker: &str) -> Rgb {
 /// `base` darkened (light theme) or lightened (dark theme) in small steps
 /// until it reads at [`MIN_TEXT_CONTRAST`] on every background of `theme`.
 pub fn readable(base: Rgb, theme: &Colours) -> Rgb {
-    let towards = if theme.dark {
-        Rgb(255, 255, 255)
-    } else {
-        Rgb(0, 0, 0)
-    };
+    let towards = if theme.dark { Rgb(255, 255, 255) } else { Rgb(0, 0, 0) };
     let worst = |c: Rgb| {
         theme
             .backgrounds()
@@ -296,7 +292,11 @@ mod tests {
                 theme.severity_finding,
             ] {
                 let ratio = contrast(theme.badge_text, fill);
-                assert!(ratio >= MIN_TEXT_CONTRAST, "badge {fill:?} (dark: {}): {ratio:.2}", theme.dark);
+                assert!(
+                    ratio >= MIN_TEXT_CONTRAST,
+                    "badge {fill:?} (dark: {}): {ratio:.2}",
+                    theme.dark
+                );
             }
             for (name, background, text) in [
                 ("chip", theme.chip, theme.text),

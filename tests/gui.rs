@@ -100,7 +100,13 @@ fn clicking_an_event_shows_its_decoded_url_in_the_inspector() {
         .click();
     wait_for(&mut harness, "the event detail", |h| h.state().state.detail.is_some());
     harness.run_steps(3);
-    let detail = harness.state().state.detail.as_ref().expect("detail");
+    let detail = harness
+        .state()
+        .state
+        .detail
+        .as_ref()
+        .and_then(|d| d.as_event())
+        .expect("event detail");
     assert_eq!(
         detail.event.fields.get("properties.$url").and_then(|v| v.as_str()),
         Some(url)
@@ -113,24 +119,52 @@ fn clicking_an_event_shows_its_decoded_url_in_the_inspector() {
 }
 
 #[test]
-fn the_compare_view_lists_a_row_present_in_both_sessions() {
+fn the_compare_view_says_what_incognito_still_sends_then_opens_a_tracker() {
     let mut harness = harness(demo_case());
     harness.get_by_label("Compare").click();
     wait_for(&mut harness, "the comparison", |h| {
         h.state().state.compare.result.is_some()
     });
     harness.run_steps(3);
-    let state = &harness.state().state;
-    let result = state.compare.result.as_ref().expect("comparison");
+    let result = harness.state().state.compare.result.clone().expect("comparison");
     assert_eq!((result.a.as_str(), result.b.as_str()), ("normal", "incognito"));
-    let row = result.rows.first().expect("a diff row");
-    assert!(row.count_a > 0 && row.count_b > 0, "{row:?}");
+    let row = result
+        .rows
+        .iter()
+        .find(|r| r.field.is_empty() && r.count_a > 0 && r.count_b > 0)
+        .expect("an event kind sent in both")
+        .clone();
+    let still = format!("Still sent in incognito: {} — ", row.tracker);
     assert!(
-        harness.query_all_by_label(&row.event).count() > 0,
-        "the diff table shows {row:?}"
+        harness.query_by_label_contains(&still).is_some(),
+        "the summary names what incognito still sends through {}",
+        row.tracker
     );
-    assert!(harness.query_all_by_label(&row.count_b.to_string()).count() > 0);
-    assert!(harness.query_all_by_label("B: incognito").count() > 0);
+    // The field-level rows are collapsed by tracker until opened.
+    assert!(harness.query_by_label("(the event itself)").is_none());
+    let groups = telltale::window::compare::rows_by_tracker(&result);
+    let group = groups
+        .iter()
+        .find(|g| g.tracker == row.tracker)
+        .expect("the tracker's rows");
+    let title = format!(
+        "{} — {} rows, {} differ",
+        group.tracker,
+        group.rows.len(),
+        group.differing
+    );
+    // Below the fold of the compare view: click it as a screen reader would.
+    harness.get_by_label(&title).click_accesskit();
+    harness.run_steps(3);
+    assert!(harness.query_all_by_label("(the event itself)").count() > 0);
+    assert!(harness.query_all_by_label(&row.event).count() > 0, "{row:?}");
+    // The hosts table names each host with company, country and network.
+    let host = result
+        .hosts
+        .iter()
+        .find(|h| h.country.is_some())
+        .expect("a located host");
+    assert!(harness.query_all_by_label(&host.host).count() > 0);
 }
 
 #[test]
@@ -163,7 +197,7 @@ fn annotating_an_event_shows_it_in_findings_and_in_the_case() {
         harness.query_all_by_label("finding").count() > 0,
         "the findings table shows the severity"
     );
-    let event = harness.state().state.selected.expect("selected");
+    let event = harness.state().state.selected_event().expect("selected");
     let reopened = Case::open_existing(&path).expect("reopen");
     let annotation = reopened
         .annotation(Target::Event(event))
@@ -181,7 +215,7 @@ fn annotating_an_event_shows_it_in_findings_and_in_the_case() {
         vec![csv.clone()],
     ));
     wait_for(&mut harness, "the export", |h| {
-        !h.state().state.exporting && csv.exists()
+        h.state().state.export_job.is_none() && csv.exists()
     });
     let text = std::fs::read_to_string(&csv).expect("csv written");
     let sha256 = &reopened.sessions().expect("sessions")[0].sources[0].sha256;

@@ -7,9 +7,11 @@
 
 pub mod commands;
 mod dialogs;
+mod files;
 mod png;
 mod replies;
 mod screenshot;
+mod selection;
 /// The state lives below the shell; re-exported for scripts and benches.
 pub use crate::window::state;
 
@@ -85,6 +87,7 @@ impl TelltaleApp {
         let jobs = Jobs::start(case, Arc::clone(&waker))?;
         let mut state = AppState::new(settings);
         state.opening = opening;
+        state.demo_path = demo_case_path();
         Ok(TelltaleApp {
             state,
             jobs,
@@ -123,6 +126,7 @@ impl TelltaleApp {
             replies::apply(&mut self.state, &mut self.jobs, reply);
         }
         dialogs::poll(&mut self.state, &mut self.commands);
+        files::poll_export(&mut self.state);
         self.shortcuts(ui.ctx());
         self.layout_ui(ui);
         self.screenshot_step(ui.ctx());
@@ -136,6 +140,10 @@ impl TelltaleApp {
         }
         if self.jobs.has_backlog() {
             ui.ctx().request_repaint_after(std::time::Duration::from_millis(16));
+        }
+        if self.state.export_job.is_some() {
+            // The export window counts the seconds.
+            ui.ctx().request_repaint_after(std::time::Duration::from_millis(250));
         }
     }
 
@@ -165,7 +173,12 @@ impl TelltaleApp {
         }
         let dropped: Vec<PathBuf> = ctx.input(|i| i.raw.dropped_files.iter().map(|f| f.path().to_path_buf()).collect());
         if !dropped.is_empty() {
-            self.commands.push(Command::ShowImport(dropped));
+            // Dropped on the welcome, they are its captures.
+            self.commands.push(if self.state.welcome.is_some() {
+                Command::FilesChosen(PickPurpose::WelcomeCaptures, dropped)
+            } else {
+                Command::ShowImport(dropped)
+            });
         }
         if self.state.view == View::Browse && !ctx.egui_wants_keyboard_input() {
             let (down, up) = ctx.input(|i| (i.key_pressed(egui::Key::ArrowDown), i.key_pressed(egui::Key::ArrowUp)));

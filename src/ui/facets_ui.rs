@@ -24,8 +24,10 @@ fn facet_title(facet: Facet) -> &'static str {
     match facet {
         Facet::App => "Apps",
         Facet::Mode => "Modes",
+        Facet::Company => "Companies",
         Facet::Tracker => "Trackers · companies",
         Facet::Host => "Hosts",
+        Facet::DataType => "Data types",
         Facet::Event => "Event names",
         Facet::Tag => "Tags",
         Facet::Field => "Fields",
@@ -48,9 +50,10 @@ fn facet_ui(ui: &mut egui::Ui, state: &AppState, list: &FacetList, commands: &mu
                 } else {
                     value.value.as_str()
                 };
-                let mut text = format!("{name}  {}", value.count);
+                let counts = counts_label(value);
+                let mut text = format!("{name}  {counts}");
                 if let Some(detail) = &value.detail {
-                    text = format!("{name} · {detail}  {}", value.count);
+                    text = format!("{name} · {detail}  {counts}");
                 }
                 let mut rich = RichText::new(text);
                 if list.facet == Facet::Tracker {
@@ -69,6 +72,15 @@ fn facet_ui(ui: &mut egui::Ui, state: &AppState, list: &FacetList, commands: &mu
                 ui.label(RichText::new(format!("… and {} more events in other values", list.more)).small());
             }
         });
+}
+
+/// `9 req · 7 ev`: requests first (a request with no event still counts).
+fn counts_label(value: &crate::store::FacetCount) -> String {
+    match (value.requests, value.events) {
+        (requests, 0) => format!("{requests} req"),
+        (0, events) => format!("{events} ev"),
+        (requests, events) => format!("{requests} req · {events} ev"),
+    }
 }
 
 /// The active filters as removable chips, with "Clear all".

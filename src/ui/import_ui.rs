@@ -39,7 +39,7 @@ fn form_ui(ui: &mut egui::Ui, dialog: &mut ImportDialog, commands: &mut Vec<Comm
                     remove = Some(index);
                 }
             });
-            item_form_ui(ui, item, index);
+            item_form_ui(ui, item, ("import-form", index));
         });
     }
     if let Some(index) = remove {
@@ -64,8 +64,9 @@ fn form_ui(ui: &mut egui::Ui, dialog: &mut ImportDialog, commands: &mut Vec<Comm
     });
 }
 
-fn item_form_ui(ui: &mut egui::Ui, item: &mut ImportItem, index: usize) {
-    egui::Grid::new(("import-form", index)).num_columns(2).show(ui, |ui| {
+/// The form of one capture: session name, app, device, mode.
+pub fn item_form_ui(ui: &mut egui::Ui, item: &mut ImportItem, id: impl std::hash::Hash + std::fmt::Debug) {
+    egui::Grid::new(id).num_columns(2).show(ui, |ui| {
         for (label, value, hint) in [
             ("Session name", &mut item.session, "defaults to the file name"),
             ("App", &mut item.app, "e.g. com.mi.globalbrowser"),

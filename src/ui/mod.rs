@@ -1,5 +1,5 @@
-//! The window's panels, one file each, and their models in sibling files
-//! (`table.rs` / `table_ui.rs`). Functions ending in `_ui` draw: they read
+//! The window's panels, one file each; their models live below, in
+//! `crate::window` (`window/table.rs` / `ui/table_ui.rs`). Functions ending in `_ui` draw: they read
 //! the app state and push [`Command`](crate::window::command::Command)s;
 //! they never query the case, read files or block. Colours and sizes come
 //! from [`theme`] only.
@@ -13,9 +13,12 @@ pub mod http_ui;
 pub mod import_ui;
 pub mod inspector_ui;
 pub mod layers_ui;
+pub mod requests_ui;
 pub mod sessions_ui;
 pub mod status_ui;
 pub mod table_ui;
 pub mod theme;
 pub mod timeline_ui;
 pub mod top_bar_ui;
+pub mod welcome_ui;
+pub mod what_left_ui;

@@ -47,7 +47,7 @@ fn session_ui(ui: &mut egui::Ui, state: &AppState, session: &SessionRow, command
             );
             ui.label(
                 RichText::new(format!(
-                    "{} exchanges · {} events",
+                    "{} requests · {} events",
                     session.exchange_count, session.event_count
                 ))
                 .small(),

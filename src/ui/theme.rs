@@ -225,6 +225,21 @@ pub fn swatch_ui(ui: &mut egui::Ui, colour: Color32) -> egui::Response {
     response
 }
 
+/// A small hollow diamond (the timeline's mark of a request without events).
+pub fn diamond_swatch_ui(ui: &mut egui::Ui, colour: Color32) -> egui::Response {
+    let (rect, response) = ui.allocate_exact_size(egui::vec2(12.0, 12.0), egui::Sense::hover());
+    let (c, r) = (rect.center(), 5.0);
+    let points = vec![
+        c + egui::vec2(0.0, -r),
+        c + egui::vec2(r, 0.0),
+        c + egui::vec2(0.0, r),
+        c + egui::vec2(-r, 0.0),
+    ];
+    ui.painter()
+        .add(egui::Shape::closed_line(points, Stroke::new(1.5, colour)));
+    response
+}
+
 /// The badge of a mode; incognito shouts, normal whispers.
 pub fn mode_badge_ui(ui: &mut egui::Ui, mode: Mode) -> egui::Response {
     let palette = Palette::for_ui(ui);

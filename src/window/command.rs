@@ -4,13 +4,27 @@
 //! model), so a panel needs only this and the state, never the shell.
 
 use super::file_picker::PickPurpose;
-use super::state::View;
+use super::state::{RowsShown, Selection, View};
 use crate::analysis::CompareRow;
 use crate::jobs::{TimelineKey, WindowSpec};
-use crate::model::{AnnotationEdit, EventId, SessionId, Target};
-use crate::store::{Facet, SortColumn, TimeRange};
+use crate::model::{AnnotationEdit, Mode, SessionId, Target};
+use crate::store::{Facet, RequestSortColumn, SortColumn, TimeRange};
 use std::ops::Range;
 use std::path::PathBuf;
+
+/// One cell of "What left the device": an app, a mode, a recipient and
+/// maybe one kind of data — the requests and events behind it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WhatLeftCell {
+    pub app: Option<String>,
+    pub mode: Mode,
+    /// The company; `None` for a host of no known company.
+    pub company: Option<String>,
+    pub host: Option<String>,
+    pub data_type: Option<String>,
+    /// The sessions the cell sums up (the others are hidden).
+    pub sessions: Vec<SessionId>,
+}
 
 /// One thing the user asked for.
 #[derive(Clone, Debug, PartialEq)]
@@ -21,6 +35,8 @@ pub enum Command {
     OpenPicker(PickPurpose),
     ClosePicker,
     PickerNavigate(PathBuf),
+    /// A path typed or pasted into the picker: a folder opens, a file is chosen.
+    PickerGo(String),
     FilesChosen(PickPurpose, Vec<PathBuf>),
     OpenCase(PathBuf),
     ShowImport(Vec<PathBuf>),
@@ -29,7 +45,14 @@ pub enum Command {
     CloseImport,
     ShowExport,
     CloseExport,
+    CancelExport,
+    /// The first-run welcome: show or dismiss.
+    ShowWelcome(bool),
+    /// Create the welcome form's case and import its captures into it.
+    StartCase,
     SetView(View),
+    /// Events or requests under the timeline.
+    ShowRows(RowsShown),
     SetDark(bool),
     SetRelative(bool),
     ToggleSession(SessionId),
@@ -37,10 +60,19 @@ pub enum Command {
     ClearFilters,
     SetTimeRange(Option<TimeRange>),
     SortBy(SortColumn),
+    SortRequestsBy(RequestSortColumn),
     Search(String),
     FocusSearch,
-    FetchRows(Range<u64>),
-    Select(EventId),
+    /// Opens (`Some(type)` picked) or closes the "save as canary" form.
+    CanaryForm(Option<Option<String>>),
+    /// Saves the search text as a canary, standing for `data_type` when given.
+    SaveCanary {
+        needle: String,
+        data_type: Option<String>,
+    },
+    FetchRows(RowsShown, Range<u64>),
+    Select(Selection),
+    /// Selects a row of the table shown.
     SelectIndex(u64),
     MoveSelection(i64),
     SelectLayer(Option<i64>),
@@ -50,11 +82,14 @@ pub enum Command {
         buckets: u32,
     },
     Annotate(Target, AnnotationEdit),
+    RemoveAnnotation(Target),
     PickCompare {
         a: Option<SessionId>,
         b: Option<SessionId>,
     },
     FilterToCompareRow(CompareRow),
+    /// Shows the requests and events behind a "What left" cell.
+    OpenWhatLeft(WhatLeftCell),
     ShowWarnings(bool),
     Copy(String),
 }

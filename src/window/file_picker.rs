@@ -2,6 +2,11 @@
 //! answers (minimal window managers, Xvfb). Directory listings are read
 //! on a [`Task`] thread; the frame thread only shows what arrived.
 //! No drawing here (see `file_picker_ui.rs`).
+//!
+//! What it promises: a path can be typed or pasted; it starts in the
+//! folder last used (else the home folder); SQLite's side files
+//! (`-wal`, `-shm`, `-journal`) and Telltale's own settings file are never
+//! listed; opening a case lists only cases unless asked for all files.
 
 use crate::jobs::{Task, TaskState, Waker};
 use std::collections::BTreeSet;
@@ -14,21 +19,38 @@ pub enum PickPurpose {
     NewCase,
     Import,
     Export(crate::jobs::ExportKind),
+    /// Where the welcome's new case goes.
+    WelcomeCase,
+    /// Captures for the welcome's new case.
+    WelcomeCaptures,
 }
 
 impl PickPurpose {
     /// The picker saves to a new file name (else it opens existing files).
     pub fn saves(self) -> bool {
-        matches!(self, PickPurpose::NewCase | PickPurpose::Export(_))
+        matches!(
+            self,
+            PickPurpose::NewCase | PickPurpose::Export(_) | PickPurpose::WelcomeCase
+        )
+    }
+
+    /// Several files can be picked.
+    pub fn takes_several(self) -> bool {
+        matches!(self, PickPurpose::Import | PickPurpose::WelcomeCaptures)
     }
 
     pub fn title(self) -> &'static str {
         match self {
             PickPurpose::OpenCase => "Open case",
-            PickPurpose::NewCase => "New case",
-            PickPurpose::Import => "Import captures",
+            PickPurpose::NewCase | PickPurpose::WelcomeCase => "New case",
+            PickPurpose::Import | PickPurpose::WelcomeCaptures => "Import captures",
             PickPurpose::Export(_) => "Export to",
         }
+    }
+
+    /// Only names ending so are listed by default (`None`: every file).
+    pub fn only_extension(self) -> Option<&'static str> {
+        matches!(self, PickPurpose::OpenCase).then_some("telltale")
     }
 }
 
@@ -41,6 +63,16 @@ pub struct Entry {
     pub size_bytes: u64,
 }
 
+/// Name of the file eframe keeps the window's settings in (`app.ron` in the
+/// data folder); not evidence, never offered.
+pub const SETTINGS_FILE: &str = "app.ron";
+
+/// Whether a directory entry is a side file nobody picks: SQLite's
+/// write-ahead log and shared memory, a rollback journal, the settings file.
+pub fn is_side_file(name: &str) -> bool {
+    name.ends_with("-wal") || name.ends_with("-shm") || name.ends_with("-journal") || name == SETTINGS_FILE
+}
+
 /// The picker window's state.
 pub struct FilePicker {
     pub purpose: PickPurpose,
@@ -51,7 +83,11 @@ pub struct FilePicker {
     pub chosen: BTreeSet<PathBuf>,
     /// The name typed for a new file.
     pub file_name: String,
+    /// The path field: the folder shown, or a path typed or pasted.
+    pub typed: String,
     pub show_hidden: bool,
+    /// List every file, not only those of the purpose's extension.
+    pub show_all: bool,
 }
 
 impl FilePicker {
@@ -64,7 +100,9 @@ impl FilePicker {
             task: None,
             chosen: BTreeSet::new(),
             file_name,
+            typed: String::new(),
             show_hidden: false,
+            show_all: false,
         };
         picker.navigate(dir, waker);
         picker
@@ -72,6 +110,7 @@ impl FilePicker {
 
     /// Lists `dir` on a task thread.
     pub fn navigate(&mut self, dir: PathBuf, waker: Waker) {
+        self.typed = dir.display().to_string();
         self.dir = dir.clone();
         self.listing = None;
         self.task = Some(Task::spawn("telltale-list-dir", waker, move || list_dir(&dir)));
@@ -93,6 +132,27 @@ impl FilePicker {
         }
     }
 
+    /// The entries to list: no side files, hidden ones only when asked,
+    /// only the purpose's files unless "all files" is ticked.
+    pub fn visible(&self) -> Vec<&Entry> {
+        let Some(Ok(entries)) = &self.listing else {
+            return Vec::new();
+        };
+        entries
+            .iter()
+            .filter(|e| self.show_hidden || !e.name.starts_with('.'))
+            .filter(|e| !is_side_file(&e.name))
+            .filter(|e| {
+                e.is_dir
+                    || self.show_all
+                    || self
+                        .purpose
+                        .only_extension()
+                        .is_none_or(|ext| e.name.to_lowercase().ends_with(&format!(".{ext}")))
+            })
+            .collect()
+    }
+
     /// The paths the picker would hand back now.
     pub fn result(&self) -> Vec<PathBuf> {
         if self.purpose.saves() {
@@ -105,6 +165,44 @@ impl FilePicker {
         }
         self.chosen.iter().cloned().collect()
     }
+}
+
+/// What a path typed into the picker means.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Typed {
+    /// A folder: open it.
+    Folder(PathBuf),
+    /// A file (or, when saving, a new name in an existing folder): choose it.
+    File(PathBuf),
+    /// Neither: say so.
+    Nothing(String),
+}
+
+/// Reads a typed or pasted path: `~` is the home folder; a relative path
+/// counts from `dir`; surrounding quotes (as file managers copy) are dropped.
+pub fn read_typed(text: &str, dir: &Path, saves: bool) -> Typed {
+    let text = text.trim().trim_matches(|c| c == '"' || c == '\'');
+    if text.is_empty() {
+        return Typed::Nothing("Type or paste a path.".into());
+    }
+    let path = match text.strip_prefix('~') {
+        Some(rest) => match std::env::home_dir() {
+            Some(home) => home.join(rest.trim_start_matches('/')),
+            None => PathBuf::from(text),
+        },
+        None => PathBuf::from(text),
+    };
+    let path = if path.is_absolute() { path } else { dir.join(path) };
+    if path.is_dir() {
+        return Typed::Folder(path);
+    }
+    if path.is_file() {
+        return Typed::File(path);
+    }
+    if saves && path.parent().is_some_and(Path::is_dir) {
+        return Typed::File(path);
+    }
+    Typed::Nothing(format!("no such file or folder — {}", path.display()))
 }
 
 /// Folders first, then files, each by name.
@@ -139,5 +237,52 @@ mod tests {
         assert!(entries[0].is_dir && entries[0].name == "z-folder");
         assert_eq!(entries[1].size_bytes, 2);
         assert!(list_dir(&dir.path().join("missing")).is_err());
+    }
+
+    #[test]
+    fn side_files_and_the_settings_file_are_never_listed() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        for name in [
+            "case.telltale",
+            "case.telltale-wal",
+            "case.telltale-shm",
+            "app.ron",
+            "capture.har",
+        ] {
+            std::fs::write(dir.path().join(name), b"x").expect("write");
+        }
+        let waker: Waker = std::sync::Arc::new(|| {});
+        let mut picker = FilePicker::new(PickPurpose::OpenCase, dir.path().to_path_buf(), String::new(), waker);
+        for _ in 0..500 {
+            picker.poll();
+            if picker.listing.is_some() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(2));
+        }
+        let names = |p: &FilePicker| p.visible().iter().map(|e| e.name.clone()).collect::<Vec<_>>();
+        assert_eq!(names(&picker), ["case.telltale"]);
+        picker.show_all = true;
+        assert_eq!(names(&picker), ["capture.har", "case.telltale"]);
+        assert_eq!(picker.typed, dir.path().display().to_string());
+    }
+
+    #[test]
+    fn typed_paths_open_folders_and_choose_files() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::create_dir(dir.path().join("captures")).expect("mkdir");
+        std::fs::write(dir.path().join("captures/a.har"), b"{}").expect("write");
+        let base = dir.path();
+        assert_eq!(
+            read_typed("captures", base, false),
+            Typed::Folder(base.join("captures"))
+        );
+        let quoted = format!("'{}'", base.join("captures/a.har").display());
+        assert_eq!(
+            read_typed(&quoted, base, false),
+            Typed::File(base.join("captures/a.har"))
+        );
+        assert_eq!(read_typed("new.pdf", base, true), Typed::File(base.join("new.pdf")));
+        assert!(matches!(read_typed("new.pdf", base, false), Typed::Nothing(_)));
     }
 }

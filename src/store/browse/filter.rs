@@ -284,9 +284,9 @@ fn event_condition(facet: Facet, list: &str) -> String {
         Facet::Mode => format!(" AND v.mode IN {list}"),
         Facet::Tracker => format!(" AND v.tracker IN {list}"),
         Facet::Event => format!(" AND v.event_name IN {list}"),
-        Facet::Company => format!(
-            " AND v.exchange_id IN (SELECT exchange_id FROM exchanges WHERE coalesce(company, '') IN {list})"
-        ),
+        Facet::Company => {
+            format!(" AND v.exchange_id IN (SELECT exchange_id FROM exchanges WHERE coalesce(company, '') IN {list})")
+        }
         Facet::Host => format!(" AND v.exchange_id IN (SELECT exchange_id FROM exchanges WHERE host IN {list})"),
         // The event's own data types and those its request sent beside all its events.
         Facet::DataType => format!(

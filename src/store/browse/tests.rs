@@ -22,7 +22,8 @@ fn first_run() -> Case {
         mode: Some(Mode::Normal),
         ..ImportOptions::default()
     };
-    case.import_file(&path, &options, &mut NoObserver).expect("real capture imports");
+    case.import_file(&path, &options, &mut NoObserver)
+        .expect("real capture imports");
     case
 }
 
@@ -185,10 +186,16 @@ fn every_request_of_a_real_capture_is_listed_with_its_company() {
         .request_page(&filter, RequestSort::default(), 0, 100)
         .expect("page");
     assert_eq!(rows.len(), 16);
-    assert!(rows.windows(2).all(|w| w[0].time_micros <= w[1].time_micros), "time order");
+    assert!(
+        rows.windows(2).all(|w| w[0].time_micros <= w[1].time_micros),
+        "time order"
+    );
     let mut per_company = std::collections::BTreeMap::new();
     for row in &rows {
-        let company = row.company.clone().unwrap_or_else(|| panic!("no company for {}", row.url));
+        let company = row
+            .company
+            .clone()
+            .unwrap_or_else(|| panic!("no company for {}", row.url));
         *per_company.entry(company).or_insert(0) += 1;
         assert!(!row.data_types.is_empty(), "{} carried data", row.url);
     }
@@ -204,7 +211,11 @@ fn every_request_of_a_real_capture_is_listed_with_its_company() {
         let same = listed.iter().find(|x| x.id == row.id).expect("listed");
         assert_eq!(same.event_count.max(0) as u64, row.event_count);
         let kinds: Vec<&str> = same.data_types.iter().map(|d| d.kind.as_str()).collect();
-        assert!(row.data_types.iter().all(|k| kinds.contains(&k.as_str())), "{kinds:?} vs {:?}", row.data_types);
+        assert!(
+            row.data_types.iter().all(|k| kinds.contains(&k.as_str())),
+            "{kinds:?} vs {:?}",
+            row.data_types
+        );
     }
     // Servers of a HAR from mitmproxy carry their addresses: a country each.
     assert!(rows.iter().any(|r| r.country.is_some()), "{rows:?}");
@@ -237,7 +248,9 @@ fn facets_count_requests_also_where_no_event_was_decoded() {
     filter.toggle(Facet::DataType, "advertisingId");
     assert_eq!(case.request_count(&filter).expect("count"), expected);
     filter.toggle(Facet::Company, &branch.detail.clone().expect("host's company"));
-    let rows = case.request_page(&filter, RequestSort::default(), 0, 100).expect("page");
+    let rows = case
+        .request_page(&filter, RequestSort::default(), 0, 100)
+        .expect("page");
     assert!(rows.iter().all(|r| r.host.ends_with("branch.io")), "{rows:?}");
 }
 
@@ -255,7 +268,10 @@ fn search_hits_narrow_requests_without_events() {
     let open = branch.iter().find(|x| x.url.ends_with("/v1/open")).expect("/v1/open");
     assert_eq!(open.event_count, 0);
     let hits = case.search(&["branch_key".to_string()]).expect("search");
-    assert!(hits.iter().any(|h| h.exchange_id == open.id && h.event_id.is_none()), "{hits:?}");
+    assert!(
+        hits.iter().any(|h| h.exchange_id == open.id && h.event_id.is_none()),
+        "{hits:?}"
+    );
     let mut filter = BrowseFilter {
         text: "branch_key".into(),
         ..BrowseFilter::default()
@@ -264,7 +280,9 @@ fn search_hits_narrow_requests_without_events() {
         events: hits.iter().filter_map(|h| h.event_id).collect(),
         exchanges: hits.iter().map(|h| h.exchange_id).collect(),
     });
-    let rows = case.request_page(&filter, RequestSort::default(), 0, 100).expect("page");
+    let rows = case
+        .request_page(&filter, RequestSort::default(), 0, 100)
+        .expect("page");
     let mut hit_ids: Vec<ExchangeId> = hits.iter().map(|h| h.exchange_id).collect();
     hit_ids.sort();
     hit_ids.dedup();
@@ -320,10 +338,16 @@ fn request_detail_has_layers_events_and_sorts_by_event_count() {
     assert!(busiest.event_count > 0);
     let detail = case.request_detail(busiest.id).expect("detail").expect("exists");
     assert_eq!(detail.request.id, busiest.id);
-    assert_eq!(detail.events.len() as u64, busiest.event_count.min(REQUEST_EVENT_LIMIT as u64));
+    assert_eq!(
+        detail.events.len() as u64,
+        busiest.event_count.min(REQUEST_EVENT_LIMIT as u64)
+    );
     assert!(!detail.layers.is_empty());
     assert_eq!(detail.exchange.method, busiest.method);
     assert!(detail.annotation.is_none());
-    assert_eq!(case.request_position(&filter, sort, rows[5].id).expect("position"), Some(5));
+    assert_eq!(
+        case.request_position(&filter, sort, rows[5].id).expect("position"),
+        Some(5)
+    );
     assert!(case.request_detail(ExchangeId(-1)).expect("detail").is_none());
 }

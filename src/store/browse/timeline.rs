@@ -264,12 +264,18 @@ impl Case {
             slice.request_marks = self.slice_request_marks(&requests, &scope)?;
         } else {
             slice.buckets = self.slice_buckets(sql, &scope, bucket_micros)?;
-            slice.buckets.extend(self.slice_request_buckets(&requests, &scope, bucket_micros)?);
+            slice
+                .buckets
+                .extend(self.slice_request_buckets(&requests, &scope, bucket_micros)?);
         }
         Ok(slice)
     }
 
-    fn slice_request_marks(&self, requests: &RequestScope, scope: &WindowScope) -> Result<Vec<RequestMark>, StoreError> {
+    fn slice_request_marks(
+        &self,
+        requests: &RequestScope,
+        scope: &WindowScope,
+    ) -> Result<Vec<RequestMark>, StoreError> {
         let RequestScope { time, in_window, .. } = requests;
         let mut sql = Sql {
             text: format!(
