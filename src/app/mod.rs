@@ -35,13 +35,15 @@ pub fn run(args: GuiArgs) -> anyhow::Result<()> {
         .map(|path| screenshot::Screenshot::new(path, args.view));
     let result = Arc::new(std::sync::Mutex::new(Ok(())));
     let outcome = Arc::clone(&result);
+    let [width, height] = args.size.unwrap_or([1600, 1000]);
+    let dark = args.theme == Some(crate::cli::ScreenshotTheme::Dark);
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
-            .with_inner_size([1600.0, 1000.0])
-            .with_min_inner_size([900.0, 600.0])
+            .with_inner_size([width as f32, height as f32])
+            .with_min_inner_size([960.0, 600.0])
             .with_title("Telltale")
             .with_app_id("telltale"),
-        // Screenshots are made at exactly 1600×1000, whatever was remembered.
+        // Screenshots are made at exactly their size, whatever was remembered.
         persist_window: screenshot.is_none(),
         ..eframe::NativeOptions::default()
     };
@@ -51,7 +53,12 @@ pub fn run(args: GuiArgs) -> anyhow::Result<()> {
         Box::new(move |cc| {
             let settings = match (&screenshot, cc.storage) {
                 (None, Some(storage)) => eframe::get_value(storage, SETTINGS_KEY).unwrap_or_default(),
-                _ => Settings::default(),
+                _ => Settings {
+                    dark,
+                    // A screenshot shows the view, not the welcome.
+                    welcomed: true,
+                    ..Settings::default()
+                },
             };
             let repaint = cc.egui_ctx.clone();
             let waker: Waker = Arc::new(move || repaint.request_repaint());

@@ -105,7 +105,7 @@ fn session_picker_ui(
 /// The sentences: B still sends, stopped, new.
 fn summary_ui(ui: &mut egui::Ui, result: &Comparison, summary: &CompareSummary, b_mode: Mode) {
     let palette = Palette::for_ui(ui);
-    let b_name = if b_mode == Mode::Incognito {
+    let b_name = if b_mode == Mode::Incognito && !result.b.eq_ignore_ascii_case(b_mode.as_str()) {
         format!("{} ({})", result.b, mode_label(b_mode))
     } else {
         result.b.clone()
@@ -236,9 +236,12 @@ fn hosts_ui(ui: &mut egui::Ui, result: &Comparison) {
                             text
                         });
                         ui.label(host.company.as_deref().unwrap_or("—"));
-                        ui.add(egui::Label::new(RichText::new(host.server_ips.join(", ")).monospace()).wrap());
+                        let ips = host.server_ips.join(", ");
+                        ui.add(egui::Label::new(RichText::new(&ips).monospace()).wrap_mode(egui::TextWrapMode::Extend));
                         ui.label(host.country.as_deref().unwrap_or("—"));
-                        ui.add(egui::Label::new(host.org.as_deref().unwrap_or("—")).wrap());
+                        let org = host.org.as_deref().unwrap_or("—");
+                        ui.add_sized([200.0, 18.0], egui::Label::new(org).truncate())
+                            .on_hover_text(org);
                         count_ui(ui, host.count_a, one_sided, &palette);
                         count_ui(ui, host.count_b, one_sided, &palette);
                         ui.end_row();

@@ -46,7 +46,7 @@ fn facet_ui(ui: &mut egui::Ui, state: &AppState, list: &FacetList, commands: &mu
             for value in &list.values {
                 let picked = state.filter.has(list.facet, &value.value);
                 let name = if value.value.is_empty() {
-                    "(none)"
+                    empty_label(list.facet)
                 } else {
                     value.value.as_str()
                 };
@@ -57,7 +57,11 @@ fn facet_ui(ui: &mut egui::Ui, state: &AppState, list: &FacetList, commands: &mu
                 }
                 let mut rich = RichText::new(text);
                 if list.facet == Facet::Tracker {
-                    rich = rich.color(palette.tracker(&value.value));
+                    rich = rich.color(if value.value.is_empty() {
+                        palette.text_muted
+                    } else {
+                        palette.tracker(&value.value)
+                    });
                 }
                 if list.facet == Facet::Mode
                     && let Ok(mode) = value.value.parse()
@@ -72,6 +76,16 @@ fn facet_ui(ui: &mut egui::Ui, state: &AppState, list: &FacetList, commands: &mu
                 ui.label(RichText::new(format!("… and {} more events in other values", list.more)).small());
             }
         });
+}
+
+/// What an empty value means in a facet.
+fn empty_label(facet: Facet) -> &'static str {
+    match facet {
+        Facet::App => "(app not named)",
+        Facet::Company => "(no known company)",
+        Facet::Tracker => "(no tracker)",
+        _ => "(none)",
+    }
 }
 
 /// `9 req · 7 ev`: requests first (a request with no event still counts).

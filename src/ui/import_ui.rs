@@ -112,7 +112,7 @@ fn progress_ui(
             ui.label(file.display().to_string());
             ui.add(egui::ProgressBar::new(fraction).show_percentage().animate(true));
             ui.label(format!(
-                "{} of {} · {} exchanges · {} events",
+                "{} of {} · {} requests · {} events",
                 human_bytes(progress.bytes_done),
                 human_bytes(progress.bytes_total),
                 progress.exchanges,
@@ -143,7 +143,7 @@ fn finished_ui(ui: &mut egui::Ui, dialog: &ImportDialog, commands: &mut Vec<Comm
         match result {
             Ok(outcome) => {
                 ui.label(format!(
-                    "Done: {name} into session `{}`: {} exchanges, {} events ({})",
+                    "Done: {name} into session `{}`: {} requests, {} events ({})",
                     outcome.session, outcome.exchanges, outcome.events, outcome.format
                 ));
                 for warning in &outcome.warnings {

@@ -247,27 +247,21 @@ fn data_types_ui(ui: &mut egui::Ui, types: &[DataType], what: &str) {
                 return;
             }
             let palette = Palette::for_ui(ui);
-            egui::Grid::new(("data-types-grid", what))
-                .num_columns(3)
-                .striped(true)
-                .spacing([GAP, 2.0])
-                .show(ui, |ui| {
-                    for data in types {
-                        let label = crate::decode::datatypes::kind(&data.kind).map_or(data.kind.as_str(), |k| k.label);
-                        ui.label(RichText::new(label).strong()).on_hover_text(format!(
-                            "{} · {}",
-                            data.kind,
-                            data.confidence.as_str()
-                        ));
-                        ui.add(
-                            egui::Label::new(RichText::new(&data.field).monospace().small().color(palette.text_muted))
-                                .truncate(),
-                        )
-                        .on_hover_text(&data.field);
-                        ui.add(egui::Label::new(RichText::new(&data.value).monospace()).wrap());
-                        ui.end_row();
-                    }
+            // Kind and place on one line, the value below: readable in a narrow inspector.
+            for data in types {
+                let label = crate::decode::datatypes::kind(&data.kind).map_or(data.kind.as_str(), |k| k.label);
+                ui.horizontal_wrapped(|ui| {
+                    ui.label(RichText::new(label).strong()).on_hover_text(format!(
+                        "{} · {}",
+                        data.kind,
+                        data.confidence.as_str()
+                    ));
+                    ui.label(RichText::new(&data.field).monospace().small().color(palette.text_muted));
                 });
+                ui.indent(("data-type", &data.field, &data.kind), |ui| {
+                    ui.add(egui::Label::new(RichText::new(&data.value).monospace()).wrap());
+                });
+            }
         });
 }
 

@@ -32,6 +32,8 @@ fn session_ui(ui: &mut egui::Ui, state: &AppState, session: &SessionRow, command
         .stroke(egui::Stroke::new(1.0, palette.mode(session.mode).gamma_multiply(0.6)))
         .show(ui, |ui| {
             ui.set_width(ui.available_width());
+            // Long file names are cut, never widen the panel.
+            ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
             ui.horizontal(|ui| {
                 if ui.checkbox(&mut shown, RichText::new(&session.name).strong()).changed() {
                     commands.push(Command::ToggleSession(session.id));

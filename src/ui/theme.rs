@@ -213,7 +213,9 @@ pub fn badge_ui(ui: &mut egui::Ui, text: &str, fill: Color32, palette: &Palette)
         .fill(fill)
         .corner_radius(CornerRadius::same(BADGE_ROUNDING))
         .inner_margin(Margin::symmetric(6, 1))
-        .show(ui, |ui| ui.label(text))
+        .show(ui, |ui| {
+            ui.add(egui::Label::new(text).wrap_mode(egui::TextWrapMode::Extend))
+        })
         .inner
 }
 

@@ -18,6 +18,8 @@ pub const SEARCH_SHORTCUT: KeyboardShortcut = KeyboardShortcut::new(Modifiers::C
 /// Draws the top bar.
 pub fn top_bar_ui(ui: &mut egui::Ui, state: &mut AppState, commands: &mut Vec<Command>) {
     let palette = Palette::for_ui(ui);
+    // Below this width the file buttons and the view switch use short words.
+    let compact = ui.available_width() < 1500.0;
     ui.horizontal_centered(|ui| {
         ui.label(RichText::new("Telltale").heading().strong().color(palette.incognito));
         let case = state.case.as_ref().map_or("no case open", |c| c.name.as_str());
@@ -33,31 +35,32 @@ pub fn top_bar_ui(ui: &mut egui::Ui, state: &mut AppState, commands: &mut Vec<Co
                 .map_or_else(|| "in memory".to_string(), |p| p.display().to_string()),
         );
         ui.add_space(GAP);
-        file_buttons_ui(ui, state, commands);
+        file_buttons_ui(ui, state, compact, commands);
         ui.separator();
-        view_switch_ui(ui, state, commands);
+        view_switch_ui(ui, state, compact, commands);
         ui.separator();
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             theme_switch_ui(ui, state, commands);
-            search_box_ui(ui, state, commands);
+            search_box_ui(ui, state, compact, commands);
         });
     });
 }
 
-fn file_buttons_ui(ui: &mut egui::Ui, state: &AppState, commands: &mut Vec<Command>) {
+fn file_buttons_ui(ui: &mut egui::Ui, state: &AppState, compact: bool, commands: &mut Vec<Command>) {
     let (open_keys, import_keys) = (
         ui.ctx().format_shortcut(&OPEN_SHORTCUT),
         ui.ctx().format_shortcut(&IMPORT_SHORTCUT),
     );
-    if ui
-        .button("New case…")
-        .on_hover_text("Create an empty case file")
-        .clicked()
-    {
+    let (new, open) = if compact {
+        ("New…", "Open…")
+    } else {
+        ("New case…", "Open case…")
+    };
+    if ui.button(new).on_hover_text("Create an empty case file").clicked() {
         commands.push(Command::ChooseFile(PickPurpose::NewCase));
     }
     if ui
-        .button("Open case…")
+        .button(open)
         .on_hover_text(format!("Open a .telltale case ({open_keys})"))
         .clicked()
     {
@@ -82,7 +85,7 @@ fn file_buttons_ui(ui: &mut egui::Ui, state: &AppState, commands: &mut Vec<Comma
     }
 }
 
-fn view_switch_ui(ui: &mut egui::Ui, state: &AppState, commands: &mut Vec<Command>) {
+fn view_switch_ui(ui: &mut egui::Ui, state: &AppState, compact: bool, commands: &mut Vec<Command>) {
     let findings = format!("Findings ({})", state.findings.len());
     for (view, label, hint) in [
         (
@@ -92,7 +95,7 @@ fn view_switch_ui(ui: &mut egui::Ui, state: &AppState, commands: &mut Vec<Comman
         ),
         (
             View::WhatLeft,
-            "What left the device",
+            if compact { "What left" } else { "What left the device" },
             "Which personal data went to which company, per mode",
         ),
         (
@@ -127,12 +130,15 @@ fn theme_switch_ui(ui: &mut egui::Ui, state: &AppState, commands: &mut Vec<Comma
     }
 }
 
-fn search_box_ui(ui: &mut egui::Ui, state: &mut AppState, commands: &mut Vec<Command>) {
+fn search_box_ui(ui: &mut egui::Ui, state: &mut AppState, compact: bool, commands: &mut Vec<Command>) {
     let hint = format!("Search or canary ({})", ui.ctx().format_shortcut(&SEARCH_SHORTCUT));
     // Right-to-left: the button is added first so it sits right of the box.
     let searched = !state.filter.text.is_empty() && state.filter.text.chars().count() >= 3;
     let save = ui
-        .add_enabled(searched, egui::Button::new("Save as canary…"))
+        .add_enabled(
+            searched,
+            egui::Button::new(if compact { "Canary…" } else { "Save as canary…" }),
+        )
         .on_hover_text(
             "Keep this text as a canary (the report lists its hits); say what it is — the phone's \
              advertising id, IMEI, an e-mail — and every hit names that kind of personal data",
@@ -143,7 +149,7 @@ fn search_box_ui(ui: &mut egui::Ui, state: &mut AppState, commands: &mut Vec<Com
     if state.search.running {
         ui.spinner();
     }
-    let width = (ui.available_width() - 80.0).clamp(140.0, 260.0);
+    let width = (ui.available_width() - 70.0).clamp(90.0, 260.0);
     let response = ui.add(
         egui::TextEdit::singleline(&mut state.search.text)
             .hint_text(hint)

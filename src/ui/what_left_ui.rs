@@ -61,9 +61,35 @@ fn block_ui(ui: &mut egui::Ui, block: &AppBlock, commands: &mut Vec<Command>) {
                 .color(palette.difference),
         );
     }
+    let (known, other): (Vec<&Recipient>, Vec<&Recipient>) = block.recipients.iter().partition(|r| r.company.is_some());
+    recipients_grid_ui(ui, block, &known, "known", commands);
+    if !other.is_empty() {
+        let title = format!(
+            "Other hosts ({}) — no known company; mostly what the app loaded itself",
+            other.len()
+        );
+        egui::CollapsingHeader::new(RichText::new(title).strong())
+            .id_salt(("what-left-other", block.app.as_deref().unwrap_or("")))
+            .default_open(known.is_empty())
+            .show(ui, |ui| recipients_grid_ui(ui, block, &other, "other", commands));
+    }
+}
+
+/// One row per recipient, one column per mode.
+fn recipients_grid_ui(
+    ui: &mut egui::Ui,
+    block: &AppBlock,
+    recipients: &[&Recipient],
+    part: &str,
+    commands: &mut Vec<Command>,
+) {
+    if recipients.is_empty() {
+        return;
+    }
+    let palette = Palette::for_ui(ui);
     let columns = 1 + block.modes.len();
     let cell_width = ((ui.available_width() - 260.0) / block.modes.len() as f32).max(220.0);
-    egui::Grid::new(("what-left", block.app.as_deref().unwrap_or("")))
+    egui::Grid::new(("what-left", block.app.as_deref().unwrap_or(""), part))
         .num_columns(columns)
         .striped(true)
         .spacing([GAP, GAP])
@@ -74,7 +100,7 @@ fn block_ui(ui: &mut egui::Ui, block: &AppBlock, commands: &mut Vec<Command>) {
                 ui.label(RichText::new(mode_label(*mode)).strong().color(palette.mode(*mode)));
             }
             ui.end_row();
-            for recipient in &block.recipients {
+            for recipient in recipients {
                 recipient_ui(ui, recipient);
                 for (index, mode) in block.modes.iter().enumerate() {
                     ui.vertical(|ui| {
@@ -96,17 +122,28 @@ fn recipient_ui(ui: &mut egui::Ui, recipient: &Recipient) {
     let palette = Palette::for_ui(ui);
     ui.vertical(|ui| {
         ui.set_max_width(260.0);
-        let colour = recipient
-            .trackers
-            .first()
-            .map_or(palette.text_strong, |t| palette.tracker(t));
-        ui.label(RichText::new(recipient.label()).strong().color(colour));
+        ui.horizontal(|ui| {
+            let key = recipient
+                .trackers
+                .iter()
+                .find(|t| *t != "generic")
+                .map_or(recipient.label(), String::as_str);
+            super::theme::swatch_ui(ui, palette.tracker(key));
+            ui.label(RichText::new(recipient.label()).strong().color(palette.text_strong));
+        });
         let mut facts = Vec::new();
         if let Some(category) = &recipient.category {
             facts.push(category.clone());
         }
-        if !recipient.trackers.is_empty() {
-            facts.push(format!("SDK: {}", recipient.trackers.join(", ")));
+        // `generic` is Telltale's fallback decoder, not an SDK.
+        let sdks: Vec<&str> = recipient
+            .trackers
+            .iter()
+            .map(String::as_str)
+            .filter(|t| *t != "generic")
+            .collect();
+        if !sdks.is_empty() {
+            facts.push(format!("SDK: {}", sdks.join(", ")));
         }
         if !facts.is_empty() {
             ui.add(egui::Label::new(RichText::new(facts.join(" · ")).small()).wrap());

@@ -4,7 +4,9 @@
 //! and in each cell the kinds of personal data that went there, with the
 //! requests and events behind them. Kinds sent in one mode and not in
 //! another are marked, so "incognito still sends the visited URL" and
-//! "only incognito sends …" stand out. No drawing here.
+//! "only incognito sends …" stand out. Within a cell identifiers come
+//! first, then behaviour, location, contact, device and app data.
+//! No drawing here.
 
 use crate::jobs::SummaryRow;
 use crate::model::{ExchangeId, Mode, SessionId};

@@ -120,6 +120,10 @@ fn merge(
         entry.detail = entry.detail.take().or(detail);
     }
     let mut all: Vec<FacetCount> = by_value.into_values().collect();
+    // "No tracker" or "no company" has no company to show beside it.
+    for count in all.iter_mut().filter(|c| c.value.is_empty()) {
+        count.detail = None;
+    }
     all.sort_by(|a, b| {
         b.requests
             .cmp(&a.requests)
