@@ -52,6 +52,8 @@ impl Screenshot {
         commands: &mut Vec<Command>,
     ) -> Option<Result<(), String>> {
         ctx.request_repaint_after(Duration::from_millis(50));
+        // The virtual screen's pointer rests mid-window: no tooltips in pictures.
+        ctx.all_styles_mut(|style| style.interaction.tooltip_delay = f32::MAX);
         if self.started.elapsed() > TIMEOUT {
             return Some(Err("the data did not arrive within a minute".into()));
         }

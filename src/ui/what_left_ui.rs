@@ -65,7 +65,7 @@ fn block_ui(ui: &mut egui::Ui, block: &AppBlock, commands: &mut Vec<Command>) {
     recipients_grid_ui(ui, block, &known, "known", commands);
     if !other.is_empty() {
         let title = format!(
-            "Other hosts ({}) — no known company; mostly what the app loaded itself",
+            "Other hosts ({}) — no known company or tracker; mostly what the app loaded itself",
             other.len()
         );
         egui::CollapsingHeader::new(RichText::new(title).strong())
