@@ -8,6 +8,7 @@
 //! - [`store`]: the SQLite case file; the only module that speaks SQL.
 //! - [`analysis`]: search, compare, timeline buckets over the store.
 //! - [`export`]: CSV, JSON and PDF out of the store.
+//! - [`palette`]: the colours the window and the report share (no egui).
 //! - [`cli`]: the command line; `app`/`ui` (feature `gui`): the eframe window.
 //!
 //! The core (`--no-default-features`) never depends on egui.
@@ -21,6 +22,7 @@ pub mod export;
 pub mod ingest;
 pub mod jobs;
 pub mod model;
+pub mod palette;
 pub mod store;
 
 #[cfg(feature = "gui")]
@@ -28,3 +30,5 @@ pub mod app;
 pub mod cli;
 #[cfg(feature = "gui")]
 pub mod ui;
+#[cfg(feature = "gui")]
+pub mod window;

@@ -1,66 +1,22 @@
 //! What a click means. Panels push [`Command`]s while drawing; the app
 //! applies them after the frame, here, turning them into state changes and
-//! worker requests. Nothing here blocks: queries go to the worker.
+//! worker requests. Nothing here blocks: queries go to the worker, files
+//! and exports to their own threads. Selection is in `selection.rs`,
+//! files, imports, exports and the welcome in `files.rs`.
 
-use super::dialogs;
-use super::state::{AppState, ExportForm, View};
+/// The command type lives below the shell; re-exported for scripts and benches.
+pub use crate::window::command::Command;
+
+pub use super::files::open_case;
+pub use super::selection::select;
+use super::{dialogs, files, selection};
 use crate::analysis::CompareRow;
 use crate::jobs::{Jobs, OpenMode, Request, TimelineKey, WindowSpec};
-use crate::model::{AnnotationEdit, EventId, Mode, SessionId, Target};
-use crate::store::{BrowseFilter, EventFilter, Facet, SortColumn, TimeRange};
-use crate::ui::file_picker::PickPurpose;
-use crate::ui::import::{ImportDialog, ImportStage};
-use crate::ui::table::PAGE_ROWS;
-use crate::ui::timeline::TimelineModel;
-use std::ops::Range;
-use std::path::PathBuf;
-
-/// One thing the user asked for.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Command {
-    /// Ask for a file with the system dialog (or Telltale's own).
-    ChooseFile(PickPurpose),
-    /// Telltale's own file picker, directly.
-    OpenPicker(PickPurpose),
-    ClosePicker,
-    PickerNavigate(PathBuf),
-    FilesChosen(PickPurpose, Vec<PathBuf>),
-    OpenCase(PathBuf),
-    ShowImport(Vec<PathBuf>),
-    RunImport,
-    CancelImport,
-    CloseImport,
-    ShowExport,
-    CloseExport,
-    SetView(View),
-    SetDark(bool),
-    SetRelative(bool),
-    ToggleSession(SessionId),
-    ToggleFacet(Facet, String),
-    ClearFilters,
-    SetTimeRange(Option<TimeRange>),
-    SortBy(SortColumn),
-    Search(String),
-    FocusSearch,
-    FetchRows(Range<u64>),
-    Select(EventId),
-    SelectIndex(u64),
-    MoveSelection(i64),
-    SelectLayer(Option<i64>),
-    Timeline {
-        key: TimelineKey,
-        window: Option<WindowSpec>,
-        buckets: u32,
-    },
-    Annotate(Target, AnnotationEdit),
-    PickCompare {
-        a: Option<SessionId>,
-        b: Option<SessionId>,
-    },
-    FilterToCompareRow(CompareRow),
-    ShowWarnings(bool),
-    Copy(String),
-}
+use crate::model::SessionId;
+use crate::store::{BrowseFilter, Facet};
+use crate::window::command::WhatLeftCell;
+use crate::window::state::{AppState, RowsShown, Selection, View};
+use crate::window::timeline::TimelineModel;
 
 /// What applying commands needs besides the state.
 pub struct Context<'a> {
@@ -80,24 +36,20 @@ pub fn apply(state: &mut AppState, cx: &mut Context<'_>, command: Command) {
                 picker.navigate(dir, cx.waker.clone());
             }
         }
-        Command::FilesChosen(purpose, paths) => files_chosen(state, cx, purpose, paths),
+        Command::PickerGo(text) => dialogs::picker_go(state, cx, &text),
+        Command::FilesChosen(purpose, paths) => files::files_chosen(state, cx, purpose, paths),
         Command::OpenCase(path) => open_case(state, cx.jobs, path, OpenMode::Existing),
-        Command::ShowImport(paths) => show_import(state, &paths),
-        Command::RunImport => run_import(state, cx.jobs),
-        Command::CancelImport => cancel_import(state, cx.jobs),
-        Command::CloseImport => {
-            if !state.import.as_ref().is_some_and(ImportDialog::is_running) {
-                state.import = None;
-            }
-        }
-        Command::ShowExport => {
-            state.export = Some(ExportForm {
-                kind: crate::jobs::ExportKind::Pdf,
-                findings_only: !state.findings.is_empty(),
-            });
-        }
+        Command::ShowImport(paths) => files::show_import(state, &paths),
+        Command::RunImport => files::run_import(state, cx.jobs),
+        Command::CancelImport => files::cancel_import(state, cx.jobs),
+        Command::CloseImport => files::close_import(state),
+        Command::ShowExport => files::show_export(state),
         Command::CloseExport => state.export = None,
-        Command::SetView(view) => state.view = view,
+        Command::CancelExport => files::cancel_export(state),
+        Command::ShowWelcome(show) => files::show_welcome(state, show),
+        Command::StartCase => files::start_case(state, cx.jobs),
+        Command::SetView(view) => set_view(state, cx.jobs, view),
+        Command::ShowRows(rows) => show_rows(state, cx.jobs, rows),
         Command::SetDark(dark) => {
             state.settings.dark = dark;
             cx.egui
@@ -133,6 +85,8 @@ fn apply_view(state: &mut AppState, cx: &mut Context<'_>, command: Command) {
         Command::ClearFilters => {
             state.filter = BrowseFilter::default();
             state.search.text.clear();
+            state.search.hits.clear();
+            state.search.needles.clear();
             refresh_view(state, cx.jobs);
         }
         Command::SetTimeRange(range) => {
@@ -144,132 +98,65 @@ fn apply_view(state: &mut AppState, cx: &mut Context<'_>, command: Command) {
             state.sort.column = column;
             refresh_view(state, cx.jobs);
         }
+        Command::SortRequestsBy(column) => {
+            let sort = &mut state.request_sort;
+            sort.descending = sort.column == column && !sort.descending;
+            sort.column = column;
+            refresh_view(state, cx.jobs);
+        }
         Command::Search(text) => search(state, cx.jobs, text),
         Command::FocusSearch => state.search.focus_next_frame = true,
-        Command::FetchRows(rows) => fetch_rows(state, cx.jobs, rows),
-        Command::Select(event) => select(state, cx.jobs, event, None),
-        Command::SelectIndex(index) => select_index(state, cx.jobs, index),
-        Command::MoveSelection(delta) => move_selection(state, cx.jobs, delta),
+        Command::CanaryForm(form) => state.search.save_form = form,
+        Command::SaveCanary { needle, data_type } => {
+            state.search.save_form = None;
+            if !needle.trim().is_empty() {
+                cx.jobs.send(Request::SaveCanary {
+                    needle: needle.trim().to_string(),
+                    data_type,
+                });
+            }
+        }
+        Command::FetchRows(rows, range) => selection::fetch_rows(state, cx.jobs, rows, range),
+        Command::Select(selected) => select(state, cx.jobs, selected, None),
+        Command::SelectIndex(index) => selection::select_index(state, cx.jobs, index),
+        Command::MoveSelection(delta) => selection::move_selection(state, cx.jobs, delta),
         Command::SelectLayer(ordinal) => state.selected_layer = ordinal,
         Command::Timeline { key, window, buckets } => ask_timeline(state, cx.jobs, key, window, buckets),
         Command::Annotate(target, edit) => cx.jobs.send(Request::Annotate { target, edit }),
+        Command::RemoveAnnotation(target) => cx.jobs.send(Request::RemoveAnnotation { target }),
         Command::PickCompare { a, b } => pick_compare(state, cx.jobs, a, b),
         Command::FilterToCompareRow(row) => filter_to_compare_row(state, cx.jobs, &row),
+        Command::OpenWhatLeft(cell) => open_what_left(state, cx.jobs, &cell),
         Command::ShowWarnings(show) => state.show_warnings = show,
         Command::Copy(text) => cx.egui.copy_text(text),
         _ => {}
     }
 }
 
-/// Opens a case on the worker; the window empties until it is open.
-pub fn open_case(state: &mut AppState, jobs: &mut Jobs, path: PathBuf, mode: OpenMode) {
-    state.opening = true;
-    jobs.send(Request::Open { path, mode });
+fn set_view(state: &mut AppState, jobs: &mut Jobs, view: View) {
+    state.view = view;
+    let needs_summary = matches!(view, View::WhatLeft | View::Compare);
+    if needs_summary && state.summary.rows.is_none() && !state.summary.running && state.case.is_some() {
+        state.summary.running = true;
+        jobs.send(Request::Summary);
+    }
 }
 
-fn files_chosen(state: &mut AppState, cx: &mut Context<'_>, purpose: PickPurpose, paths: Vec<PathBuf>) {
-    state.picker = None;
-    let Some(first) = paths.first().cloned() else {
-        return;
-    };
-    match purpose {
-        PickPurpose::OpenCase => open_case(state, cx.jobs, first, OpenMode::Existing),
-        PickPurpose::NewCase => {
-            state.fallback_demo = None;
-            open_case(state, cx.jobs, with_extension(first, "telltale"), OpenMode::Create);
+fn show_rows(state: &mut AppState, jobs: &mut Jobs, rows: RowsShown) {
+    state.rows_shown = rows;
+    state.rows_picked = true;
+    // The selection's row in the table now shown, for the highlight.
+    match (rows, state.selected) {
+        (RowsShown::Events, Some(Selection::Event(event))) => {
+            state.table.selected_index = state.table.index_of(event);
         }
-        PickPurpose::Import => show_import(state, &paths),
-        PickPurpose::Export(kind) => {
-            let extension = match kind {
-                crate::jobs::ExportKind::Csv => "csv",
-                crate::jobs::ExportKind::Json => "json",
-                crate::jobs::ExportKind::Pdf => "pdf",
-            };
-            let findings_only = state.export.is_some_and(|f| f.findings_only);
-            state.export = None;
-            state.exporting = true;
-            cx.jobs.send(Request::Export {
-                kind,
-                path: with_extension(first, extension),
-                filter: export_filter(state),
-                findings_only,
-            });
+        (RowsShown::Requests, Some(Selection::Request(exchange))) => {
+            state.requests.selected_index = state.requests.index_of(exchange);
         }
+        _ => {}
     }
-}
-
-fn with_extension(path: PathBuf, extension: &str) -> PathBuf {
-    if path.extension().is_some() {
-        path
-    } else {
-        path.with_extension(extension)
-    }
-}
-
-/// The part of the view an export can follow: one session, app, mode or
-/// tracker when exactly one is picked.
-pub fn export_filter(state: &AppState) -> EventFilter {
-    let only = |facet: Facet| {
-        state
-            .filter
-            .values
-            .get(&facet)
-            .filter(|set| set.len() == 1)
-            .and_then(|set| set.iter().next().cloned())
-    };
-    let visible: Vec<&crate::store::SessionRow> = state
-        .sessions
-        .iter()
-        .filter(|s| !state.filter.hidden_sessions.contains(&s.id))
-        .collect();
-    EventFilter {
-        session: (visible.len() == 1 && state.sessions.len() > 1).then(|| visible[0].name.clone()),
-        app: only(Facet::App),
-        mode: only(Facet::Mode).and_then(|m| m.parse::<Mode>().ok()),
-        tracker: only(Facet::Tracker),
-        ..EventFilter::default()
-    }
-}
-
-fn show_import(state: &mut AppState, paths: &[PathBuf]) {
-    if paths.is_empty() {
-        return;
-    }
-    match &mut state.import {
-        Some(dialog) if dialog.stage == ImportStage::Form => {
-            dialog
-                .items
-                .extend(paths.iter().map(|p| crate::ui::import::ImportItem::new(p)));
-        }
-        Some(dialog) if dialog.is_running() => {
-            state.notify("An import is running; drop the files again when it is done.", true);
-        }
-        _ => state.import = Some(ImportDialog::new(paths)),
-    }
-}
-
-fn run_import(state: &mut AppState, jobs: &mut Jobs) {
-    let Some(dialog) = &mut state.import else { return };
-    if dialog.items.is_empty() || dialog.is_running() {
-        return;
-    }
-    let items = dialog.items.iter().map(|i| (i.path.clone(), i.options())).collect();
-    dialog.results.clear();
-    dialog.stage = ImportStage::Running {
-        current: None,
-        cancelling: false,
-    };
-    jobs.send(Request::Import { items });
-}
-
-fn cancel_import(state: &mut AppState, jobs: &mut Jobs) {
-    if let Some(ImportDialog {
-        stage: ImportStage::Running { cancelling, .. },
-        ..
-    }) = &mut state.import
-    {
-        *cancelling = true;
-        jobs.cancel_import();
+    if let Some(selected) = state.selected {
+        selection::ask_position(state, jobs, selected);
     }
 }
 
@@ -278,23 +165,26 @@ fn cancel_import(state: &mut AppState, jobs: &mut Jobs) {
 pub fn refresh_view(state: &mut AppState, jobs: &mut Jobs) {
     state.view_id += 1;
     state.table.reset();
+    state.requests.reset();
     state.timeline.reset();
     let (view, filter) = (state.view_id, state.filter.clone());
     jobs.send(Request::Facets {
         view,
         filter: filter.clone(),
     });
-    jobs.send(Request::Count {
-        view,
-        filter: filter.clone(),
-    });
-    if let Some(event) = state.selected {
-        jobs.send(Request::Position {
-            view,
-            filter,
-            sort: state.sort,
-            event,
-        });
+    jobs.send(Request::Count { view, filter });
+    if let Some(selected) = state.selected {
+        selection::ask_position(state, jobs, selected);
+    }
+}
+
+/// The case's data changed (import, annotation, canary): what left the
+/// device is asked for again when it is on screen, else when next shown.
+pub fn data_changed(state: &mut AppState, jobs: &mut Jobs) {
+    state.summary.rows = None;
+    state.summary.running = false;
+    if matches!(state.view, View::WhatLeft | View::Compare) {
+        set_view(state, jobs, state.view);
     }
 }
 
@@ -302,67 +192,16 @@ fn search(state: &mut AppState, jobs: &mut Jobs, text: String) {
     let needle = text.trim().to_string();
     state.search.text = text;
     state.filter.text = needle.clone();
-    refresh_view(state, jobs);
+    state.filter.hits = None;
     state.search.hits.clear();
+    state.search.save_form = None;
+    refresh_view(state, jobs);
     if needle.chars().count() >= 3 {
         state.search.running = true;
         jobs.send(Request::Search { needles: vec![needle] });
     } else {
         state.search.needles.clear();
     }
-}
-
-fn fetch_rows(state: &mut AppState, jobs: &mut Jobs, rows: Range<u64>) {
-    for page in state.table.take_missing(rows) {
-        jobs.send(Request::Page {
-            view: state.view_id,
-            filter: state.filter.clone(),
-            sort: state.sort,
-            offset: page * PAGE_ROWS,
-            limit: PAGE_ROWS,
-        });
-    }
-}
-
-/// Selects `event`; `index` is its row when the caller knows it.
-pub fn select(state: &mut AppState, jobs: &mut Jobs, event: EventId, index: Option<u64>) {
-    if state.selected != Some(event) {
-        state.selected = Some(event);
-        state.selected_layer = None;
-        jobs.send(Request::Detail { event });
-    }
-    state.table.pending_select = None;
-    match index.or_else(|| state.table.index_of(event)) {
-        Some(index) => state.table.selected_index = Some(index),
-        None => jobs.send(Request::Position {
-            view: state.view_id,
-            filter: state.filter.clone(),
-            sort: state.sort,
-            event,
-        }),
-    }
-}
-
-fn select_index(state: &mut AppState, jobs: &mut Jobs, index: u64) {
-    state.table.scroll_to = Some(index);
-    match state.table.row(index).map(|r| r.id) {
-        Some(event) => select(state, jobs, event, Some(index)),
-        None => {
-            state.table.pending_select = Some(index);
-            fetch_rows(state, jobs, index..index + 1);
-        }
-    }
-}
-
-fn move_selection(state: &mut AppState, jobs: &mut Jobs, delta: i64) {
-    let Some(count) = state.table.count.filter(|c| *c > 0) else {
-        return;
-    };
-    let index = match state.table.selected_index {
-        Some(current) => current.saturating_add_signed(delta).min(count - 1),
-        None => 0,
-    };
-    select_index(state, jobs, index);
 }
 
 fn ask_timeline(state: &mut AppState, jobs: &mut Jobs, key: TimelineKey, window: Option<WindowSpec>, buckets: u32) {
@@ -441,5 +280,33 @@ fn filter_to_compare_row(state: &mut AppState, jobs: &mut Jobs, row: &CompareRow
         state.filter.toggle(Facet::Field, &row.field);
     }
     state.view = View::Browse;
+    state.rows_shown = RowsShown::Events;
+    refresh_view(state, jobs);
+}
+
+/// Shows the requests (and events) behind a "What left" cell.
+fn open_what_left(state: &mut AppState, jobs: &mut Jobs, cell: &WhatLeftCell) {
+    state.filter = BrowseFilter {
+        hidden_sessions: state
+            .sessions
+            .iter()
+            .map(|s| s.id)
+            .filter(|id| !cell.sessions.contains(id))
+            .collect(),
+        ..BrowseFilter::default()
+    };
+    state.filter.toggle(Facet::App, cell.app.as_deref().unwrap_or(""));
+    state.filter.toggle(Facet::Mode, cell.mode.as_str());
+    match (&cell.company, &cell.host) {
+        (Some(company), _) => state.filter.toggle(Facet::Company, company),
+        (None, Some(host)) => state.filter.toggle(Facet::Host, host),
+        (None, None) => {}
+    }
+    if let Some(kind) = &cell.data_type {
+        state.filter.toggle(Facet::DataType, kind);
+    }
+    state.search.text.clear();
+    state.view = View::Browse;
+    state.rows_shown = RowsShown::Requests;
     refresh_view(state, jobs);
 }

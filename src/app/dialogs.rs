@@ -8,9 +8,10 @@
 //! ([`INSTANT_ANSWER`]) is taken as "no dialog appeared".
 
 use super::commands::{Command, Context};
-use super::state::{AppState, NativeDialog};
+use super::files::start_dir;
 use crate::jobs::{Task, TaskState};
-use crate::ui::file_picker::{FilePicker, PickPurpose};
+use crate::window::file_picker::{FilePicker, PickPurpose, Typed, read_typed};
+use crate::window::state::{AppState, NativeDialog};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -30,7 +31,7 @@ pub fn choose(state: &mut AppState, cx: &mut Context<'_>, purpose: PickPurpose) 
         open_picker(state, cx, purpose);
         return;
     }
-    let start = start_dir(state);
+    let start = start_dir(state, purpose);
     let file_name = default_file_name(state, purpose);
     let task = Task::spawn("telltale-file-dialog", cx.waker.clone(), move || {
         system_dialog(purpose, start, &file_name)
@@ -41,7 +42,35 @@ pub fn choose(state: &mut AppState, cx: &mut Context<'_>, purpose: PickPurpose) 
 /// Opens Telltale's own picker for `purpose`.
 pub fn open_picker(state: &mut AppState, cx: &mut Context<'_>, purpose: PickPurpose) {
     let name = default_file_name(state, purpose);
-    state.picker = Some(FilePicker::new(purpose, start_dir(state), name, cx.waker.clone()));
+    state.picker = Some(FilePicker::new(
+        purpose,
+        start_dir(state, purpose),
+        name,
+        cx.waker.clone(),
+    ));
+}
+
+/// The picker's path field was submitted: open a folder, choose a file.
+pub fn picker_go(state: &mut AppState, cx: &mut Context<'_>, text: &str) {
+    let Some(picker) = &mut state.picker else { return };
+    match read_typed(text, &picker.dir, picker.purpose.saves()) {
+        Typed::Folder(dir) => picker.navigate(dir, cx.waker.clone()),
+        Typed::File(file) => {
+            let purpose = picker.purpose;
+            if purpose.saves() {
+                if let Some(dir) = file.parent() {
+                    picker.navigate(dir.to_path_buf(), cx.waker.clone());
+                }
+                picker.file_name = file
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+            } else {
+                super::files::files_chosen(state, cx, purpose, vec![file]);
+            }
+        }
+        Typed::Nothing(message) => state.notify(message, true),
+    }
 }
 
 /// Looks at a running system dialog; returns what it chose, or opens
@@ -87,7 +116,7 @@ fn system_dialog_possible() -> bool {
 fn system_dialog(purpose: PickPurpose, start: PathBuf, file_name: &str) -> Option<Vec<PathBuf>> {
     let dialog = rfd::FileDialog::new().set_title(purpose.title()).set_directory(start);
     match purpose {
-        PickPurpose::Import => dialog
+        PickPurpose::Import | PickPurpose::WelcomeCaptures => dialog
             // The importer registry says which extensions it reads.
             .add_filter("Captures", &crate::ingest::file_extensions())
             .add_filter("All files", &["*"])
@@ -97,28 +126,19 @@ fn system_dialog(purpose: PickPurpose, start: PathBuf, file_name: &str) -> Optio
             .add_filter("All files", &["*"])
             .pick_file()
             .map(|p| vec![p]),
-        PickPurpose::NewCase | PickPurpose::Export(_) => dialog.set_file_name(file_name).save_file().map(|p| vec![p]),
+        PickPurpose::NewCase | PickPurpose::WelcomeCase | PickPurpose::Export(_) => {
+            dialog.set_file_name(file_name).save_file().map(|p| vec![p])
+        }
     }
-}
-
-fn start_dir(state: &AppState) -> PathBuf {
-    state
-        .case
-        .as_ref()
-        .and_then(|c| c.path.as_ref())
-        .and_then(|p| p.parent())
-        .map(PathBuf::from)
-        .or_else(|| std::env::current_dir().ok())
-        .unwrap_or_else(|| PathBuf::from("."))
 }
 
 fn default_file_name(state: &AppState, purpose: PickPurpose) -> String {
     let case = state.case.as_ref().map_or("telltale", |c| c.name.as_str());
     match purpose {
-        PickPurpose::NewCase => "investigation.telltale".to_string(),
+        PickPurpose::NewCase | PickPurpose::WelcomeCase => "investigation.telltale".to_string(),
         PickPurpose::Export(crate::jobs::ExportKind::Csv) => format!("{case}-findings.csv"),
         PickPurpose::Export(crate::jobs::ExportKind::Json) => format!("{case}-findings.json"),
         PickPurpose::Export(crate::jobs::ExportKind::Pdf) => format!("{case}-report.pdf"),
-        PickPurpose::OpenCase | PickPurpose::Import => String::new(),
+        PickPurpose::OpenCase | PickPurpose::Import | PickPurpose::WelcomeCaptures => String::new(),
     }
 }

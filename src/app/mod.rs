@@ -7,16 +7,19 @@
 
 pub mod commands;
 mod dialogs;
+mod files;
 mod png;
 mod replies;
 mod screenshot;
-pub mod state;
+mod selection;
+/// The state lives below the shell; re-exported for scripts and benches.
+pub use crate::window::state;
 
 use crate::cli::GuiArgs;
 use crate::jobs::{Jobs, OpenMode, Waker};
 use crate::store::Case;
 use crate::ui::theme;
-use commands::Command;
+use crate::window::command::Command;
 use state::{AppState, Settings, View};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -32,13 +35,15 @@ pub fn run(args: GuiArgs) -> anyhow::Result<()> {
         .map(|path| screenshot::Screenshot::new(path, args.view));
     let result = Arc::new(std::sync::Mutex::new(Ok(())));
     let outcome = Arc::clone(&result);
+    let [width, height] = args.size.unwrap_or([1600, 1000]);
+    let dark = args.theme == Some(crate::cli::ScreenshotTheme::Dark);
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
-            .with_inner_size([1600.0, 1000.0])
-            .with_min_inner_size([900.0, 600.0])
+            .with_inner_size([width as f32, height as f32])
+            .with_min_inner_size([960.0, 600.0])
             .with_title("Telltale")
             .with_app_id("telltale"),
-        // Screenshots are made at exactly 1600×1000, whatever was remembered.
+        // Screenshots are made at exactly their size, whatever was remembered.
         persist_window: screenshot.is_none(),
         ..eframe::NativeOptions::default()
     };
@@ -48,7 +53,12 @@ pub fn run(args: GuiArgs) -> anyhow::Result<()> {
         Box::new(move |cc| {
             let settings = match (&screenshot, cc.storage) {
                 (None, Some(storage)) => eframe::get_value(storage, SETTINGS_KEY).unwrap_or_default(),
-                _ => Settings::default(),
+                _ => Settings {
+                    dark,
+                    // A screenshot shows the view, not the welcome.
+                    welcomed: true,
+                    ..Settings::default()
+                },
             };
             let repaint = cc.egui_ctx.clone();
             let waker: Waker = Arc::new(move || repaint.request_repaint());
@@ -84,6 +94,7 @@ impl TelltaleApp {
         let jobs = Jobs::start(case, Arc::clone(&waker))?;
         let mut state = AppState::new(settings);
         state.opening = opening;
+        state.demo_path = demo_case_path();
         Ok(TelltaleApp {
             state,
             jobs,
@@ -122,6 +133,7 @@ impl TelltaleApp {
             replies::apply(&mut self.state, &mut self.jobs, reply);
         }
         dialogs::poll(&mut self.state, &mut self.commands);
+        files::poll_export(&mut self.state);
         self.shortcuts(ui.ctx());
         self.layout_ui(ui);
         self.screenshot_step(ui.ctx());
@@ -136,6 +148,10 @@ impl TelltaleApp {
         if self.jobs.has_backlog() {
             ui.ctx().request_repaint_after(std::time::Duration::from_millis(16));
         }
+        if self.state.export_job.is_some() {
+            // The export window counts the seconds.
+            ui.ctx().request_repaint_after(std::time::Duration::from_millis(250));
+        }
     }
 
     /// Pushes a command as a click would (tests, scripts).
@@ -144,8 +160,8 @@ impl TelltaleApp {
     }
 
     fn shortcuts(&mut self, ctx: &egui::Context) {
-        use crate::ui::file_picker::PickPurpose;
         use crate::ui::top_bar_ui::{IMPORT_SHORTCUT, OPEN_SHORTCUT, SEARCH_SHORTCUT};
+        use crate::window::file_picker::PickPurpose;
         let (open, import, search) = ctx.input_mut(|i| {
             (
                 i.consume_shortcut(&OPEN_SHORTCUT),
@@ -164,7 +180,12 @@ impl TelltaleApp {
         }
         let dropped: Vec<PathBuf> = ctx.input(|i| i.raw.dropped_files.iter().map(|f| f.path().to_path_buf()).collect());
         if !dropped.is_empty() {
-            self.commands.push(Command::ShowImport(dropped));
+            // Dropped on the welcome, they are its captures.
+            self.commands.push(if self.state.welcome.is_some() {
+                Command::FilesChosen(PickPurpose::WelcomeCaptures, dropped)
+            } else {
+                Command::ShowImport(dropped)
+            });
         }
         if self.state.view == View::Browse && !ctx.egui_wants_keyboard_input() {
             let (down, up) = ctx.input(|i| (i.key_pressed(egui::Key::ArrowDown), i.key_pressed(egui::Key::ArrowUp)));

@@ -1,11 +1,12 @@
 //! What the worker's answers change. Runs on the frame thread before
 //! drawing; answers for a view the window has left are dropped.
 
-use super::commands::{open_case, refresh_view, select};
-use super::state::AppState;
+use super::commands::{data_changed, open_case, refresh_view, select};
 use crate::jobs::{Jobs, OpenMode, Reply, TimelineKey, TimelineReply};
 use crate::model::{Mode, Target};
-use crate::ui::import::ImportStage;
+use crate::store::SearchHits;
+use crate::window::import::ImportStage;
+use crate::window::state::{AnnotationDraft, AppState, Detail, RowsShown, Selection};
 
 /// Applies one reply.
 pub fn apply(state: &mut AppState, jobs: &mut Jobs, reply: Reply) {
@@ -18,54 +19,85 @@ pub fn apply(state: &mut AppState, jobs: &mut Jobs, reply: Reply) {
         Reply::Warnings(warnings) => state.warnings = warnings,
         Reply::Findings(findings) => state.findings = findings,
         Reply::Facets { view, facets } if view == state.view_id => state.facets = facets,
-        Reply::Count { view, count } if view == state.view_id => state.table.count = Some(count),
-        Reply::Page { view, offset, rows } if view == state.view_id => page(state, jobs, offset, rows),
-        Reply::Position { view, event, position } if view == state.view_id && state.selected == Some(event) => {
+        Reply::Count { view, events, requests } if view == state.view_id => counted(state, events, requests),
+        Reply::Page { view, offset, rows } if view == state.view_id => {
+            state.table.insert_page(offset, rows);
+            after_page(state, jobs, RowsShown::Events);
+        }
+        Reply::RequestPage { view, offset, rows } if view == state.view_id => {
+            state.requests.insert_page(offset, rows);
+            after_page(state, jobs, RowsShown::Requests);
+        }
+        Reply::Position { view, event, position }
+            if view == state.view_id && state.selected == Some(Selection::Event(event)) =>
+        {
             state.table.selected_index = position;
             state.table.scroll_to = position;
         }
+        Reply::RequestPosition {
+            view,
+            exchange,
+            position,
+        } if view == state.view_id && state.selected == Some(Selection::Request(exchange)) => {
+            state.requests.selected_index = position;
+            state.requests.scroll_to = position;
+        }
         Reply::Timeline(reply) => timeline(state, *reply),
-        Reply::Detail { event, detail } if state.selected == Some(event) => {
-            let detail = detail.map(|d| *d);
-            state.draft = super::state::AnnotationDraft {
-                event: Some(event),
-                tags: detail
-                    .as_ref()
-                    .and_then(|d| d.annotation.as_ref())
-                    .map(|a| a.tags.join(", "))
-                    .unwrap_or_default(),
-                note: detail
-                    .as_ref()
-                    .and_then(|d| d.annotation.as_ref())
-                    .map(|a| a.note.clone())
-                    .unwrap_or_default(),
-            };
+        Reply::Detail { event, detail } if state.selected == Some(Selection::Event(event)) => {
             state.selected_layer = detail.as_ref().and_then(|d| d.layer_ordinal);
-            state.detail = detail;
+            show_detail(state, detail.map(Detail::Event));
+        }
+        Reply::RequestDetail { exchange, detail } if state.selected == Some(Selection::Request(exchange)) => {
+            state.selected_layer = None;
+            show_detail(state, detail.map(Detail::Request));
         }
         Reply::Annotated(annotation) => {
-            if let (Some(detail), Target::Event(id)) = (&mut state.detail, annotation.target)
-                && detail.event.id == id
+            if let Some(detail) = &mut state.detail
+                && detail.selection().target() == annotation.target
             {
-                detail.annotation = Some(annotation);
+                *detail.annotation_mut() = Some(annotation);
             }
             state.notify("Annotation saved.", false);
             refresh_view(state, jobs);
+        }
+        Reply::AnnotationRemoved { target, removed } => annotation_removed(state, jobs, target, removed),
+        other => apply_more(state, jobs, other),
+    }
+}
+
+/// Replies of searches, summaries, comparisons, imports and failures.
+fn apply_more(state: &mut AppState, jobs: &mut Jobs, reply: Reply) {
+    match reply {
+        Reply::Summary(rows) => {
+            state.summary.running = false;
+            state.summary.rows = Some(rows);
         }
         Reply::Compared(comparison) => {
             state.compare.running = false;
             state.compare.result = Some(*comparison);
         }
-        Reply::Searched { needles, hits } => {
-            state.search.running = false;
-            state.search.needles = needles;
-            state.search.hits = hits;
+        Reply::Searched { needles, hits } => searched(state, jobs, needles, hits),
+        Reply::CanarySaved {
+            needle,
+            data_type,
+            added,
+        } => {
+            let text = match data_type {
+                Some(kind) => format!(
+                    "Saved “{needle}” as a canary for {kind}: {added} new {} where it was found.",
+                    if added == 1 { "data type" } else { "data types" }
+                ),
+                None => format!("Saved “{needle}” as a canary; the report lists its hits."),
+            };
+            state.notify(text, false);
+            data_changed(state, jobs);
+            refresh_view(state, jobs);
         }
         other => apply_background(state, jobs, other),
     }
 }
 
-/// Replies of imports, exports and failures.
+/// Replies of imports and failures.
 fn apply_background(state: &mut AppState, jobs: &mut Jobs, reply: Reply) {
     match reply {
         Reply::ImportProgress { file, progress } => {
@@ -79,7 +111,7 @@ fn apply_background(state: &mut AppState, jobs: &mut Jobs, reply: Reply) {
             match &result {
                 Ok(outcome) => state.notify(
                     format!(
-                        "Imported {} into session `{}`: {} exchanges, {} events.",
+                        "Imported {} into session `{}`: {} requests, {} events.",
                         file.display(),
                         outcome.session,
                         outcome.exchanges,
@@ -98,29 +130,104 @@ fn apply_background(state: &mut AppState, jobs: &mut Jobs, reply: Reply) {
                 dialog.stage = ImportStage::Finished;
             }
             jobs.send(crate::jobs::Request::Refresh);
+            data_changed(state, jobs);
             refresh_view(state, jobs);
         }
-        Reply::Exported(result) => {
-            state.exporting = false;
-            match result {
-                Ok(summary) => state.notify(
-                    format!("Exported {} rows to {}.", summary.rows, summary.path.display()),
-                    false,
-                ),
-                Err(message) => state.notify(format!("Export failed: {message}"), true),
-            }
-        }
         Reply::Failed { what, message } => {
-            if what == "compare" {
-                state.compare.running = false;
-            }
-            if what == "search" {
-                state.search.running = false;
+            match what {
+                "compare" => state.compare.running = false,
+                "search" => state.search.running = false,
+                "summary" => state.summary.running = false,
+                _ => {}
             }
             state.notify(format!("Could not load {what}: {message}"), true);
         }
         _ => {}
     }
+}
+
+fn counted(state: &mut AppState, events: u64, requests: u64) {
+    state.table.count = Some(events);
+    state.requests.count = Some(requests);
+    // A capture whose requests decode into no events shows its requests.
+    if !state.rows_picked && events == 0 && requests > 0 {
+        state.rows_shown = RowsShown::Requests;
+    }
+}
+
+fn after_page(state: &mut AppState, jobs: &mut Jobs, rows: RowsShown) {
+    let pending = match rows {
+        RowsShown::Events => state
+            .table
+            .pending_select
+            .and_then(|i| state.table.row(i).map(|r| (i, Selection::Event(r.id)))),
+        RowsShown::Requests => state
+            .requests
+            .pending_select
+            .and_then(|i| state.requests.row(i).map(|r| (i, Selection::Request(r.id)))),
+    };
+    if let Some((index, selected)) = pending {
+        select(state, jobs, selected, Some(index));
+    }
+    match state.selected {
+        Some(Selection::Event(event)) if state.table.selected_index.is_none() => {
+            state.table.selected_index = state.table.index_of(event);
+        }
+        Some(Selection::Request(exchange)) if state.requests.selected_index.is_none() => {
+            state.requests.selected_index = state.requests.index_of(exchange);
+        }
+        _ => {}
+    }
+}
+
+fn show_detail(state: &mut AppState, detail: Option<Detail>) {
+    let annotation = detail.as_ref().and_then(Detail::annotation);
+    state.draft = AnnotationDraft {
+        target: detail.as_ref().map(|d| d.selection().target()),
+        tags: annotation.map(|a| a.tags.join(", ")).unwrap_or_default(),
+        note: annotation.map(|a| a.note.clone()).unwrap_or_default(),
+    };
+    state.detail = detail;
+}
+
+fn annotation_removed(state: &mut AppState, jobs: &mut Jobs, target: Target, removed: bool) {
+    if let Some(detail) = &mut state.detail
+        && detail.selection().target() == target
+    {
+        *detail.annotation_mut() = None;
+        state.draft.tags.clear();
+        state.draft.note.clear();
+    }
+    let text = if removed {
+        "Annotation removed (its history keeps what it said)."
+    } else {
+        "There was no annotation to remove."
+    };
+    state.notify(text, false);
+    refresh_view(state, jobs);
+}
+
+/// Canary hits arrived: rows with a hit match the search too, also
+/// requests without events.
+fn searched(state: &mut AppState, jobs: &mut Jobs, needles: Vec<String>, hits: Vec<crate::analysis::SearchHit>) {
+    state.search.running = false;
+    if needles.first().map(String::as_str) != Some(state.filter.text.as_str()) {
+        return; // an older search
+    }
+    let mut exchanges: Vec<_> = hits.iter().map(|h| h.exchange_id).collect();
+    exchanges.sort();
+    exchanges.dedup();
+    let mut events: Vec<_> = hits.iter().filter_map(|h| h.event_id).collect();
+    events.sort();
+    events.dedup();
+    let only_requests = events.is_empty() && !exchanges.is_empty() && !state.rows_picked;
+    state.filter.hits = Some(SearchHits { events, exchanges });
+    state.search.needles = needles;
+    state.search.hits = hits;
+    if only_requests {
+        state.rows_shown = RowsShown::Requests;
+    }
+    refresh_view(state, jobs);
 }
 
 fn opened(state: &mut AppState, jobs: &mut Jobs, result: Result<crate::jobs::CaseInfo, String>) {
@@ -133,31 +240,42 @@ fn opened(state: &mut AppState, jobs: &mut Jobs, result: Result<crate::jobs::Cas
             state.case = Some(info);
             state.fallback_demo = None;
             state.filter = crate::store::BrowseFilter::default();
+            state.search.text.clear();
+            state.search.hits.clear();
+            state.search.needles.clear();
             state.selected = None;
             state.detail = None;
-            state.compare = super::state::CompareState::default();
+            state.rows_shown = RowsShown::Events;
+            state.rows_picked = false;
+            state.compare = crate::window::compare::CompareState::default();
+            state.summary = crate::window::state::SummaryState::default();
+            if state.is_demo() && !state.settings.welcomed && state.welcome.is_none() {
+                super::files::show_welcome(state, true);
+            }
             jobs.send(crate::jobs::Request::Refresh);
             refresh_view(state, jobs);
+            super::files::run_pending_import(state, jobs);
+            if matches!(
+                state.view,
+                crate::window::state::View::WhatLeft | crate::window::state::View::Compare
+            ) {
+                data_changed(state, jobs);
+            }
         }
-        Err(message) => match state.fallback_demo.take() {
-            // The remembered case is gone: open (or write) the demo instead.
-            Some(demo) => open_case(state, jobs, demo, OpenMode::Demo),
-            None => state.notify(format!("Cannot open the case: {message}"), true),
-        },
-    }
-}
-
-fn page(state: &mut AppState, jobs: &mut Jobs, offset: u64, rows: Vec<crate::store::ListRow>) {
-    state.table.insert_page(offset, rows);
-    if let Some(index) = state.table.pending_select
-        && let Some(event) = state.table.row(index).map(|r| r.id)
-    {
-        select(state, jobs, event, Some(index));
-    }
-    if let Some(event) = state.selected
-        && state.table.selected_index.is_none()
-    {
-        state.table.selected_index = state.table.index_of(event);
+        Err(message) => {
+            state.pending_import = None;
+            if let Some(dialog) = &state.import
+                && dialog.stage == ImportStage::Form
+                && dialog.results.is_empty()
+            {
+                state.import = None;
+            }
+            match state.fallback_demo.take() {
+                // The remembered case is gone: open (or write) the demo instead.
+                Some(demo) => open_case(state, jobs, demo, OpenMode::Demo),
+                None => state.notify(format!("Cannot open the case: {message}"), true),
+            }
+        }
     }
 }
 

@@ -1,14 +1,15 @@
-//! `telltale gui CASE --screenshot-to FILE --view …`: drives the window to
-//! the asked view, waits until its data is drawn, saves a PNG of the
-//! window and closes it. Used by `scripts/screenshots.sh`.
+//! `telltale gui CASE --screenshot-to FILE --view … [--theme dark] [--size
+//! 1280x720]`: drives the window to the asked view, waits until its data is
+//! drawn, saves a PNG of the window and closes it. Used by
+//! `scripts/screenshots.sh`.
 //!
 //! It never writes to the case: the script annotates its demo copy through
 //! the command line before it asks for the findings view.
 
-use super::commands::Command;
-use super::state::{AppState, View};
 use crate::cli::ScreenshotView;
 use crate::model::Mode;
+use crate::window::command::Command;
+use crate::window::state::{AppState, Detail, RowsShown, View};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, sync_channel};
@@ -51,6 +52,8 @@ impl Screenshot {
         commands: &mut Vec<Command>,
     ) -> Option<Result<(), String>> {
         ctx.request_repaint_after(Duration::from_millis(50));
+        // The virtual screen's pointer rests mid-window: no tooltips in pictures.
+        ctx.all_styles_mut(|style| style.interaction.tooltip_delay = f32::MAX);
         if self.started.elapsed() > TIMEOUT {
             return Some(Err("the data did not arrive within a minute".into()));
         }
@@ -100,6 +103,23 @@ impl Screenshot {
                 }
                 None => false,
             },
+            ScreenshotView::Requests => {
+                if state.rows_shown != RowsShown::Requests {
+                    commands.push(Command::ShowRows(RowsShown::Requests));
+                    return false;
+                }
+                match showcase_request(state) {
+                    Some(index) => {
+                        commands.push(Command::SelectIndex(index));
+                        true
+                    }
+                    None => false,
+                }
+            }
+            ScreenshotView::WhatLeft => {
+                commands.push(Command::SetView(View::WhatLeft));
+                true
+            }
             ScreenshotView::Compare => {
                 commands.push(Command::SetView(View::Compare));
                 true
@@ -115,8 +135,10 @@ impl Screenshot {
         match self.view {
             ScreenshotView::Timeline => true,
             ScreenshotView::Inspector => state.detail.is_some(),
+            ScreenshotView::Requests => matches!(state.detail, Some(Detail::Request(_))),
+            ScreenshotView::WhatLeft => state.summary.rows.is_some(),
             ScreenshotView::Compare => {
-                let drawn = |m: &Option<crate::ui::timeline::TimelineModel>| {
+                let drawn = |m: &Option<crate::window::timeline::TimelineModel>| {
                     m.as_ref()
                         .is_some_and(|m| m.reply.as_ref().is_some_and(|r| r.slice.is_some()))
                 };
@@ -137,11 +159,25 @@ impl Screenshot {
 }
 
 fn base_ready(state: &AppState) -> bool {
+    let rows = match state.rows_shown {
+        RowsShown::Events => state.table.row(0).is_some(),
+        RowsShown::Requests => state.requests.row(0).is_some(),
+    };
     !state.opening
         && !state.sessions.is_empty()
         && !state.facets.is_empty()
-        && state.table.row(0).is_some()
+        && rows
         && state.timeline.reply.as_ref().is_some_and(|r| r.slice.is_some())
+}
+
+/// A loaded request worth showing: the one that carried the most kinds of
+/// personal data and no events (what the Requests view is for).
+fn showcase_request(state: &AppState) -> Option<u64> {
+    let count = state.requests.count?;
+    (0..count.min(200))
+        .filter_map(|i| state.requests.row(i).map(|r| (i, r)))
+        .max_by_key(|(i, r)| (r.event_count == 0, r.data_types.len(), std::cmp::Reverse(*i)))
+        .map(|(i, _)| i)
 }
 
 /// A loaded row worth showing: an incognito event that carries a URL.

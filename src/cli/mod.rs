@@ -73,6 +73,33 @@ pub struct GuiArgs {
     /// What the screenshot shows.
     #[arg(long, value_enum, default_value_t = ScreenshotView::Timeline, requires = "screenshot_to")]
     pub view: ScreenshotView,
+    /// The screenshot's theme (default: light).
+    #[arg(long, value_enum, requires = "screenshot_to")]
+    pub theme: Option<ScreenshotTheme>,
+    /// The screenshot's window size, `WIDTHxHEIGHT` (default: 1600x1000).
+    #[arg(long, value_name = "WxH", value_parser = parse_size, requires = "screenshot_to")]
+    pub size: Option<[u32; 2]>,
+}
+
+/// The theme of a `--screenshot-to` picture.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ScreenshotTheme {
+    Light,
+    Dark,
+}
+
+fn parse_size(text: &str) -> Result<[u32; 2], String> {
+    let (w, h) = text
+        .split_once(['x', 'X'])
+        .ok_or_else(|| format!("not a size (use WIDTHxHEIGHT, e.g. 1280x720): `{text}`"))?;
+    let parse = |v: &str| {
+        v.trim()
+            .parse::<u32>()
+            .ok()
+            .filter(|n| (320..=8000).contains(n))
+            .ok_or_else(|| format!("not a size between 320 and 8000 pixels: `{v}`"))
+    };
+    Ok([parse(w)?, parse(h)?])
 }
 
 /// The view a `--screenshot-to` picture shows.
@@ -83,6 +110,10 @@ pub enum ScreenshotView {
     Timeline,
     /// The same with a decoded event in the inspector.
     Inspector,
+    /// Every request, with the busiest one in the inspector.
+    Requests,
+    /// What left the device: data types per app, mode and company.
+    WhatLeft,
     /// Normal against incognito.
     Compare,
     /// Annotated findings.

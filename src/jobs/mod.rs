@@ -5,6 +5,8 @@
 //! - **Imports** of a case on disk run on their own thread with a second
 //!   connection (SQLite WAL); they report progress and stop when
 //!   [`Jobs::cancel_import`] is called (nothing of that file is kept).
+//! - **Exports** run as an [`ExportJob`] on a thread of their own with their
+//!   own connection, so the query worker keeps answering meanwhile.
 //! - One-off [`Task`]s (a file dialog, a directory listing) run on a thread
 //!   of their own and hand back one value.
 //!
@@ -18,7 +20,10 @@ mod protocol;
 mod task;
 mod worker;
 
-pub use protocol::{CaseInfo, ExportKind, Finding, OpenMode, Reply, Request, TimelineKey, TimelineReply, WindowSpec};
+pub use export::{ExportDone, ExportFailure, ExportJob, pdf_pages};
+pub use protocol::{
+    CaseInfo, ExportKind, Finding, OpenMode, Reply, Request, SummaryRow, TimelineKey, TimelineReply, WindowSpec,
+};
 pub use task::{Task, TaskState};
 pub use worker::MARK_LIMIT;
 

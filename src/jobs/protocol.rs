@@ -7,11 +7,10 @@
 //! the file they concern, and the window shows them.
 
 use crate::analysis::{Comparison, SearchHit};
-use crate::export::ExportSummary;
-use crate::model::{Annotation, AnnotationEdit, EventId, SessionId, Target};
+use crate::model::{Annotation, AnnotationEdit, EventId, ExchangeId, SessionId, Target};
 use crate::store::{
     BrowseFilter, CaseWarning, EventDetail, ExportRow, FacetList, ImportOptions, ImportOutcome, ImportProgress, Lanes,
-    ListRow, SessionRow, Sort, TimelineSlice,
+    ListRow, RequestDetail, RequestListRow, RequestSort, SessionRow, Sort, SummaryGroup, TimelineSlice,
 };
 use std::path::PathBuf;
 
@@ -71,10 +70,19 @@ pub enum Request {
         view: u64,
         filter: BrowseFilter,
     },
+    /// A page of the event table.
     Page {
         view: u64,
         filter: BrowseFilter,
         sort: Sort,
+        offset: u64,
+        limit: u64,
+    },
+    /// A page of the requests table.
+    RequestPage {
+        view: u64,
+        filter: BrowseFilter,
+        sort: RequestSort,
         offset: u64,
         limit: u64,
     },
@@ -83,6 +91,12 @@ pub enum Request {
         filter: BrowseFilter,
         sort: Sort,
         event: EventId,
+    },
+    RequestPosition {
+        view: u64,
+        filter: BrowseFilter,
+        sort: RequestSort,
+        exchange: ExchangeId,
     },
     Timeline {
         key: TimelineKey,
@@ -96,10 +110,19 @@ pub enum Request {
     Detail {
         event: EventId,
     },
+    RequestDetail {
+        exchange: ExchangeId,
+    },
     Annotate {
         target: Target,
         edit: AnnotationEdit,
     },
+    /// Deletes an annotation (its history keeps it).
+    RemoveAnnotation {
+        target: Target,
+    },
+    /// What left the device: the case's summary groups.
+    Summary,
     Compare {
         a: String,
         b: String,
@@ -107,15 +130,15 @@ pub enum Request {
     Search {
         needles: Vec<String>,
     },
+    /// Saves a canary, typed when `data_type` names one; typed canaries
+    /// add `known value` data types wherever they are found.
+    SaveCanary {
+        needle: String,
+        data_type: Option<String>,
+    },
     /// Import files one after the other, each with its own options.
     Import {
         items: Vec<(PathBuf, ImportOptions)>,
-    },
-    Export {
-        kind: ExportKind,
-        path: PathBuf,
-        filter: crate::store::EventFilter,
-        findings_only: bool,
     },
 }
 
@@ -132,16 +155,27 @@ pub enum Reply {
     },
     Count {
         view: u64,
-        count: u64,
+        events: u64,
+        requests: u64,
     },
     Page {
         view: u64,
         offset: u64,
         rows: Vec<ListRow>,
     },
+    RequestPage {
+        view: u64,
+        offset: u64,
+        rows: Vec<RequestListRow>,
+    },
     Position {
         view: u64,
         event: EventId,
+        position: Option<u64>,
+    },
+    RequestPosition {
+        view: u64,
+        exchange: ExchangeId,
         position: Option<u64>,
     },
     Timeline(Box<TimelineReply>),
@@ -149,11 +183,27 @@ pub enum Reply {
         event: EventId,
         detail: Option<Box<EventDetail>>,
     },
+    RequestDetail {
+        exchange: ExchangeId,
+        detail: Option<Box<RequestDetail>>,
+    },
     Annotated(Annotation),
+    /// The annotation on `target` is gone (`removed`: there was one).
+    AnnotationRemoved {
+        target: Target,
+        removed: bool,
+    },
+    Summary(Vec<SummaryRow>),
     Compared(Box<Comparison>),
     Searched {
         needles: Vec<String>,
         hits: Vec<SearchHit>,
+    },
+    CanarySaved {
+        needle: String,
+        data_type: Option<String>,
+        /// `known value` data types the save added.
+        added: u64,
     },
     ImportProgress {
         file: PathBuf,
@@ -165,7 +215,6 @@ pub enum Reply {
     },
     /// Every file of an import request is done (or the rest was cancelled).
     ImportsDone,
-    Exported(Result<ExportSummary, String>),
     /// A request failed; `what` names the request ("facets", "page" …).
     Failed {
         what: &'static str,
@@ -195,12 +244,27 @@ pub struct TimelineReply {
 /// One annotated item for the findings view.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Finding {
-    /// An annotated event or exchange, with what the export would print.
-    Evidence(Box<ExportRow>),
+    /// An annotated event or exchange, with what the export would print
+    /// and the server's country (offline lookup).
+    Evidence {
+        row: Box<ExportRow>,
+        country: Option<String>,
+    },
     /// An annotated session.
     Session {
         id: SessionId,
         name: String,
         annotation: Annotation,
     },
+}
+
+/// One group of what left the device, with its servers' countries and
+/// networks (offline lookup, done on the worker).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SummaryRow {
+    pub group: SummaryGroup,
+    /// Country names (or codes when the name is unknown), first seen first.
+    pub countries: Vec<String>,
+    /// Network owners of the servers.
+    pub orgs: Vec<String>,
 }

@@ -8,7 +8,9 @@
 
 use super::Waker;
 use super::import::ImportRunner;
-use super::protocol::{CaseInfo, Finding, OpenMode, Reply, Request, TimelineKey, TimelineReply, WindowSpec};
+use super::protocol::{
+    CaseInfo, Finding, OpenMode, Reply, Request, SummaryRow, TimelineKey, TimelineReply, WindowSpec,
+};
 use crate::model::Target;
 use crate::store::{BrowseFilter, Case, EventFilter, Lanes, StoreError, TimelineWindow};
 use std::collections::HashMap;
@@ -77,7 +79,11 @@ impl Worker {
         };
         let changes_data = matches!(
             request,
-            Request::Import { .. } | Request::Annotate { .. } | Request::Refresh
+            Request::Import { .. }
+                | Request::Annotate { .. }
+                | Request::RemoveAnnotation { .. }
+                | Request::SaveCanary { .. }
+                | Request::Refresh
         );
         if changes_data {
             self.lanes.clear();
@@ -137,7 +143,8 @@ fn answer(
         },
         Request::Count { view, filter } => Reply::Count {
             view,
-            count: case.event_count(&filter)?,
+            events: case.event_count(&filter)?,
+            requests: case.request_count(&filter)?,
         },
         Request::Page {
             view,
@@ -150,6 +157,17 @@ fn answer(
             offset,
             rows: case.event_page(&filter, sort, offset, limit)?,
         },
+        Request::RequestPage {
+            view,
+            filter,
+            sort,
+            offset,
+            limit,
+        } => Reply::RequestPage {
+            view,
+            offset,
+            rows: case.request_page(&filter, sort, offset, limit)?,
+        },
         Request::Position {
             view,
             filter,
@@ -159,6 +177,16 @@ fn answer(
             view,
             event,
             position: case.event_position(&filter, sort, event)?,
+        },
+        Request::RequestPosition {
+            view,
+            filter,
+            sort,
+            exchange,
+        } => Reply::RequestPosition {
+            view,
+            exchange,
+            position: case.request_position(&filter, sort, exchange)?,
         },
         Request::Timeline {
             key,
@@ -172,11 +200,40 @@ fn answer(
             event,
             detail: case.event_detail(event)?.map(Box::new),
         },
+        Request::RequestDetail { exchange } => Reply::RequestDetail {
+            exchange,
+            detail: case.request_detail(exchange)?.map(Box::new),
+        },
         Request::Annotate { target, edit } => {
             let annotation = case.annotate(target, &edit)?;
             let mut replies = vec![Reply::Annotated(annotation)];
             replies.extend(refresh(case)?);
             return Ok(replies);
+        }
+        Request::RemoveAnnotation { target } => {
+            let removed = case.remove_annotation(target)?;
+            let mut replies = vec![Reply::AnnotationRemoved { target, removed }];
+            replies.extend(refresh(case)?);
+            return Ok(replies);
+        }
+        Request::Summary => Reply::Summary(summary(case)?),
+        Request::SaveCanary { needle, data_type } => {
+            let needles = vec![needle.clone()];
+            let added = match &data_type {
+                Some(kind) => {
+                    case.save_typed_canaries(&needles, kind)?;
+                    case.apply_typed_canaries()?
+                }
+                None => {
+                    case.save_canaries(&needles)?;
+                    0
+                }
+            };
+            Reply::CanarySaved {
+                needle,
+                data_type,
+                added,
+            }
         }
         Request::Compare { a, b } => Reply::Compared(Box::new(case.compare(&a, &b)?)),
         Request::Search { needles } => Reply::Searched {
@@ -187,12 +244,6 @@ fn answer(
             imports.run(case, items);
             return Ok(Vec::new());
         }
-        Request::Export {
-            kind,
-            path,
-            filter,
-            findings_only,
-        } => Reply::Exported(super::export::run(case, kind, &path, filter, findings_only)),
     };
     Ok(vec![reply])
 }
@@ -210,7 +261,13 @@ fn findings(case: &Case) -> Result<Vec<Finding>, StoreError> {
     let mut findings: Vec<Finding> = case
         .export_rows(&EventFilter::default(), true)?
         .into_iter()
-        .map(|row| Finding::Evidence(Box::new(row)))
+        .map(|row| {
+            let geo = row.server_ip.as_deref().and_then(crate::attribution::geo_for_ip);
+            Finding::Evidence {
+                country: geo.and_then(|g| g.country_name.or(g.country_code)),
+                row: Box::new(row),
+            }
+        })
         .collect();
     let sessions = case.sessions()?;
     for annotation in case.annotations()? {
@@ -223,6 +280,34 @@ fn findings(case: &Case) -> Result<Vec<Finding>, StoreError> {
         }
     }
     Ok(findings)
+}
+
+/// What left the device, with each group's countries and networks.
+fn summary(case: &Case) -> Result<Vec<SummaryRow>, StoreError> {
+    let groups = case.summary(&crate::store::SummaryFilter::default())?;
+    Ok(groups
+        .into_iter()
+        .map(|group| {
+            let mut countries: Vec<String> = Vec::new();
+            let mut orgs: Vec<String> = Vec::new();
+            for ip in &group.server_ips {
+                let Some(geo) = crate::attribution::geo_for_ip(ip) else {
+                    continue;
+                };
+                if let Some(country) = geo.country_name.or(geo.country_code)
+                    && !countries.contains(&country)
+                {
+                    countries.push(country);
+                }
+                if let Some(org) = geo.org
+                    && !orgs.contains(&org)
+                {
+                    orgs.push(org);
+                }
+            }
+            SummaryRow { group, countries, orgs }
+        })
+        .collect())
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -280,18 +365,24 @@ fn coalesce(batch: Vec<Request>) -> Vec<Request> {
     let newest_view = batch
         .iter()
         .filter_map(|r| match r {
-            Request::Page { view, .. } => Some(*view),
+            Request::Page { view, .. } | Request::RequestPage { view, .. } => Some(*view),
             _ => None,
         })
         .max();
     let mut kept: Vec<Request> = Vec::with_capacity(batch.len());
     for request in batch.into_iter().rev() {
         let superseded = match &request {
-            Request::Page { view, .. } => Some(*view) != newest_view,
+            Request::Page { view, .. } | Request::RequestPage { view, .. } => Some(*view) != newest_view,
             Request::Timeline { key, .. } => kept
                 .iter()
                 .any(|k| matches!(k, Request::Timeline { key: other, .. } if other == key)),
-            Request::Facets { .. } | Request::Count { .. } | Request::Detail { .. } | Request::Position { .. } => kept
+            Request::Facets { .. }
+            | Request::Count { .. }
+            | Request::Detail { .. }
+            | Request::RequestDetail { .. }
+            | Request::Position { .. }
+            | Request::RequestPosition { .. }
+            | Request::Summary => kept
                 .iter()
                 .any(|k| std::mem::discriminant(k) == std::mem::discriminant(&request)),
             _ => false,
@@ -311,14 +402,19 @@ fn request_name(request: &Request) -> &'static str {
         Request::Facets { .. } => "facets",
         Request::Count { .. } => "count",
         Request::Page { .. } => "page",
+        Request::RequestPage { .. } => "requests",
         Request::Position { .. } => "position",
+        Request::RequestPosition { .. } => "request position",
         Request::Timeline { .. } => "timeline",
         Request::Detail { .. } => "detail",
+        Request::RequestDetail { .. } => "request detail",
         Request::Annotate { .. } => "annotate",
+        Request::RemoveAnnotation { .. } => "remove annotation",
+        Request::Summary => "summary",
+        Request::SaveCanary { .. } => "save canary",
         Request::Compare { .. } => "compare",
         Request::Search { .. } => "search",
         Request::Import { .. } => "import",
-        Request::Export { .. } => "export",
     }
 }
 

@@ -41,7 +41,9 @@ use std::sync::LazyLock;
 pub use annotations::{AnnotationHistoryEntry, HistoryAction, clean_tags, current_user_name};
 pub use browse::{
     BrowseFilter, CaseWarning, EventDetail, ExchangeDetail, FACET_VALUE_LIMIT, Facet, FacetCount, FacetList, Lane,
-    Lanes, ListRow, Sort, SortColumn, TimeRange, TimelineBucket, TimelineMark, TimelineSlice, TimelineWindow,
+    Lanes, ListRow, REQUEST_EVENT_LIMIT, RequestDetail, RequestEvent, RequestListRow, RequestMark, RequestSort,
+    RequestSortColumn, SearchHits, Sort, SortColumn, TimeRange, TimelineBucket, TimelineMark, TimelineSlice,
+    TimelineWindow,
 };
 pub use canaries::KnownValueHit;
 pub use exchanges::{ExchangeFilter, ExchangeRow};

@@ -1,9 +1,11 @@
-//! The export window: format, findings only or everything, then a file.
+//! The export window — format, findings only or everything, and exactly
+//! what of the current view the file follows — then a file; and while an
+//! export runs, its progress window with Cancel.
 
-use crate::app::commands::{Command, export_filter};
-use crate::app::state::{AppState, ExportForm};
-use crate::jobs::ExportKind;
-use crate::ui::file_picker::PickPurpose;
+use crate::jobs::{ExportJob, ExportKind};
+use crate::window::command::Command;
+use crate::window::file_picker::PickPurpose;
+use crate::window::state::{AppState, ExportForm};
 use egui::RichText;
 
 /// Draws the export window.
@@ -24,22 +26,25 @@ pub fn export_ui(ctx: &egui::Context, state: &AppState, form: &mut ExportForm, c
                 ui.radio_value(&mut form.kind, kind, label);
             }
             ui.checkbox(&mut form.findings_only, "Only annotated findings");
-            let filter = export_filter(state);
-            let follows: Vec<String> = [
-                filter.session.map(|s| format!("session {s}")),
-                filter.app.map(|a| format!("app {a}")),
-                filter.mode.map(|m| format!("mode {m}")),
-                filter.tracker.map(|t| format!("tracker {t}")),
-            ]
-            .into_iter()
-            .flatten()
-            .collect();
-            let scope = if follows.is_empty() {
-                "Scope: the whole case.".to_string()
+            let scope = state.export_scope();
+            let follows = if scope.follows.is_empty() {
+                "The whole case.".to_string()
             } else {
-                format!("Scope: {}.", follows.join(", "))
+                format!("This view: {}.", scope.follows.join(", "))
             };
-            ui.label(RichText::new(scope).small());
+            ui.label(RichText::new(follows).strong());
+            if !scope.ignored.is_empty() {
+                ui.add(
+                    egui::Label::new(
+                        RichText::new(format!(
+                            "Not applied to the file (exports follow one session, app, mode or tracker): {}.",
+                            scope.ignored.join(", ")
+                        ))
+                        .small(),
+                    )
+                    .wrap(),
+                );
+            }
             ui.horizontal(|ui| {
                 if ui.button("Choose file…").clicked() {
                     commands.push(Command::ChooseFile(PickPurpose::Export(form.kind)));
@@ -52,4 +57,31 @@ pub fn export_ui(ctx: &egui::Context, state: &AppState, form: &mut ExportForm, c
     if !open {
         commands.push(Command::CloseExport);
     }
+}
+
+/// The running export: what is written where, for how long, and Cancel.
+pub fn export_progress_ui(ctx: &egui::Context, job: &ExportJob, commands: &mut Vec<Command>) {
+    let what = match job.kind {
+        ExportKind::Pdf => "Laying out the PDF report",
+        ExportKind::Csv => "Writing the CSV",
+        ExportKind::Json => "Writing the JSON",
+    };
+    egui::Window::new("Exporting")
+        .collapsible(false)
+        .resizable(false)
+        .anchor(egui::Align2::CENTER_BOTTOM, egui::vec2(0.0, -48.0))
+        .show(ctx, |ui| {
+            ui.label(format!("{what}… {} s", job.elapsed().as_secs()));
+            ui.label(RichText::new(job.path.display().to_string()).monospace().small());
+            ui.add(egui::ProgressBar::new(0.0).animate(true).desired_width(320.0));
+            let cancelling = job.is_cancelling();
+            let label = if cancelling { "Cancelling…" } else { "Cancel" };
+            if ui
+                .add_enabled(!cancelling, egui::Button::new(label))
+                .on_hover_text("Stop: nothing is written, an existing file of that name stays as it was")
+                .clicked()
+            {
+                commands.push(Command::CancelExport);
+            }
+        });
 }

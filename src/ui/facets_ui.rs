@@ -2,11 +2,11 @@
 //! trackers with their companies, hosts, event names, tags), each a
 //! click-to-filter toggle; and the chips of active filters above the table.
 
-use crate::app::commands::Command;
-use crate::app::state::AppState;
 use crate::store::{Facet, FacetList};
 use crate::ui::theme::{BADGE_ROUNDING, Palette};
-use crate::ui::timeline::{relative_label, tick_label, x_of};
+use crate::window::command::Command;
+use crate::window::state::AppState;
+use crate::window::timeline::{relative_label, tick_label, x_of};
 use egui::RichText;
 
 /// Draws every facet as a collapsible list.
@@ -24,8 +24,10 @@ fn facet_title(facet: Facet) -> &'static str {
     match facet {
         Facet::App => "Apps",
         Facet::Mode => "Modes",
+        Facet::Company => "Companies",
         Facet::Tracker => "Trackers · companies",
         Facet::Host => "Hosts",
+        Facet::DataType => "Data types",
         Facet::Event => "Event names",
         Facet::Tag => "Tags",
         Facet::Field => "Fields",
@@ -44,17 +46,22 @@ fn facet_ui(ui: &mut egui::Ui, state: &AppState, list: &FacetList, commands: &mu
             for value in &list.values {
                 let picked = state.filter.has(list.facet, &value.value);
                 let name = if value.value.is_empty() {
-                    "(none)"
+                    empty_label(list.facet)
                 } else {
                     value.value.as_str()
                 };
-                let mut text = format!("{name}  {}", value.count);
+                let counts = counts_label(value);
+                let mut text = format!("{name}  {counts}");
                 if let Some(detail) = &value.detail {
-                    text = format!("{name} · {detail}  {}", value.count);
+                    text = format!("{name} · {detail}  {counts}");
                 }
                 let mut rich = RichText::new(text);
                 if list.facet == Facet::Tracker {
-                    rich = rich.color(palette.tracker(&value.value));
+                    rich = rich.color(if value.value.is_empty() {
+                        palette.text_muted
+                    } else {
+                        palette.tracker(&value.value)
+                    });
                 }
                 if list.facet == Facet::Mode
                     && let Ok(mode) = value.value.parse()
@@ -69,6 +76,25 @@ fn facet_ui(ui: &mut egui::Ui, state: &AppState, list: &FacetList, commands: &mu
                 ui.label(RichText::new(format!("… and {} more events in other values", list.more)).small());
             }
         });
+}
+
+/// What an empty value means in a facet.
+fn empty_label(facet: Facet) -> &'static str {
+    match facet {
+        Facet::App => "(app not named)",
+        Facet::Company => "(no known company)",
+        Facet::Tracker => "(no tracker)",
+        _ => "(none)",
+    }
+}
+
+/// `9 req · 7 ev`: requests first (a request with no event still counts).
+fn counts_label(value: &crate::store::FacetCount) -> String {
+    match (value.requests, value.events) {
+        (requests, 0) => format!("{requests} req"),
+        (0, events) => format!("{events} ev"),
+        (requests, events) => format!("{requests} req · {events} ev"),
+    }
 }
 
 /// The active filters as removable chips, with "Clear all".

@@ -1,9 +1,12 @@
-//! Draws Telltale's own file picker: the folder, its entries (folders
-//! first), ticks for files to open or a name for a file to write.
+//! Draws Telltale's own file picker: a path field (type or paste a folder
+//! or file, Enter), Up and Home buttons that stay where they are (Up is
+//! greyed at the root instead of disappearing), the folder's entries
+//! (folders first, side files never), ticks for files to open or a name
+//! for a file to write.
 
-use super::file_picker::FilePicker;
-use super::import::human_bytes;
-use crate::app::commands::Command;
+use crate::window::command::Command;
+use crate::window::file_picker::FilePicker;
+use crate::window::import::human_bytes;
 use egui::RichText;
 
 /// Draws the picker window.
@@ -12,23 +15,46 @@ pub fn file_picker_ui(ctx: &egui::Context, picker: &mut FilePicker, commands: &m
     egui::Window::new(format!("{} — choose a file", picker.purpose.title()))
         .open(&mut open)
         .collapsible(false)
-        .default_size([620.0, 460.0])
+        .resizable(false)
+        .default_width(640.0)
         .anchor(egui::Align2::CENTER_CENTER, egui::Vec2::ZERO)
         .show(ctx, |ui| {
+            ui.set_width(640.0);
             ui.horizontal(|ui| {
-                if let Some(parent) = picker.dir.parent()
-                    && ui.button("Up").on_hover_text("Parent folder").clicked()
+                let parent = picker.dir.parent().map(std::path::Path::to_path_buf);
+                if ui
+                    .add_enabled(parent.is_some(), egui::Button::new("Up"))
+                    .on_hover_text("Parent folder")
+                    .clicked()
+                    && let Some(parent) = parent
                 {
-                    commands.push(Command::PickerNavigate(parent.to_path_buf()));
+                    commands.push(Command::PickerNavigate(parent));
                 }
-                if let Some(home) = std::env::home_dir()
-                    && ui.button("Home").clicked()
+                let home = std::env::home_dir();
+                if ui.add_enabled(home.is_some(), egui::Button::new("Home")).clicked()
+                    && let Some(home) = home
                 {
                     commands.push(Command::PickerNavigate(home));
                 }
-                ui.label(RichText::new(picker.dir.display().to_string()).monospace());
+                let label = ui.label("Path:");
+                let field = ui
+                    .add(
+                        egui::TextEdit::singleline(&mut picker.typed)
+                            .hint_text("type or paste a folder or file, then Enter")
+                            .desired_width(ui.available_width() - 44.0),
+                    )
+                    .labelled_by(label.id);
+                let entered = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+                if ui.button("Go").clicked() || entered {
+                    commands.push(Command::PickerGo(picker.typed.clone()));
+                }
             });
-            ui.checkbox(&mut picker.show_hidden, "Show hidden files");
+            ui.horizontal(|ui| {
+                ui.checkbox(&mut picker.show_hidden, "Show hidden files");
+                if let Some(extension) = picker.purpose.only_extension() {
+                    ui.checkbox(&mut picker.show_all, format!("Show all files (not only .{extension})"));
+                }
+            });
             ui.separator();
             entries_ui(ui, picker, commands);
             ui.separator();
@@ -42,9 +68,10 @@ pub fn file_picker_ui(ctx: &egui::Context, picker: &mut FilePicker, commands: &m
 fn entries_ui(ui: &mut egui::Ui, picker: &mut FilePicker, commands: &mut Vec<Command>) {
     egui::ScrollArea::vertical()
         .max_height(300.0)
+        .min_scrolled_height(300.0)
         .auto_shrink([false, false])
         .show(ui, |ui| {
-            let entries = match &picker.listing {
+            match &picker.listing {
                 None => {
                     ui.spinner();
                     return;
@@ -53,12 +80,13 @@ fn entries_ui(ui: &mut egui::Ui, picker: &mut FilePicker, commands: &mut Vec<Com
                     ui.colored_label(ui.visuals().error_fg_color, message);
                     return;
                 }
-                Some(Ok(entries)) => entries.clone(),
-            };
-            for entry in entries
-                .iter()
-                .filter(|e| picker.show_hidden || !e.name.starts_with('.'))
-            {
+                Some(Ok(_)) => {}
+            }
+            let entries: Vec<_> = picker.visible().into_iter().cloned().collect();
+            if entries.is_empty() {
+                ui.label(RichText::new("Nothing to pick in this folder.").italics());
+            }
+            for entry in &entries {
                 if entry.is_dir {
                     if ui.selectable_label(false, format!("{}/", entry.name)).clicked() {
                         commands.push(Command::PickerNavigate(entry.path.clone()));
@@ -74,7 +102,7 @@ fn entries_ui(ui: &mut egui::Ui, picker: &mut FilePicker, commands: &mut Vec<Com
                     let mut ticked = picker.chosen.contains(&entry.path);
                     if ui.checkbox(&mut ticked, label).changed() {
                         if ticked {
-                            if picker.purpose != super::file_picker::PickPurpose::Import {
+                            if !picker.purpose.takes_several() {
                                 picker.chosen.clear();
                             }
                             picker.chosen.insert(entry.path.clone());

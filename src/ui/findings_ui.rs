@@ -1,18 +1,20 @@
-//! The findings view: every annotated event, exchange and session with its
-//! severity, note and key field, ready to export.
+//! The findings view: every annotated event, request and session with its
+//! severity, where it went (host, company, country), what it sent and the
+//! journalist's own note — which wraps, never cut — ready to export. A
+//! click opens the item in the inspector; Remove deletes the annotation
+//! (its history stays in the case).
 
 use super::table_ui::table_time;
-use super::theme::{Palette, ROW_HEIGHT, badge_ui, mode_label};
-use crate::app::commands::Command;
-use crate::app::state::AppState;
+use super::theme::{GAP, Palette, badge_ui, mode_label};
 use crate::jobs::{ExportKind, Finding};
-use crate::ui::file_picker::PickPurpose;
+use crate::window::command::Command;
+use crate::window::file_picker::PickPurpose;
+use crate::window::state::{AppState, RowsShown, Selection, View};
 use egui::RichText;
-use egui_extras::{Column, TableBuilder};
 
 /// Draws the findings view.
 pub fn findings_ui(ui: &mut egui::Ui, state: &AppState, commands: &mut Vec<Command>) {
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         ui.heading(format!("Findings ({})", state.findings.len()));
         ui.add_space(16.0);
         for (label, kind) in [
@@ -21,7 +23,10 @@ pub fn findings_ui(ui: &mut egui::Ui, state: &AppState, commands: &mut Vec<Comma
             ("Export JSON…", ExportKind::Json),
         ] {
             if ui
-                .add_enabled(!state.findings.is_empty(), egui::Button::new(label))
+                .add_enabled(
+                    !state.findings.is_empty() && state.export_job.is_none(),
+                    egui::Button::new(label),
+                )
                 .clicked()
             {
                 commands.push(Command::ShowExport);
@@ -31,103 +36,125 @@ pub fn findings_ui(ui: &mut egui::Ui, state: &AppState, commands: &mut Vec<Comma
     });
     if state.findings.is_empty() {
         ui.label(RichText::new(
-            "Nothing annotated yet. Select an event and set a severity in the inspector to make it a finding.",
+            "Nothing annotated yet. Select an event or a request and set a severity in the inspector to make it a finding.",
         ));
         return;
     }
     let palette = Palette::for_ui(ui);
-    ui.style_mut().interaction.selectable_labels = false;
-    TableBuilder::new(ui)
+    let note_width = (ui.available_width() * 0.3).max(220.0);
+    egui::ScrollArea::both()
         .id_salt("findings")
-        .striped(true)
-        .sense(egui::Sense::click())
         .auto_shrink([false, false])
-        .column(Column::initial(80.0))
-        .column(Column::initial(150.0))
-        .column(Column::initial(100.0).clip(true))
-        .column(Column::initial(90.0))
-        .column(Column::initial(130.0).clip(true))
-        .column(Column::initial(300.0).clip(true))
-        .column(Column::initial(120.0).clip(true))
-        .column(Column::remainder().at_least(160.0).clip(true))
-        .header(super::theme::HEADER_HEIGHT, |mut header| {
-            for title in [
-                "Severity",
-                "Time (UTC)",
-                "Session",
-                "Mode",
-                "Event",
-                "Key field",
-                "Tags",
-                "Note",
-            ] {
-                header.col(|ui| {
-                    ui.strong(title);
+        .show(ui, |ui| {
+            egui::Grid::new("findings-grid")
+                .num_columns(7)
+                .striped(true)
+                .spacing([GAP, 6.0])
+                .show(ui, |ui| {
+                    for title in [
+                        "Severity",
+                        "When (UTC) · session",
+                        "What",
+                        "Sent to",
+                        "Tags",
+                        "Note",
+                        "",
+                    ] {
+                        ui.strong(title);
+                    }
+                    ui.end_row();
+                    for finding in &state.findings {
+                        finding_row_ui(ui, finding, &palette, note_width, commands);
+                        ui.end_row();
+                    }
                 });
-            }
-        })
-        .body(|body| {
-            body.rows(ROW_HEIGHT + 4.0, state.findings.len(), |mut row| {
-                let Some(finding) = state.findings.get(row.index()) else {
-                    return;
-                };
-                finding_row_ui(&mut row, finding, &palette);
-                if row.response().clicked()
-                    && let Finding::Evidence(evidence) = finding
-                    && let Some(event) = evidence.event_id
-                {
-                    commands.push(Command::Select(event));
-                    commands.push(Command::SetView(crate::app::state::View::Browse));
-                }
-            });
         });
 }
 
-fn finding_row_ui(row: &mut egui_extras::TableRow<'_, '_>, finding: &Finding, palette: &Palette) {
-    let (annotation, time, session, mode, event, key) = match finding {
-        Finding::Evidence(e) => (
-            e.annotation.as_ref(),
-            table_time(e.time_micros),
-            e.session.clone(),
-            Some(e.mode),
-            e.event.clone().unwrap_or_else(|| format!("{} {}", e.method, e.host)),
-            e.key_field.clone().unwrap_or_else(|| e.url.clone()),
-        ),
-        Finding::Session { name, annotation, .. } => (
-            Some(annotation),
-            String::new(),
-            name.clone(),
-            None,
-            "(whole session)".to_string(),
-            String::new(),
-        ),
+fn finding_row_ui(
+    ui: &mut egui::Ui,
+    finding: &Finding,
+    palette: &Palette,
+    note_width: f32,
+    commands: &mut Vec<Command>,
+) {
+    let (annotation, target) = match finding {
+        Finding::Evidence { row, .. } => (row.annotation.as_ref(), row.annotation.as_ref().map(|a| a.target)),
+        Finding::Session { annotation, .. } => (Some(annotation), Some(annotation.target)),
     };
-    row.col(|ui| {
+    ui.vertical(|ui| {
         if let Some(a) = annotation {
             badge_ui(ui, a.severity.as_str(), palette.severity(a.severity), palette);
         }
     });
-    row.col(|ui| {
-        ui.label(RichText::new(time).monospace());
-    });
-    row.col(|ui| {
-        ui.label(session);
-    });
-    row.col(|ui| {
-        if let Some(mode) = mode {
-            ui.label(RichText::new(mode_label(mode)).color(palette.mode(mode)));
+    match finding {
+        Finding::Evidence { row, country } => {
+            ui.vertical(|ui| {
+                ui.label(RichText::new(table_time(row.time_micros)).monospace());
+                ui.horizontal(|ui| {
+                    ui.label(&row.session);
+                    ui.label(
+                        RichText::new(mode_label(row.mode))
+                            .color(palette.mode(row.mode))
+                            .strong(),
+                    );
+                });
+            });
+            ui.vertical(|ui| {
+                ui.set_max_width(260.0);
+                let what = row.event.clone().unwrap_or_else(|| format!("{} request", row.method));
+                let selection = match row.event_id {
+                    Some(event) => Selection::Event(event),
+                    None => Selection::Request(row.exchange_id),
+                };
+                if ui
+                    .link(RichText::new(what).strong())
+                    .on_hover_text("Open in the inspector")
+                    .clicked()
+                {
+                    commands.push(Command::SetView(View::Browse));
+                    commands.push(Command::ShowRows(match selection {
+                        Selection::Event(_) => RowsShown::Events,
+                        Selection::Request(_) => RowsShown::Requests,
+                    }));
+                    commands.push(Command::Select(selection));
+                }
+                let key = row.key_field.clone().unwrap_or_else(|| row.url.clone());
+                ui.add(egui::Label::new(RichText::new(key).small()).wrap());
+            });
+            ui.vertical(|ui| {
+                ui.set_max_width(240.0);
+                ui.label(&row.host);
+                let mut whom = row.company.clone().unwrap_or_else(|| "no known company".into());
+                if let Some(country) = country {
+                    whom = format!("{whom} · {country}");
+                }
+                ui.add(egui::Label::new(RichText::new(whom).small().color(palette.text_muted)).wrap());
+            });
         }
+        Finding::Session { name, .. } => {
+            ui.label(name);
+            ui.label(RichText::new("(the whole session)").italics());
+            ui.label("");
+        }
+    }
+    ui.vertical(|ui| {
+        ui.set_max_width(160.0);
+        ui.add(egui::Label::new(annotation.map(|a| a.tags.join(", ")).unwrap_or_default()).wrap());
     });
-    row.col(|ui| {
-        ui.label(event);
+    ui.vertical(|ui| {
+        ui.set_width(note_width);
+        ui.add(egui::Label::new(annotation.map(|a| a.note.clone()).unwrap_or_default()).wrap());
     });
-    row.col(|ui| {
-        ui.label(key);
-    });
-    row.col(|ui| {
-        ui.label(annotation.map(|a| a.tags.join(", ")).unwrap_or_default());
-    });
-    row.col(|ui| {
-        ui.label(annotation.map(|a| a.note.clone()).unwrap_or_default());
-    });
+    if let Some(target) = target {
+        if ui
+            .small_button("Remove")
+            .on_hover_text("Delete this annotation; the case's history keeps what it said")
+            .clicked()
+        {
+            commands.push(Command::RemoveAnnotation(target));
+        }
+    } else {
+        ui.label("");
+    }
 }

@@ -3,9 +3,9 @@
 
 use super::layers_ui::{code_block_ui, hex_dump};
 use super::theme::{BODY_PREVIEW_BYTES, Palette};
-use crate::app::commands::Command;
 use crate::model::Headers;
 use crate::store::ExchangeDetail;
+use crate::window::command::Command;
 use egui::RichText;
 
 /// Draws the request and the response.

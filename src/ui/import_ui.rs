@@ -2,10 +2,10 @@
 //! TLS key log),
 //! then a progress bar with bytes, exchanges and events, and Cancel.
 
-use super::import::{ImportDialog, ImportItem, ImportStage, human_bytes};
 use super::theme::{GAP, Palette, mode_label};
-use crate::app::commands::Command;
 use crate::model::Mode;
+use crate::window::command::Command;
+use crate::window::import::{ImportDialog, ImportItem, ImportStage, human_bytes};
 use egui::RichText;
 
 /// Draws the dialog when one is open.
@@ -40,7 +40,7 @@ fn form_ui(ui: &mut egui::Ui, dialog: &mut ImportDialog, commands: &mut Vec<Comm
                     remove = Some(index);
                 }
             });
-            item_form_ui(ui, item, index);
+            item_form_ui(ui, item, ("import-form", index));
         });
     }
     if let Some(index) = remove {
@@ -65,8 +65,9 @@ fn form_ui(ui: &mut egui::Ui, dialog: &mut ImportDialog, commands: &mut Vec<Comm
     });
 }
 
-fn item_form_ui(ui: &mut egui::Ui, item: &mut ImportItem, index: usize) {
-    egui::Grid::new(("import-form", index)).num_columns(2).show(ui, |ui| {
+/// The form of one capture: session name, app, device, mode.
+pub fn item_form_ui(ui: &mut egui::Ui, item: &mut ImportItem, id: impl std::hash::Hash + std::fmt::Debug) {
+    egui::Grid::new(id).num_columns(2).show(ui, |ui| {
         for (label, value, hint) in [
             ("Session name", &mut item.session, "defaults to the file name"),
             ("App", &mut item.app, "e.g. com.mi.globalbrowser"),
@@ -117,7 +118,7 @@ fn progress_ui(
             ui.label(file.display().to_string());
             ui.add(egui::ProgressBar::new(fraction).show_percentage().animate(true));
             ui.label(format!(
-                "{} of {} · {} exchanges · {} events",
+                "{} of {} · {} requests · {} events",
                 human_bytes(progress.bytes_done),
                 human_bytes(progress.bytes_total),
                 progress.exchanges,
@@ -148,7 +149,7 @@ fn finished_ui(ui: &mut egui::Ui, dialog: &ImportDialog, commands: &mut Vec<Comm
         match result {
             Ok(outcome) => {
                 ui.label(format!(
-                    "Done: {name} into session `{}`: {} exchanges, {} events ({})",
+                    "Done: {name} into session `{}`: {} requests, {} events ({})",
                     outcome.session, outcome.exchanges, outcome.events, outcome.format
                 ));
                 for warning in &outcome.warnings {

@@ -1,24 +1,31 @@
-//! The inspector: the selected event's header, canary hits, decoded
-//! fields as a tree, the decode path with each layer, the annotation
-//! editor (saved at once) and the raw HTTP exchange.
+//! The inspector, on the selected event or request. An event: its header,
+//! canary hits, decoded fields as a tree, the personal data it carried, the
+//! decode path with each layer, the annotation editor and the raw HTTP
+//! exchange. A request: where it went (company, server, country), the
+//! personal data, the events decoded from it, every decoded layer as a
+//! tree, the annotation editor and the raw request and response.
+//! Everything scrolls; nothing inside traps the mouse wheel.
 
-use super::fields::{FieldNode, contains_needle, field_tree, value_text};
 use super::theme::{GAP, Palette, badge_ui, mode_badge_ui};
-use super::timeline::full_time;
-use crate::app::commands::Command;
-use crate::app::state::AppState;
-use crate::model::{AnnotationEdit, Severity, Target};
-use crate::store::EventDetail;
+use crate::analysis::SearchHit;
+use crate::attribution::GeoInfo;
+use crate::model::{Annotation, AnnotationEdit, DataType, EventId, ExchangeId, Severity, Target};
+use crate::store::{EventDetail, RequestDetail};
+use crate::window::command::Command;
+use crate::window::fields::{FieldNode, contains_needle, field_tree, value_text};
+use crate::window::state::{AppState, Detail, RowsShown, Selection};
+use crate::window::timeline::full_time;
 use egui::RichText;
 
-/// Draws the inspector of the selected event.
+/// Draws the inspector of the selection.
 pub fn inspector_ui(ui: &mut egui::Ui, state: &mut AppState, commands: &mut Vec<Command>) {
-    let Some(detail) = state.detail.clone() else {
+    // Taken out while drawing (and put back), so a large detail is never copied per frame.
+    let Some(detail) = state.detail.take() else {
         ui.heading("Inspector");
-        let text = if state.selected.is_some() {
-            "Loading the event…"
-        } else {
-            "Select an event in the timeline or the table to see what it sent, decoded."
+        let text = match state.selected {
+            Some(Selection::Event(_)) => "Loading the event…",
+            Some(Selection::Request(_)) => "Loading the request…",
+            None => "Select an event or a request in the timeline or a table to see what it sent, decoded.",
         };
         ui.label(RichText::new(text).italics());
         return;
@@ -26,25 +33,40 @@ pub fn inspector_ui(ui: &mut egui::Ui, state: &mut AppState, commands: &mut Vec<
     egui::ScrollArea::vertical()
         .id_salt("inspector")
         .auto_shrink([false, false])
-        .show(ui, |ui| {
-            header_ui(ui, &detail);
-            canary_hits_ui(ui, state, &detail);
-            egui::CollapsingHeader::new(RichText::new("Decoded fields").strong())
-                .default_open(true)
-                .show(ui, |ui| fields_ui(ui, &detail, &state.search.needles));
-            egui::CollapsingHeader::new(RichText::new("Decode path").strong())
-                .default_open(true)
-                .show(ui, |ui| {
-                    super::layers_ui::layers_ui(ui, &detail, state.selected_layer, commands)
-                });
-            egui::CollapsingHeader::new(RichText::new("Annotation").strong())
-                .default_open(true)
-                .show(ui, |ui| annotation_ui(ui, state, &detail, commands));
-            super::http_ui::http_ui(ui, &detail.exchange, commands);
+        .show(ui, |ui| match &detail {
+            Detail::Event(event) => event_ui(ui, state, event, commands),
+            Detail::Request(request) => request_ui(ui, state, request, commands),
         });
+    state.detail = Some(detail);
 }
 
-fn header_ui(ui: &mut egui::Ui, detail: &EventDetail) {
+fn event_ui(ui: &mut egui::Ui, state: &mut AppState, detail: &EventDetail, commands: &mut Vec<Command>) {
+    event_header_ui(ui, detail, commands);
+    canary_hits_ui(ui, &state.search.hits, Some(detail.event.id), detail.exchange.id);
+    egui::CollapsingHeader::new(RichText::new("Decoded fields").strong())
+        .default_open(true)
+        .show(ui, |ui| fields_ui(ui, detail, &state.search.needles));
+    data_types_ui(ui, &detail.event.data_types, "event");
+    egui::CollapsingHeader::new(RichText::new("Decode path").strong())
+        .default_open(true)
+        .show(ui, |ui| {
+            super::layers_ui::layers_ui(ui, detail, state.selected_layer, commands)
+        });
+    egui::CollapsingHeader::new(RichText::new("Annotation").strong())
+        .default_open(true)
+        .show(ui, |ui| {
+            annotation_ui(
+                ui,
+                state,
+                Target::Event(detail.event.id),
+                detail.annotation.as_ref(),
+                commands,
+            );
+        });
+    super::http_ui::http_ui(ui, &detail.exchange, commands);
+}
+
+fn event_header_ui(ui: &mut egui::Ui, detail: &EventDetail, commands: &mut Vec<Command>) {
     let palette = Palette::for_ui(ui);
     let event = &detail.event;
     ui.horizontal_wrapped(|ui| {
@@ -52,38 +74,210 @@ fn header_ui(ui: &mut egui::Ui, detail: &EventDetail) {
         mode_badge_ui(ui, event.mode);
         badge_ui(ui, &event.tracker, palette.tracker(&event.tracker), &palette);
     });
-    egui::Grid::new("event-header")
-        .num_columns(2)
-        .spacing([GAP, 2.0])
+    facts_ui(ui, "event-header", |row| {
+        row("When", full_time(event.time_micros));
+        row("Session", event.session.clone());
+        row("App", event.app.clone().unwrap_or_else(|| "—".into()));
+        if let Some(device) = &event.device {
+            row("Device", device.clone());
+        }
+        let company = event.company.as_deref().map(|c| format!(" ({c})")).unwrap_or_default();
+        row("Sent to", format!("{}{company}", event.host));
+        row("Server", server_text(event.server_ip.as_deref(), detail.geo.as_ref()));
+        row("Event id", event.id.to_string());
+    });
+    if ui
+        .button(format!("Inspect its request (exchange {})", event.exchange_id))
+        .on_hover_text("The whole request: every layer, all its events, its own annotation")
+        .clicked()
+    {
+        commands.push(Command::ShowRows(RowsShown::Requests));
+        commands.push(Command::Select(Selection::Request(event.exchange_id)));
+    }
+}
+
+fn request_ui(ui: &mut egui::Ui, state: &mut AppState, detail: &RequestDetail, commands: &mut Vec<Command>) {
+    request_header_ui(ui, detail);
+    canary_hits_ui(ui, &state.search.hits, None, detail.request.id);
+    data_types_ui(ui, &detail.request.data_types, "request");
+    events_list_ui(ui, detail, commands);
+    egui::CollapsingHeader::new(RichText::new(format!("Decoded layers ({})", detail.layers.len())).strong())
+        .default_open(true)
         .show(ui, |ui| {
-            let mut row = |key: &str, value: String| {
-                ui.label(RichText::new(key).color(palette.text_muted));
-                ui.label(value);
-                ui.end_row();
-            };
-            row("When", full_time(event.time_micros));
-            row("Session", event.session.clone());
-            row("App", event.app.clone().unwrap_or_else(|| "—".into()));
-            if let Some(device) = &event.device {
-                row("Device", device.clone());
-            }
-            let company = event.company.as_deref().map(|c| format!(" ({c})")).unwrap_or_default();
-            row("Sent to", format!("{}{company}", event.host));
-            row(
-                "Server IP",
-                event.server_ip.clone().unwrap_or_else(|| "not recorded".into()),
+            super::layers_ui::layer_tree_ui(ui, &detail.layers, state.selected_layer, commands);
+        });
+    egui::CollapsingHeader::new(RichText::new("Annotation").strong())
+        .default_open(true)
+        .show(ui, |ui| {
+            annotation_ui(
+                ui,
+                state,
+                Target::Exchange(detail.request.id),
+                detail.annotation.as_ref(),
+                commands,
             );
-            row("Event id", format!("{} · exchange {}", event.id, event.exchange_id));
+        });
+    super::http_ui::http_ui(ui, &detail.exchange, commands);
+}
+
+fn request_header_ui(ui: &mut egui::Ui, detail: &RequestDetail) {
+    let palette = Palette::for_ui(ui);
+    let request = &detail.request;
+    ui.horizontal_wrapped(|ui| {
+        ui.heading(format!("{} {}", request.method, request.host));
+        mode_badge_ui(ui, request.mode);
+        if let Some(tracker) = &request.tracker {
+            badge_ui(ui, tracker, palette.tracker(tracker), &palette);
+        }
+    });
+    ui.add(egui::Label::new(RichText::new(&request.url).monospace().small()).wrap());
+    facts_ui(ui, "request-header", |row| {
+        row("When", full_time(request.time_micros));
+        row("Session", request.session.clone());
+        row("App", request.app.clone().unwrap_or_else(|| "—".into()));
+        let company = match (&request.company, &request.category) {
+            (Some(company), Some(category)) => format!("{company} ({category})"),
+            (Some(company), None) => company.clone(),
+            (None, _) => "no known company".into(),
+        };
+        row("Company", company);
+        row("Server", server_text(request.server_ip.as_deref(), detail.geo.as_ref()));
+        if let Some(endpoint) = &request.endpoint {
+            row("Endpoint", endpoint.clone());
+        }
+        row(
+            "Status",
+            request
+                .status
+                .map_or_else(|| "no response".to_string(), |s| s.to_string()),
+        );
+        row("Events", request.event_count.to_string());
+        if !request.decode_path_summary.is_empty() {
+            row("Decoded as", request.decode_path_summary.clone());
+        }
+        row(
+            "Evidence",
+            format!(
+                "{} · request #{} in the file",
+                request.source_file, request.source_index
+            ),
+        );
+        row("Request id", request.id.to_string());
+    });
+}
+
+/// `161.117.96.161 · Singapore · Alibaba (AS45102)`.
+fn server_text(ip: Option<&str>, geo: Option<&GeoInfo>) -> String {
+    let Some(ip) = ip else {
+        return "not recorded".into();
+    };
+    let mut parts = vec![ip.to_string()];
+    if let Some(geo) = geo {
+        if let Some(country) = geo.country_name.as_ref().or(geo.country_code.as_ref()) {
+            parts.push(country.clone());
+        }
+        match (&geo.org, geo.asn) {
+            (Some(org), Some(asn)) => parts.push(format!("{org} (AS{asn})")),
+            (Some(org), None) => parts.push(org.clone()),
+            (None, Some(asn)) => parts.push(format!("AS{asn}")),
+            (None, None) => {}
+        }
+    }
+    parts.join(" · ")
+}
+
+/// A two-column grid of facts whose values wrap in a narrow inspector.
+fn facts_ui(ui: &mut egui::Ui, id: &str, rows: impl FnOnce(&mut dyn FnMut(&str, String))) {
+    let palette = Palette::for_ui(ui);
+    egui::Grid::new(id).num_columns(2).spacing([GAP, 2.0]).show(ui, |ui| {
+        let mut row = |key: &str, value: String| {
+            ui.label(RichText::new(key).color(palette.text_muted));
+            ui.add(egui::Label::new(value).wrap());
+            ui.end_row();
+        };
+        rows(&mut row);
+    });
+}
+
+fn events_list_ui(ui: &mut egui::Ui, detail: &RequestDetail, commands: &mut Vec<Command>) {
+    let count = detail.request.event_count.max(0);
+    let title = format!("Events decoded from it ({count})");
+    egui::CollapsingHeader::new(RichText::new(title).strong())
+        .default_open(count > 0)
+        .show(ui, |ui| {
+            if detail.events.is_empty() {
+                ui.label(
+                    RichText::new(
+                        "No event was decoded from this request; what it sent is in its layers and data types.",
+                    )
+                    .italics(),
+                );
+                return;
+            }
+            let palette = Palette::for_ui(ui);
+            for event in &detail.events {
+                let key = event.key_field.as_deref().unwrap_or("");
+                let text = RichText::new(format!("{} · {}  {key}", event.tracker, event.event))
+                    .color(palette.tracker(&event.tracker));
+                if ui
+                    .add(egui::Button::new(text).frame(false).wrap())
+                    .on_hover_text("Inspect this event")
+                    .clicked()
+                {
+                    commands.push(Command::ShowRows(RowsShown::Events));
+                    commands.push(Command::Select(Selection::Event(event.id)));
+                }
+            }
+            let more = count as usize - detail.events.len().min(count as usize);
+            if more > 0 {
+                ui.label(RichText::new(format!("… and {more} more (the event table lists them all)")).small());
+            }
         });
 }
 
-fn canary_hits_ui(ui: &mut egui::Ui, state: &AppState, detail: &EventDetail) {
-    let hits: Vec<_> = state
-        .search
-        .hits
+/// Personal data as a table: kind, where, value, how Telltale knows.
+fn data_types_ui(ui: &mut egui::Ui, types: &[DataType], what: &str) {
+    let title = format!("Personal data ({} kinds)", distinct_kinds(types));
+    egui::CollapsingHeader::new(RichText::new(title).strong())
+        .id_salt(("data-types", what))
+        .default_open(true)
+        .show(ui, |ui| {
+            if types.is_empty() {
+                ui.label(RichText::new(format!("No personal data was named in this {what}.")).italics());
+                return;
+            }
+            let palette = Palette::for_ui(ui);
+            // Kind and place on one line, the value below: readable in a narrow inspector.
+            for data in types {
+                let label = crate::decode::datatypes::kind(&data.kind).map_or(data.kind.as_str(), |k| k.label);
+                ui.horizontal_wrapped(|ui| {
+                    ui.label(RichText::new(label).strong()).on_hover_text(format!(
+                        "{} · {}",
+                        data.kind,
+                        data.confidence.as_str()
+                    ));
+                    ui.label(RichText::new(&data.field).monospace().small().color(palette.text_muted));
+                });
+                ui.indent(("data-type", &data.field, &data.kind), |ui| {
+                    ui.add(egui::Label::new(RichText::new(&data.value).monospace()).wrap());
+                });
+            }
+        });
+}
+
+fn distinct_kinds(types: &[DataType]) -> usize {
+    let mut kinds: Vec<&str> = types.iter().map(|d| d.kind.as_str()).collect();
+    kinds.sort_unstable();
+    kinds.dedup();
+    kinds.len()
+}
+
+fn canary_hits_ui(ui: &mut egui::Ui, hits: &[SearchHit], event: Option<EventId>, exchange: ExchangeId) {
+    let hits: Vec<&SearchHit> = hits
         .iter()
-        .filter(|h| {
-            h.event_id == Some(detail.event.id) || (h.event_id.is_none() && h.exchange_id == detail.exchange.id)
+        .filter(|h| match event {
+            Some(event) => h.event_id == Some(event) || (h.event_id.is_none() && h.exchange_id == exchange),
+            None => h.exchange_id == exchange,
         })
         .collect();
     if hits.is_empty() {
@@ -95,9 +289,20 @@ fn canary_hits_ui(ui: &mut egui::Ui, state: &AppState, detail: &EventDetail) {
         .inner_margin(egui::Margin::same(6))
         .corner_radius(egui::CornerRadius::same(4))
         .show(ui, |ui| {
-            ui.label(RichText::new(format!("Canary found here ({} hits)", hits.len())).strong());
+            let strong = palette.text_strong;
+            ui.label(
+                RichText::new(format!("Canary found here ({} hits)", hits.len()))
+                    .strong()
+                    .color(strong),
+            );
             for hit in hits {
-                ui.label(format!("“{}” as {} in {}", hit.needle, hit.transform, hit.location));
+                ui.add(
+                    egui::Label::new(
+                        RichText::new(format!("“{}” as {} in {}", hit.needle, hit.transform, hit.location))
+                            .color(strong),
+                    )
+                    .wrap(),
+                );
             }
         });
 }
@@ -125,7 +330,10 @@ fn branch_ui(ui: &mut egui::Ui, nodes: &[(String, FieldNode)], path: &str, depth
                     ui.label(RichText::new(format!("{name}:")).color(palette.text_muted).monospace());
                     let mut text = RichText::new(value);
                     if contains_needle(value, needles) {
-                        text = text.background_color(palette.canary).strong();
+                        text = text
+                            .background_color(palette.canary)
+                            .color(palette.text_strong)
+                            .strong();
                     }
                     ui.add(egui::Label::new(text).selectable(true).wrap());
                 });
@@ -140,11 +348,18 @@ fn branch_ui(ui: &mut egui::Ui, nodes: &[(String, FieldNode)], path: &str, depth
     }
 }
 
-fn annotation_ui(ui: &mut egui::Ui, state: &mut AppState, detail: &EventDetail, commands: &mut Vec<Command>) {
+/// The annotation editor of `target`: severity, tags, note (each saved when
+/// set or when the field is left), and Remove.
+fn annotation_ui(
+    ui: &mut egui::Ui,
+    state: &mut AppState,
+    target: Target,
+    annotation: Option<&Annotation>,
+    commands: &mut Vec<Command>,
+) {
     let palette = Palette::for_ui(ui);
-    let target = Target::Event(detail.event.id);
-    let current = detail.annotation.as_ref().map(|a| a.severity);
-    ui.horizontal(|ui| {
+    let current = annotation.map(|a| a.severity);
+    ui.horizontal_wrapped(|ui| {
         ui.label("Severity:");
         for severity in Severity::ALL {
             let text = RichText::new(severity.as_str()).color(palette.severity(severity));
@@ -161,9 +376,13 @@ fn annotation_ui(ui: &mut egui::Ui, state: &mut AppState, detail: &EventDetail, 
         }
     });
     let label = ui.label("Tags (comma-separated):");
-    let tags = ui.add(egui::TextEdit::singleline(&mut state.draft.tags).hint_text("e.g. url-leak, incognito"));
+    let tags = ui.add(
+        egui::TextEdit::singleline(&mut state.draft.tags)
+            .hint_text("e.g. url-leak, incognito")
+            .desired_width(f32::INFINITY),
+    );
     let tags = tags.labelled_by(label.id);
-    let saved_tags = detail.annotation.as_ref().map(|a| a.tags.clone()).unwrap_or_default();
+    let saved_tags = annotation.map(|a| a.tags.clone()).unwrap_or_default();
     if tags.lost_focus() && split_tags(&state.draft.tags) != saved_tags {
         commands.push(Command::Annotate(
             target,
@@ -177,9 +396,10 @@ fn annotation_ui(ui: &mut egui::Ui, state: &mut AppState, detail: &EventDetail, 
     let note = ui.add(
         egui::TextEdit::multiline(&mut state.draft.note)
             .desired_rows(3)
+            .desired_width(f32::INFINITY)
             .hint_text("Why this matters (saved when you leave the field)"),
     );
-    let saved_note = detail.annotation.as_ref().map_or("", |a| a.note.as_str());
+    let saved_note = annotation.map_or("", |a| a.note.as_str());
     if note.labelled_by(label.id).lost_focus() && state.draft.note != saved_note {
         commands.push(Command::Annotate(
             target,
@@ -189,8 +409,17 @@ fn annotation_ui(ui: &mut egui::Ui, state: &mut AppState, detail: &EventDetail, 
             },
         ));
     }
-    if let Some(annotation) = &detail.annotation {
-        ui.label(RichText::new(format!("Saved {}", full_time(annotation.updated_micros))).small());
+    if let Some(annotation) = annotation {
+        ui.horizontal_wrapped(|ui| {
+            ui.label(RichText::new(format!("Saved {}", full_time(annotation.updated_micros))).small());
+            if ui
+                .small_button("Remove annotation")
+                .on_hover_text("Delete it; the case's history keeps what it said")
+                .clicked()
+            {
+                commands.push(Command::RemoveAnnotation(target));
+            }
+        });
     }
 }
 

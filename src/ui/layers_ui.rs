@@ -1,9 +1,14 @@
 //! The decode path as clickable steps (`form:data_list › base64 › gzip ›
-//! json[3]`), and the picked layer shown as text, pretty JSON or hex.
+//! json[3]`), a request's whole layer tree, and the picked layer shown as
+//! text, pretty JSON or hex.
+//!
+//! Code blocks scroll sideways only with their scroll bar and never take
+//! the mouse wheel: the wheel always scrolls the inspector, so a hex dump
+//! under the pointer cannot trap it.
 
 use super::theme::Palette;
-use crate::app::commands::Command;
 use crate::store::{EventDetail, LayerRow};
+use crate::window::command::Command;
 use egui::RichText;
 
 /// Characters of a layer's text shown at most.
@@ -36,6 +41,59 @@ pub fn layers_ui(ui: &mut egui::Ui, detail: &EventDetail, selected: Option<i64>,
     if let Some(layer) = detail.layers.iter().find(|l| Some(l.ordinal) == selected) {
         layer_ui(ui, layer, commands);
     }
+}
+
+/// A request's layers as a tree (children under their parent), each a
+/// clickable step; the picked one is shown below.
+pub fn layer_tree_ui(ui: &mut egui::Ui, layers: &[LayerRow], selected: Option<i64>, commands: &mut Vec<Command>) {
+    if layers.is_empty() {
+        ui.label(RichText::new("Nothing was decoded: the request is kept as captured.").italics());
+        return;
+    }
+    let palette = Palette::for_ui(ui);
+    for layer in layers {
+        let depth = depth_of(layers, layer);
+        ui.horizontal(|ui| {
+            ui.add_space(14.0 * depth as f32);
+            let mut text = RichText::new(&layer.step).monospace();
+            if layer.encrypted || layer.note.is_some() {
+                text = text.color(palette.warning);
+            }
+            let response = ui
+                .selectable_label(selected == Some(layer.ordinal), text)
+                .on_hover_text(&layer.summary);
+            if response.clicked() {
+                let picked = if selected == Some(layer.ordinal) {
+                    None
+                } else {
+                    Some(layer.ordinal)
+                };
+                commands.push(Command::SelectLayer(picked));
+            }
+            ui.add(egui::Label::new(RichText::new(&layer.summary).small().color(palette.text_muted)).truncate());
+        });
+    }
+    if let Some(layer) = layers.iter().find(|l| Some(l.ordinal) == selected) {
+        ui.separator();
+        layer_ui(ui, layer, commands);
+    }
+}
+
+/// How many parents a layer has (bounded, in case of a broken parent chain).
+fn depth_of(layers: &[LayerRow], layer: &LayerRow) -> usize {
+    let mut depth = 0;
+    let mut parent = layer.parent_ordinal;
+    while let Some(ordinal) = parent {
+        if depth > layers.len() {
+            break;
+        }
+        depth += 1;
+        parent = layers
+            .iter()
+            .find(|l| l.ordinal == ordinal)
+            .and_then(|l| l.parent_ordinal);
+    }
+    depth
 }
 
 /// The layers from the root to `last`, following parents.
@@ -79,20 +137,24 @@ fn layer_ui(ui: &mut egui::Ui, layer: &LayerRow, commands: &mut Vec<Command>) {
     code_block_ui(ui, &shown, ("layer", layer.ordinal));
 }
 
-/// A bounded, scrollable monospace block.
+/// A monospace block: as tall as its (preview-capped) text, sideways
+/// scrolling by its bar only, so the wheel scrolls the inspector around it.
 pub fn code_block_ui(ui: &mut egui::Ui, text: &str, id: impl std::hash::Hash + std::fmt::Debug) {
     let palette = Palette::for_ui(ui);
     egui::Frame::new()
         .fill(palette.code_background)
         .inner_margin(egui::Margin::same(6))
         .show(ui, |ui| {
-            egui::ScrollArea::both().id_salt(id).max_height(260.0).show(ui, |ui| {
-                ui.add(
-                    egui::Label::new(RichText::new(text).monospace())
-                        .selectable(true)
-                        .extend(),
-                );
-            });
+            egui::ScrollArea::horizontal()
+                .id_salt(id)
+                .scroll_source(egui::containers::scroll_area::ScrollSource::SCROLL_BAR)
+                .show(ui, |ui| {
+                    ui.add(
+                        egui::Label::new(RichText::new(text).monospace().color(palette.text))
+                            .selectable(true)
+                            .extend(),
+                    );
+                });
         });
 }
 

@@ -1,10 +1,10 @@
 //! The left panel's top: every session with its mode badge, app, device
 //! and counts, and a checkbox that shows or hides it everywhere.
 
-use crate::app::commands::Command;
-use crate::app::state::AppState;
 use crate::store::SessionRow;
 use crate::ui::theme::{GAP_SMALL, Palette, mode_badge_ui};
+use crate::window::command::Command;
+use crate::window::state::AppState;
 use egui::RichText;
 
 /// Draws the session list.
@@ -32,6 +32,8 @@ fn session_ui(ui: &mut egui::Ui, state: &AppState, session: &SessionRow, command
         .stroke(egui::Stroke::new(1.0, palette.mode(session.mode).gamma_multiply(0.6)))
         .show(ui, |ui| {
             ui.set_width(ui.available_width());
+            // Long file names are cut, never widen the panel.
+            ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
             ui.horizontal(|ui| {
                 if ui.checkbox(&mut shown, RichText::new(&session.name).strong()).changed() {
                     commands.push(Command::ToggleSession(session.id));
@@ -47,7 +49,7 @@ fn session_ui(ui: &mut egui::Ui, state: &AppState, session: &SessionRow, command
             );
             ui.label(
                 RichText::new(format!(
-                    "{} exchanges · {} events",
+                    "{} requests · {} events",
                     session.exchange_count, session.event_count
                 ))
                 .small(),

@@ -2,19 +2,22 @@
 //! window listing import and decoding warnings.
 
 use super::theme::Palette;
-use crate::app::commands::Command;
-use crate::app::state::AppState;
+use crate::window::command::Command;
+use crate::window::state::AppState;
 use egui::RichText;
 
 /// Draws the status bar.
 pub fn status_ui(ui: &mut egui::Ui, state: &AppState, commands: &mut Vec<Command>) {
     let palette = Palette::for_ui(ui);
     ui.horizontal(|ui| {
-        let total: i64 = state.sessions.iter().map(|s| s.event_count).sum();
-        let shown = state.table.count.map_or_else(|| "…".to_string(), |c| c.to_string());
+        let events: i64 = state.sessions.iter().map(|s| s.event_count).sum();
+        let requests: i64 = state.sessions.iter().map(|s| s.exchange_count).sum();
+        let shown = |c: Option<u64>| c.map_or_else(|| "…".to_string(), |c| c.to_string());
         ui.label(format!(
-            "{} sessions · {total} events · {shown} shown",
-            state.sessions.len()
+            "{} sessions · {requests} requests ({} shown) · {events} events ({} shown)",
+            state.sessions.len(),
+            shown(state.requests.count),
+            shown(state.table.count),
         ));
         ui.separator();
         for running in running(state) {
@@ -50,8 +53,11 @@ fn running(state: &AppState) -> Vec<String> {
     {
         running.push("importing".to_string());
     }
-    if state.exporting {
+    if state.export_job.is_some() {
         running.push("exporting".to_string());
+    }
+    if state.summary.running {
+        running.push("summing up".to_string());
     }
     if state.table.count.is_none() && state.case.is_some() {
         running.push("counting".to_string());

@@ -2,13 +2,14 @@
 //! comes from here, so the window looks like one thing and the light and
 //! dark themes stay in step. Panels never write colour literals.
 //!
-//! The one idea the palette carries: **incognito is violet** everywhere —
-//! badges, lane bands, table cells — so "what left the phone in incognito
-//! mode" is visible before anything is read. Normal is a calm teal,
-//! unknown a neutral grey. Trackers get distinct, colour-blind-friendlier
-//! hues (Okabe–Ito based) that differ from the mode colours.
+//! The colours themselves are in [`crate::palette`] (no egui there), shared
+//! with the PDF report: **incognito is one violet everywhere**, normal a
+//! calm teal, unknown grey; trackers get hues far from both, darkened or
+//! lightened until they read on every background of their theme. This file
+//! turns them into egui colours and adds the translucent variants.
 
 use crate::model::{Mode, Severity};
+use crate::palette::{Colours, Rgb};
 use egui::{Color32, CornerRadius, FontFamily, FontId, Margin, Stroke, TextStyle, Theme, Visuals};
 
 /// Space between groups of widgets.
@@ -20,11 +21,13 @@ pub const ROW_HEIGHT: f32 = 22.0;
 /// Height of the table header.
 pub const HEADER_HEIGHT: f32 = 26.0;
 /// Default width of the left (sessions, facets) panel.
-pub const LEFT_PANEL_WIDTH: f32 = 270.0;
+pub const LEFT_PANEL_WIDTH: f32 = 250.0;
 /// Default width of the inspector.
-pub const RIGHT_PANEL_WIDTH: f32 = 420.0;
+pub const RIGHT_PANEL_WIDTH: f32 = 400.0;
+/// Windows narrower than this get narrower side panels by default.
+pub const SMALL_SCREEN_WIDTH: f32 = 1400.0;
 /// Default height of the timeline.
-pub const TIMELINE_HEIGHT: f32 = 300.0;
+pub const TIMELINE_HEIGHT: f32 = 280.0;
 /// Radius of an event mark on the timeline, in points.
 pub const MARK_RADIUS: f32 = 4.5;
 /// Rounding of badges and chips.
@@ -32,10 +35,12 @@ pub const BADGE_ROUNDING: u8 = 6;
 /// Bytes of a body shown in the inspector before "… (N more bytes)".
 pub const BODY_PREVIEW_BYTES: usize = 64 * 1024;
 
-/// The colours of one theme.
+/// The colours of one theme, as egui colours.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Palette {
     pub dark: bool,
+    pub colours: Colours,
+    pub text: Color32,
     pub text_muted: Color32,
     pub text_strong: Color32,
     pub incognito: Color32,
@@ -59,83 +64,55 @@ pub struct Palette {
     pub range_border: Color32,
     /// The selected event on the timeline.
     pub selection: Color32,
-    /// Rows the compare view highlights (B still sends this).
-    pub still_sent: Color32,
+    /// What differs between two sessions or modes (text and outlines).
+    pub difference: Color32,
+    /// Background of a row or cell that differs.
+    pub difference_fill: Color32,
     pub chip_fill: Color32,
     pub code_background: Color32,
 }
 
-const LIGHT: Palette = Palette {
-    dark: false,
-    text_muted: Color32::from_rgb(96, 102, 112),
-    text_strong: Color32::from_rgb(20, 24, 32),
-    incognito: Color32::from_rgb(118, 62, 196),
-    incognito_band: Color32::from_rgba_unmultiplied_const(118, 62, 196, 30),
-    normal: Color32::from_rgb(20, 122, 120),
-    normal_band: Color32::from_rgba_unmultiplied_const(20, 122, 120, 16),
-    unknown: Color32::from_rgb(110, 110, 118),
-    unknown_band: Color32::from_rgba_unmultiplied_const(110, 110, 118, 14),
-    badge_text: Color32::WHITE,
-    severity_info: Color32::from_rgb(70, 110, 170),
-    severity_notable: Color32::from_rgb(190, 120, 0),
-    severity_finding: Color32::from_rgb(196, 40, 40),
-    canary: Color32::from_rgb(255, 226, 120),
-    warning: Color32::from_rgb(176, 106, 0),
-    error: Color32::from_rgb(190, 30, 30),
-    placeholder: Color32::from_rgb(226, 228, 232),
-    range_fill: Color32::from_rgba_unmultiplied_const(30, 90, 200, 28),
-    range_border: Color32::from_rgb(30, 90, 200),
-    selection: Color32::from_rgb(20, 24, 32),
-    still_sent: Color32::from_rgba_unmultiplied_const(118, 62, 196, 38),
-    chip_fill: Color32::from_rgb(226, 232, 244),
-    code_background: Color32::from_rgb(244, 245, 247),
-};
+/// An egui colour of a palette colour.
+pub fn color(rgb: Rgb) -> Color32 {
+    Color32::from_rgb(rgb.0, rgb.1, rgb.2)
+}
 
-const DARK: Palette = Palette {
-    dark: true,
-    text_muted: Color32::from_rgb(150, 156, 166),
-    text_strong: Color32::from_rgb(236, 238, 242),
-    incognito: Color32::from_rgb(176, 132, 255),
-    incognito_band: Color32::from_rgba_unmultiplied_const(64, 38, 110, 70),
-    normal: Color32::from_rgb(72, 196, 186),
-    normal_band: Color32::from_rgba_unmultiplied_const(20, 70, 68, 50),
-    unknown: Color32::from_rgb(150, 150, 158),
-    unknown_band: Color32::from_rgba_unmultiplied_const(40, 40, 44, 40),
-    badge_text: Color32::from_rgb(16, 16, 20),
-    severity_info: Color32::from_rgb(120, 160, 230),
-    severity_notable: Color32::from_rgb(240, 176, 60),
-    severity_finding: Color32::from_rgb(255, 96, 96),
-    canary: Color32::from_rgb(120, 96, 0),
-    warning: Color32::from_rgb(240, 176, 60),
-    error: Color32::from_rgb(255, 110, 110),
-    placeholder: Color32::from_rgb(48, 50, 56),
-    range_fill: Color32::from_rgba_unmultiplied_const(60, 120, 240, 40),
-    range_border: Color32::from_rgb(110, 160, 255),
-    selection: Color32::from_rgb(250, 250, 250),
-    still_sent: Color32::from_rgba_unmultiplied_const(88, 52, 140, 90),
-    chip_fill: Color32::from_rgb(44, 52, 70),
-    code_background: Color32::from_rgb(28, 30, 34),
-};
-
-/// Tracker hues, in catalogue order; unknown trackers share the last one.
-const TRACKER_HUES: [(&str, Color32); 9] = [
-    ("sensorsdata", Color32::from_rgb(213, 94, 0)),
-    ("ga", Color32::from_rgb(0, 114, 178)),
-    ("ga4", Color32::from_rgb(86, 180, 233)),
-    ("mixpanel", Color32::from_rgb(204, 121, 167)),
-    ("segment", Color32::from_rgb(0, 158, 115)),
-    ("amplitude", Color32::from_rgb(230, 159, 0)),
-    ("adjust", Color32::from_rgb(160, 120, 60)),
-    ("firebase", Color32::from_rgb(240, 200, 40)),
-    ("generic", Color32::from_rgb(128, 128, 128)),
-];
+fn translucent(rgb: Rgb, alpha: u8) -> Color32 {
+    Color32::from_rgba_unmultiplied(rgb.0, rgb.1, rgb.2, alpha)
+}
 
 impl Palette {
     /// The palette of `theme`.
     pub fn of(theme: Theme) -> Palette {
-        match theme {
-            Theme::Dark => DARK,
-            Theme::Light => LIGHT,
+        let c = Colours::of(theme == Theme::Dark);
+        let (band, range) = if c.dark { (48, 48) } else { (26, 30) };
+        Palette {
+            dark: c.dark,
+            colours: c,
+            text: color(c.text),
+            text_muted: color(c.text_muted),
+            text_strong: color(c.text_strong),
+            incognito: color(c.incognito),
+            incognito_band: translucent(c.incognito, band),
+            normal: color(c.normal),
+            normal_band: translucent(c.normal, band / 2),
+            unknown: color(c.unknown),
+            unknown_band: translucent(c.unknown, band / 2),
+            badge_text: color(c.badge_text),
+            severity_info: color(c.severity_info),
+            severity_notable: color(c.severity_notable),
+            severity_finding: color(c.severity_finding),
+            canary: color(c.canary),
+            warning: color(c.warning),
+            error: color(c.error),
+            placeholder: color(c.placeholder),
+            range_fill: translucent(c.severity_info, range),
+            range_border: color(c.severity_info),
+            selection: color(c.text_strong),
+            difference: color(c.difference),
+            difference_fill: translucent(c.difference, if c.dark { 40 } else { 28 }),
+            chip_fill: color(c.chip),
+            code_background: color(c.code),
         }
     }
 
@@ -148,13 +125,9 @@ impl Palette {
         })
     }
 
-    /// The strong colour of a mode (badges, marks' outline).
+    /// The strong colour of a mode (badges, text).
     pub fn mode(&self, mode: Mode) -> Color32 {
-        match mode {
-            Mode::Incognito => self.incognito,
-            Mode::Normal => self.normal,
-            Mode::Unknown => self.unknown,
-        }
+        color(self.colours.mode(mode))
     }
 
     /// The faint colour of a mode (timeline lane bands).
@@ -167,20 +140,12 @@ impl Palette {
     }
 
     pub fn severity(&self, severity: Severity) -> Color32 {
-        match severity {
-            Severity::Info => self.severity_info,
-            Severity::Notable => self.severity_notable,
-            Severity::Finding => self.severity_finding,
-        }
+        color(self.colours.severity(severity))
     }
 
-    /// The colour of a tracker's marks, bars and legend entry.
+    /// The colour of a tracker's marks, bars, legend entry and name.
     pub fn tracker(&self, tracker: &str) -> Color32 {
-        TRACKER_HUES
-            .iter()
-            .find(|(name, _)| *name == tracker)
-            .or(TRACKER_HUES.last())
-            .map_or(self.unknown, |(_, colour)| *colour)
+        color(self.colours.tracker(tracker))
     }
 }
 
@@ -222,16 +187,23 @@ pub fn apply(ctx: &egui::Context) {
 }
 
 fn tune_visuals(visuals: &mut Visuals, palette: &Palette) {
+    let c = &palette.colours;
     visuals.selection.stroke = Stroke::new(1.0, palette.text_strong);
+    visuals.selection.bg_fill = color(c.selection);
     visuals.window_corner_radius = CornerRadius::same(8);
     visuals.menu_corner_radius = CornerRadius::same(6);
     visuals.warn_fg_color = palette.warning;
     visuals.error_fg_color = palette.error;
-    if !palette.dark {
-        visuals.panel_fill = Color32::from_rgb(250, 250, 251);
-        visuals.faint_bg_color = Color32::from_rgb(243, 244, 246);
-        visuals.extreme_bg_color = Color32::WHITE;
-    }
+    visuals.panel_fill = color(c.panel);
+    visuals.window_fill = color(c.window);
+    visuals.faint_bg_color = color(c.stripe);
+    visuals.extreme_bg_color = color(c.field);
+    visuals.code_bg_color = color(c.code);
+    visuals.hyperlink_color = palette.severity_info;
+    // Ordinary text in the theme's text colour (egui's dark default is a
+    // dim grey that fails contrast on the stripes).
+    visuals.widgets.noninteractive.fg_stroke = Stroke::new(1.0, palette.text);
+    visuals.widgets.noninteractive.bg_fill = color(c.panel);
 }
 
 /// A filled, rounded badge (mode, severity), drawn as one label.
@@ -241,7 +213,9 @@ pub fn badge_ui(ui: &mut egui::Ui, text: &str, fill: Color32, palette: &Palette)
         .fill(fill)
         .corner_radius(CornerRadius::same(BADGE_ROUNDING))
         .inner_margin(Margin::symmetric(6, 1))
-        .show(ui, |ui| ui.label(text))
+        .show(ui, |ui| {
+            ui.add(egui::Label::new(text).wrap_mode(egui::TextWrapMode::Extend))
+        })
         .inner
 }
 
@@ -250,6 +224,21 @@ pub fn badge_ui(ui: &mut egui::Ui, text: &str, fill: Color32, palette: &Palette)
 pub fn swatch_ui(ui: &mut egui::Ui, colour: Color32) -> egui::Response {
     let (rect, response) = ui.allocate_exact_size(egui::vec2(10.0, 10.0), egui::Sense::hover());
     ui.painter().circle_filled(rect.center(), 4.5, colour);
+    response
+}
+
+/// A small hollow diamond (the timeline's mark of a request without events).
+pub fn diamond_swatch_ui(ui: &mut egui::Ui, colour: Color32) -> egui::Response {
+    let (rect, response) = ui.allocate_exact_size(egui::vec2(12.0, 12.0), egui::Sense::hover());
+    let (c, r) = (rect.center(), 5.0);
+    let points = vec![
+        c + egui::vec2(0.0, -r),
+        c + egui::vec2(r, 0.0),
+        c + egui::vec2(0.0, r),
+        c + egui::vec2(-r, 0.0),
+    ];
+    ui.painter()
+        .add(egui::Shape::closed_line(points, Stroke::new(1.5, colour)));
     response
 }
 

@@ -1,7 +1,9 @@
 //! Draws a timeline with egui_plot: one band per lane (app × mode,
 //! incognito bands in violet), events as marks coloured by tracker with a
-//! legend — or, when the window holds more than [`MARK_LIMIT`] events,
-//! stacked count bars per pixel column, computed on the worker.
+//! legend, tracker requests that carried no events as hollow diamonds of
+//! their tracker's (or company's) colour — or, when the window holds more
+//! than [`MARK_LIMIT`] of both, stacked count bars per pixel column,
+//! computed on the worker.
 //!
 //! Mouse: drag selects a time range (filters the table); scroll or
 //! middle-drag pans; Ctrl+scroll zooms; right-drag zooms to a box;
@@ -10,14 +12,15 @@
 //! [`MARK_LIMIT`]: crate::jobs::MARK_LIMIT
 
 use super::theme::{MARK_RADIUS, Palette, mode_label};
-use super::timeline::{
-    PIXELS_PER_BUCKET, TimelineModel, date_span, full_time, lane_label, lane_y, micros_of, nearest_mark, tick_label,
-    time_ticks, x_of,
-};
-use crate::app::commands::Command;
 use crate::jobs::{TimelineReply, WindowSpec};
-use crate::model::{EventId, Mode};
-use crate::store::{TimeRange, TimelineBucket, TimelineMark};
+use crate::model::Mode;
+use crate::store::{RequestMark, TimeRange, TimelineBucket, TimelineMark};
+use crate::window::command::Command;
+use crate::window::state::Selection;
+use crate::window::timeline::{
+    PIXELS_PER_BUCKET, TimelineModel, date_span, full_time, lane_label, lane_y, micros_of, nearest_mark,
+    nearest_request_mark, tick_label, time_ticks, x_of,
+};
 use egui::{Align2, PointerButton, RichText};
 use egui_plot::{
     Bar, BarChart, GridInput, GridMark, MarkerShape, Plot, PlotPoint, PlotPoints, Points, Polygon, Span, Text, VLine,
@@ -30,8 +33,8 @@ pub struct TimelineContext<'a> {
     pub view: u64,
     pub relative: bool,
     pub height: f32,
-    pub selected: Option<EventId>,
-    /// Plot x of the selected event, when known (a line marks it).
+    pub selected: Option<Selection>,
+    /// Plot x of the selected event or request, when known (a line marks it).
     pub selected_x: Option<f64>,
     pub range: Option<TimeRange>,
     /// Plots in one group pan and zoom together (compare view).
@@ -68,7 +71,12 @@ pub fn timeline_ui(
     if reply.lanes.lanes.is_empty() {
         ui.add_sized(
             [ui.available_width(), cx.height],
-            egui::Label::new(RichText::new("No events match the filters.").italics()),
+            egui::Label::new(
+                RichText::new(
+                    "No events or tracker requests match the filters; the Requests table lists every request.",
+                )
+                .italics(),
+            ),
         );
         return;
     }
@@ -168,6 +176,7 @@ fn plot_ui(
             } else {
                 marks(plot_ui, &slice.marks, count, &palette, selected);
             }
+            request_marks(plot_ui, &slice.request_marks, count, &palette, selected);
         }
         if let Some(x) = selected_x {
             plot_ui.vline(VLine::new("", x).color(palette.selection).width(1.0));
@@ -203,7 +212,12 @@ fn bands(plot_ui: &mut egui_plot::PlotUi<'_>, lanes: &[crate::store::Lane], pale
                 .stroke(egui::Stroke::NONE)
                 .allow_hover(false),
         );
-        let mut label = RichText::new(format!("{}  {} events", lane_label(lane), lane.count)).small();
+        let requests = if lane.requests > 0 {
+            format!(" · {} tracker requests without events", lane.requests)
+        } else {
+            String::new()
+        };
+        let mut label = RichText::new(format!("{}  {} events{requests}", lane_label(lane), lane.count)).small();
         label = match lane.mode {
             Mode::Incognito => label.strong().color(palette.incognito),
             _ => label.color(palette.text_muted),
@@ -229,7 +243,7 @@ fn marks(
     marks: &[TimelineMark],
     count: usize,
     palette: &Palette,
-    selected: Option<EventId>,
+    selected: Option<Selection>,
 ) {
     let trackers = distinct(marks.iter().map(|m| m.tracker.as_str()));
     let mut by_tracker: BTreeMap<&str, Vec<[f64; 2]>> = BTreeMap::new();
@@ -240,7 +254,7 @@ fn marks(
             lane_y(mark.lane, count) + tracker_offset(&trackers, &mark.tracker),
         ];
         by_tracker.entry(mark.tracker.as_str()).or_default().push(point);
-        if Some(mark.event_id) == selected {
+        if Some(Selection::Event(mark.event_id)) == selected {
             ring = Some(point);
         }
     }
@@ -263,6 +277,50 @@ fn marks(
                 .allow_hover(false),
         );
     }
+}
+
+/// Tracker requests without events: hollow diamonds on the lane's lower
+/// edge, so they never hide the events above them.
+fn request_marks(
+    plot_ui: &mut egui_plot::PlotUi<'_>,
+    marks: &[RequestMark],
+    count: usize,
+    palette: &Palette,
+    selected: Option<Selection>,
+) {
+    let mut by_key: BTreeMap<&str, Vec<[f64; 2]>> = BTreeMap::new();
+    let mut ring = None;
+    for mark in marks {
+        let point = [x_of(mark.time_micros), request_mark_y(mark.lane, count)];
+        by_key.entry(mark.colour_key()).or_default().push(point);
+        if Some(Selection::Request(mark.exchange_id)) == selected {
+            ring = Some(point);
+        }
+    }
+    for (key, points) in by_key {
+        plot_ui.points(
+            Points::new(key, PlotPoints::new(points))
+                .color(palette.tracker(key))
+                .radius(MARK_RADIUS + 0.5)
+                .filled(false)
+                .shape(MarkerShape::Diamond)
+                .allow_hover(false),
+        );
+    }
+    if let Some(point) = ring {
+        plot_ui.points(
+            Points::new("", PlotPoints::new(vec![point]))
+                .color(palette.selection)
+                .radius(MARK_RADIUS * 2.0)
+                .filled(false)
+                .allow_hover(false),
+        );
+    }
+}
+
+/// Plot y of request marks in a lane: near the band's lower edge.
+fn request_mark_y(lane: usize, count: usize) -> f64 {
+    lane_y(lane, count) - 0.38
 }
 
 fn bucket_bars(
@@ -332,17 +390,33 @@ fn interact(
         .map(|p| (count as f64 - 1.0 - p.y).round())
         .filter(|l| *l >= 0.0 && (*l as usize) < count);
     let slice = reply.slice.as_ref();
+    let reach = output.x_per_point * 8.0;
     let mark = match (hovered, lane, slice) {
-        (Some(p), Some(lane), Some(slice)) => nearest_mark(&slice.marks, lane as usize, p.x, output.x_per_point * 8.0),
+        (Some(p), Some(lane), Some(slice)) => nearest_mark(&slice.marks, lane as usize, p.x, reach),
         _ => None,
     };
-    if let Some(mark) = mark {
+    // A request mark wins when the pointer is on the lane's lower edge,
+    // where request marks sit, or when no event is near.
+    let request = match (hovered, lane, slice) {
+        (Some(p), Some(lane), Some(slice)) => {
+            let low = p.y < lane_y(lane as usize, count) - 0.25;
+            nearest_request_mark(&slice.request_marks, lane as usize, p.x, reach).filter(|_| low || mark.is_none())
+        }
+        _ => None,
+    };
+    if let Some(request) = request {
+        let text = request_hover_text(request, cx.relative);
+        response.clone().on_hover_ui_at_pointer(|ui| {
+            ui.label(text);
+        });
+    } else if let Some(mark) = mark {
         let text = mark_hover_text(mark, cx.relative);
         response.clone().on_hover_ui_at_pointer(|ui| {
             ui.label(text);
         });
     } else if let (Some(p), Some(lane), Some(slice)) = (hovered, lane, slice)
         && slice.marks.is_empty()
+        && slice.request_marks.is_empty()
     {
         let text = bucket_hover_text(slice, lane as usize, p.x);
         if !text.is_empty() {
@@ -351,10 +425,13 @@ fn interact(
             });
         }
     }
-    if response.clicked()
-        && let Some(mark) = mark
-    {
-        commands.push(Command::Select(mark.event_id));
+    if response.clicked() {
+        if let Some(request) = request {
+            commands.push(Command::ShowRows(crate::window::state::RowsShown::Requests));
+            commands.push(Command::Select(Selection::Request(request.exchange_id)));
+        } else if let Some(mark) = mark {
+            commands.push(Command::Select(Selection::Event(mark.event_id)));
+        }
     }
     if !cx.selectable {
         return;
@@ -379,12 +456,34 @@ fn interact(
 
 fn mark_hover_text(mark: &TimelineMark, relative: bool) -> String {
     let when = if relative {
-        super::timeline::relative_label(x_of(mark.time_micros))
+        crate::window::timeline::relative_label(x_of(mark.time_micros))
     } else {
         full_time(mark.time_micros)
     };
     let key = mark.key_field.as_deref().unwrap_or("—");
     format!("{} · {}\n{when}\n{key}\nClick to inspect", mark.event, mark.tracker)
+}
+
+fn request_hover_text(mark: &RequestMark, relative: bool) -> String {
+    let when = if relative {
+        crate::window::timeline::relative_label(x_of(mark.time_micros))
+    } else {
+        full_time(mark.time_micros)
+    };
+    let to = match (&mark.company, &mark.tracker) {
+        (Some(company), _) => company.clone(),
+        (None, Some(tracker)) => tracker.clone(),
+        (None, None) => String::new(),
+    };
+    let data = match mark.data_types {
+        0 => "no personal data named".to_string(),
+        1 => "1 kind of personal data".to_string(),
+        n => format!("{n} kinds of personal data"),
+    };
+    format!(
+        "{} {} · {to}\n{when}\nA tracker request, no events decoded · {data}\nClick to inspect the request",
+        mark.method, mark.host
+    )
 }
 
 fn bucket_hover_text(slice: &crate::store::TimelineSlice, lane: usize, x: f64) -> String {
@@ -436,9 +535,18 @@ pub fn legend_ui(ui: &mut egui::Ui, model: &TimelineModel) {
             .marks
             .iter()
             .map(|m| m.tracker.as_str())
+            .chain(slice.request_marks.iter().map(RequestMark::colour_key))
             .chain(slice.buckets.iter().map(|b| b.tracker.as_str())),
     );
     ui.separator();
+    if !slice.request_marks.is_empty() {
+        super::theme::diamond_swatch_ui(ui, palette.text_muted);
+        ui.label(
+            RichText::new("tracker request, no events")
+                .small()
+                .color(palette.text_muted),
+        );
+    }
     for tracker in trackers {
         super::theme::swatch_ui(ui, palette.tracker(&tracker));
         ui.label(

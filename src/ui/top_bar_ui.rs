@@ -1,10 +1,11 @@
 //! The top bar: case name, case and file actions, the view switch, the
-//! search / canary box and the theme switch.
+//! search / canary box (with "Save as canary…", typed with a kind of
+//! personal data) and the theme switch.
 
-use crate::app::commands::Command;
-use crate::app::state::{AppState, View};
-use crate::ui::file_picker::PickPurpose;
 use crate::ui::theme::{GAP, Palette};
+use crate::window::command::Command;
+use crate::window::file_picker::PickPurpose;
+use crate::window::state::{AppState, View};
 use egui::{Key, KeyboardShortcut, Modifiers, RichText};
 
 /// Ctrl+O: open a case.
@@ -17,10 +18,16 @@ pub const SEARCH_SHORTCUT: KeyboardShortcut = KeyboardShortcut::new(Modifiers::C
 /// Draws the top bar.
 pub fn top_bar_ui(ui: &mut egui::Ui, state: &mut AppState, commands: &mut Vec<Command>) {
     let palette = Palette::for_ui(ui);
+    // Below this width the file buttons and the view switch use short words.
+    let compact = ui.available_width() < 1500.0;
     ui.horizontal_centered(|ui| {
         ui.label(RichText::new("Telltale").heading().strong().color(palette.incognito));
         let case = state.case.as_ref().map_or("no case open", |c| c.name.as_str());
-        ui.label(RichText::new(case).heading()).on_hover_text(
+        let mut name = RichText::new(case).strong();
+        if state.is_demo() {
+            name = RichText::new(format!("{case} (synthetic)")).strong();
+        }
+        ui.label(name).on_hover_text(
             state
                 .case
                 .as_ref()
@@ -28,31 +35,32 @@ pub fn top_bar_ui(ui: &mut egui::Ui, state: &mut AppState, commands: &mut Vec<Co
                 .map_or_else(|| "in memory".to_string(), |p| p.display().to_string()),
         );
         ui.add_space(GAP);
-        file_buttons_ui(ui, state, commands);
+        file_buttons_ui(ui, state, compact, commands);
         ui.separator();
-        view_switch_ui(ui, state, commands);
+        view_switch_ui(ui, state, compact, commands);
         ui.separator();
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             theme_switch_ui(ui, state, commands);
-            search_box_ui(ui, state, commands);
+            search_box_ui(ui, state, compact, commands);
         });
     });
 }
 
-fn file_buttons_ui(ui: &mut egui::Ui, state: &AppState, commands: &mut Vec<Command>) {
+fn file_buttons_ui(ui: &mut egui::Ui, state: &AppState, compact: bool, commands: &mut Vec<Command>) {
     let (open_keys, import_keys) = (
         ui.ctx().format_shortcut(&OPEN_SHORTCUT),
         ui.ctx().format_shortcut(&IMPORT_SHORTCUT),
     );
-    if ui
-        .button("New case…")
-        .on_hover_text("Create an empty case file")
-        .clicked()
-    {
+    let (new, open) = if compact {
+        ("New…", "Open…")
+    } else {
+        ("New case…", "Open case…")
+    };
+    if ui.button(new).on_hover_text("Create an empty case file").clicked() {
         commands.push(Command::ChooseFile(PickPurpose::NewCase));
     }
     if ui
-        .button("Open case…")
+        .button(open)
         .on_hover_text(format!("Open a .telltale case ({open_keys})"))
         .clicked()
     {
@@ -70,22 +78,43 @@ fn file_buttons_ui(ui: &mut egui::Ui, state: &AppState, commands: &mut Vec<Comma
         commands.push(Command::ChooseFile(PickPurpose::Import));
     }
     if ui
-        .add_enabled(can_import && !state.exporting, egui::Button::new("Export…"))
-        .on_hover_text("Write findings as CSV, JSON or a PDF report")
+        .add_enabled(can_import && state.export_job.is_none(), egui::Button::new("Export…"))
+        .on_hover_text("Write what this view shows as a PDF report, CSV or JSON")
         .clicked()
     {
         commands.push(Command::ShowExport);
     }
 }
 
-fn view_switch_ui(ui: &mut egui::Ui, state: &AppState, commands: &mut Vec<Command>) {
+fn view_switch_ui(ui: &mut egui::Ui, state: &AppState, compact: bool, commands: &mut Vec<Command>) {
     let findings = format!("Findings ({})", state.findings.len());
-    for (view, label) in [
-        (View::Browse, "Timeline"),
-        (View::Compare, "Compare"),
-        (View::Findings, findings.as_str()),
+    for (view, label, hint) in [
+        (
+            View::Browse,
+            "Timeline",
+            "Events and requests over time, the tables and the inspector",
+        ),
+        (
+            View::WhatLeft,
+            if compact { "What left" } else { "What left the device" },
+            "Which personal data went to which company, per mode",
+        ),
+        (
+            View::Compare,
+            "Compare",
+            "Two sessions side by side: what B still sends",
+        ),
+        (
+            View::Findings,
+            findings.as_str(),
+            "Every annotated item, ready to export",
+        ),
     ] {
-        if ui.selectable_label(state.view == view, label).clicked() {
+        if ui
+            .selectable_label(state.view == view, label)
+            .on_hover_text(hint)
+            .clicked()
+        {
             commands.push(Command::SetView(view));
         }
     }
@@ -102,16 +131,30 @@ fn theme_switch_ui(ui: &mut egui::Ui, state: &AppState, commands: &mut Vec<Comma
     }
 }
 
-fn search_box_ui(ui: &mut egui::Ui, state: &mut AppState, commands: &mut Vec<Command>) {
+fn search_box_ui(ui: &mut egui::Ui, state: &mut AppState, compact: bool, commands: &mut Vec<Command>) {
     let hint = format!("Search or canary ({})", ui.ctx().format_shortcut(&SEARCH_SHORTCUT));
+    // Right-to-left: the button is added first so it sits right of the box.
+    let searched = !state.filter.text.is_empty() && state.filter.text.chars().count() >= 3;
+    let save = ui
+        .add_enabled(
+            searched,
+            egui::Button::new(if compact { "Canary…" } else { "Save as canary…" }),
+        )
+        .on_hover_text(
+            "Keep this text as a canary (the report lists its hits); say what it is — the phone's \
+             advertising id, IMEI, an e-mail — and every hit names that kind of personal data",
+        );
+    if save.clicked() {
+        commands.push(Command::CanaryForm(Some(None)));
+    }
     if state.search.running {
         ui.spinner();
     }
-    // Right-to-left: the box is added first so its label sits left of it.
+    let width = (ui.available_width() - 70.0).clamp(90.0, 260.0);
     let response = ui.add(
         egui::TextEdit::singleline(&mut state.search.text)
             .hint_text(hint)
-            .desired_width(260.0),
+            .desired_width(width),
     );
     let label = ui.label("Search:");
     let response = response.labelled_by(label.id);
@@ -123,5 +166,65 @@ fn search_box_ui(ui: &mut egui::Ui, state: &mut AppState, commands: &mut Vec<Com
     let cleared = response.changed() && state.search.text.is_empty();
     if submitted || cleared {
         commands.push(Command::Search(state.search.text.clone()));
+    }
+    if let Some(kind) = state.search.save_form.clone() {
+        canary_form_ui(ui.ctx(), state, kind, commands);
+    }
+}
+
+/// The "save as canary" window: the text, what it stands for, Save.
+fn canary_form_ui(ctx: &egui::Context, state: &AppState, mut kind: Option<String>, commands: &mut Vec<Command>) {
+    let needle = state.filter.text.clone();
+    let mut open = true;
+    egui::Window::new("Save as canary")
+        .open(&mut open)
+        .collapsible(false)
+        .resizable(false)
+        .anchor(egui::Align2::RIGHT_TOP, egui::vec2(-12.0, 52.0))
+        .show(ctx, |ui| {
+            ui.label(RichText::new(format!("“{needle}”")).strong().monospace());
+            ui.label("What is it? (your own value of that kind: the phone's advertising id, IMEI, e-mail …)");
+            let chosen = kind.as_deref().and_then(crate::decode::datatypes::kind);
+            let text = chosen.map_or_else(
+                || "a phrase I typed (no kind)".to_string(),
+                |k| format!("{} ({})", k.label, k.name),
+            );
+            egui::ComboBox::from_id_salt("canary-kind")
+                .selected_text(text)
+                .width(320.0)
+                .show_ui(ui, |ui| {
+                    if ui
+                        .selectable_label(kind.is_none(), "a phrase I typed (no kind)")
+                        .clicked()
+                    {
+                        kind = None;
+                    }
+                    for entry in crate::decode::datatypes::VOCABULARY {
+                        let label = format!("{} ({})", entry.label, entry.name);
+                        if ui
+                            .selectable_label(kind.as_deref() == Some(entry.name), label)
+                            .clicked()
+                        {
+                            kind = Some(entry.name.to_string());
+                        }
+                    }
+                });
+            if kind != state.search.save_form.clone().flatten() {
+                commands.push(Command::CanaryForm(Some(kind.clone())));
+            }
+            ui.horizontal(|ui| {
+                if ui.button("Save canary").clicked() {
+                    commands.push(Command::SaveCanary {
+                        needle: needle.clone(),
+                        data_type: kind.clone(),
+                    });
+                }
+                if ui.button("Cancel").clicked() {
+                    commands.push(Command::CanaryForm(None));
+                }
+            });
+        });
+    if !open {
+        commands.push(Command::CanaryForm(None));
     }
 }

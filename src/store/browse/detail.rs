@@ -1,10 +1,13 @@
-//! What the inspector shows for one event: the event with its fields, the
-//! exchange it came from (request and response as captured), every decoded
-//! layer of that exchange, and the event's annotation. Also the case-wide
-//! warnings the status bar lists.
+//! What the inspector shows for one event — the event with its fields and
+//! data types, the exchange it came from (request and response as
+//! captured), every decoded layer of that exchange, the event's annotation
+//! — or for one request: the request with its company, data types and
+//! decoded layers, the events decoded from it, its annotation. Also the
+//! case-wide warnings the status bar lists.
 
+use crate::attribution::{GeoInfo, geo_for_ip};
 use crate::model::{Annotation, EventId, ExchangeId, Headers, Target};
-use crate::store::{Case, EventRow, LayerRow, StoreError};
+use crate::store::{Case, EventRow, ExchangeRow, LayerRow, StoreError};
 use rusqlite::{OptionalExtension, params};
 
 /// The HTTP exchange behind an event.
@@ -35,7 +38,35 @@ pub struct EventDetail {
     pub exchange: ExchangeDetail,
     pub layers: Vec<LayerRow>,
     pub annotation: Option<Annotation>,
+    /// Country and network of the server (offline lookup).
+    pub geo: Option<GeoInfo>,
 }
+
+/// One event decoded from a request, as the request's inspector lists it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RequestEvent {
+    pub id: EventId,
+    pub time_micros: i64,
+    pub tracker: String,
+    pub event: String,
+    pub key_field: Option<String>,
+}
+
+/// Everything the inspector shows for one request.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RequestDetail {
+    /// The request as listed (company, category, endpoint, data types …).
+    pub request: ExchangeRow,
+    pub exchange: ExchangeDetail,
+    pub layers: Vec<LayerRow>,
+    pub annotation: Option<Annotation>,
+    /// The first [`REQUEST_EVENT_LIMIT`] events decoded from it.
+    pub events: Vec<RequestEvent>,
+    pub geo: Option<GeoInfo>,
+}
+
+/// Events listed in a request's detail at most (the request's event count says how many there are).
+pub const REQUEST_EVENT_LIMIT: i64 = 200;
 
 /// A warning from an import or from decoding, with where it came from.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -68,11 +99,44 @@ impl Case {
             return Ok(None);
         };
         Ok(Some(EventDetail {
-            event: event_row,
             layer_ordinal,
             exchange: self.exchange_detail(exchange_id)?,
             layers: self.exchange_layers(exchange_id)?,
             annotation: self.annotation(Target::Event(event))?,
+            geo: event_row.server_ip.as_deref().and_then(geo_for_ip),
+            event: event_row,
+        }))
+    }
+
+    /// The inspector's view of `exchange`; `None` when it no longer exists.
+    pub fn request_detail(&self, exchange: ExchangeId) -> Result<Option<RequestDetail>, StoreError> {
+        let request = match self.exchange_row(exchange) {
+            Ok(row) => row,
+            Err(StoreError::NotFound(_)) => return Ok(None),
+            Err(other) => return Err(other),
+        };
+        let mut statement = self.conn.prepare_cached(
+            "SELECT event_id, time_micros, tracker, event_name, key_field FROM events
+             WHERE exchange_id = ?1 ORDER BY event_id LIMIT ?2",
+        )?;
+        let events = statement
+            .query_map(params![exchange, REQUEST_EVENT_LIMIT], |r| {
+                Ok(RequestEvent {
+                    id: r.get(0)?,
+                    time_micros: r.get(1)?,
+                    tracker: r.get(2)?,
+                    event: r.get(3)?,
+                    key_field: r.get(4)?,
+                })
+            })?
+            .collect::<Result<_, _>>()?;
+        Ok(Some(RequestDetail {
+            geo: request.server_ip.as_deref().and_then(geo_for_ip),
+            exchange: self.exchange_detail(exchange)?,
+            layers: self.exchange_layers(exchange)?,
+            annotation: self.annotation(Target::Exchange(exchange))?,
+            events,
+            request,
         }))
     }
 

@@ -1,30 +1,46 @@
 //! Facet counts for the left panel: for each facet, its values with how many
-//! events carry them. A facet's counts ignore that facet's own picks, so the
-//! other values stay visible and clickable.
+//! **requests** and how many events carry them — so a capture whose
+//! requests decode into no events still lists its hosts, companies,
+//! trackers and data types. A facet's counts ignore that facet's own picks,
+//! so the other values stay visible and clickable.
 
-use super::filter::{BrowseFilter, Facet, Sql, push_conditions, visible_sessions};
+use super::filter::{BrowseFilter, Facet, SessionStarts, Sql, push_conditions, push_request_conditions};
 use crate::store::{Case, StoreError};
 use rusqlite::params_from_iter;
+use std::collections::HashMap;
 
-/// Values shown per facet; the rest are summed into [`FacetList::more`].
+/// Values shown per facet; the rest are counted in [`FacetList::more`].
 pub const FACET_VALUE_LIMIT: usize = 50;
 
-/// One facet value and its event count.
+/// One facet value and its counts.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FacetCount {
     pub value: String,
-    /// Shown next to the value: the company behind a tracker or host.
+    /// Shown next to the value: the company behind a tracker or host, the
+    /// category of a company.
     pub detail: Option<String>,
-    pub count: u64,
+    /// Requests that carry the value (an event facet: requests with such an event).
+    pub requests: u64,
+    /// Events that carry it.
+    pub events: u64,
 }
 
-/// The values of one facet, most frequent first.
+/// The values of one facet, most requests first.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FacetList {
     pub facet: Facet,
     pub values: Vec<FacetCount>,
     /// How many further values were left out.
     pub more: u64,
+}
+
+/// How one facet is counted over one kind of row.
+struct FacetSql {
+    group: &'static str,
+    detail: &'static str,
+    from: &'static str,
+    /// What is counted (`count(*)` or a distinct id when the FROM joins).
+    count: &'static str,
 }
 
 impl Case {
@@ -35,86 +51,164 @@ impl Case {
             .iter()
             .map(|&facet| {
                 let others = filter.without(Some(facet), true);
-                if let Some(name) = kept_facet(facet).filter(|_| others.only_hides_sessions()) {
-                    return self.kept_facet_counts(facet, name, &others);
-                }
-                let (group, detail, from) = facet_sql(facet);
-                let mut sql = Sql::new(&format!("SELECT {group}, {detail}, count(*) FROM {from} WHERE 1 = 1"));
-                push_conditions(&mut sql, &others, &starts);
-                sql.push(&format!(" GROUP BY {group} ORDER BY count(*) DESC, {group}"));
-                let mut statement = self.conn.prepare_cached(&sql.text)?;
-                let all: Vec<FacetCount> = statement
-                    .query_map(params_from_iter(sql.values), |r| {
-                        Ok(FacetCount {
-                            value: r.get::<_, Option<String>>(0)?.unwrap_or_default(),
-                            detail: r.get(1)?,
-                            count: r.get::<_, i64>(2)?.max(0) as u64,
-                        })
-                    })?
-                    .collect::<Result<_, _>>()?;
-                let more = all.iter().skip(FACET_VALUE_LIMIT).map(|c| c.count).sum();
-                let values = all.into_iter().take(FACET_VALUE_LIMIT).collect();
-                Ok(FacetList { facet, values, more })
+                let requests = self.facet_counts(&request_sql(facet), &others, &starts, true)?;
+                let events = self.facet_counts(&event_sql(facet), &others, &starts, false)?;
+                Ok(merge(facet, requests, events))
             })
             .collect()
     }
-}
 
-impl Case {
-    /// A facet's counts from the figures kept at import (schema 3).
-    fn kept_facet_counts(&self, facet: Facet, name: &str, filter: &BrowseFilter) -> Result<FacetList, StoreError> {
-        let mut sql =
-            Sql::new("SELECT t.value, max(t.detail), sum(t.event_count) FROM session_facets t WHERE t.facet = ");
-        let placeholder = sql.bind(name.to_string());
-        sql.push(&placeholder);
-        visible_sessions(&mut sql, filter);
-        sql.push(" GROUP BY t.value ORDER BY sum(t.event_count) DESC, t.value");
+    /// (value, detail, count) of one facet over requests or events.
+    fn facet_counts(
+        &self,
+        facet: &FacetSql,
+        filter: &BrowseFilter,
+        starts: &SessionStarts,
+        requests: bool,
+    ) -> Result<Vec<(String, Option<String>, u64)>, StoreError> {
+        let FacetSql {
+            group,
+            detail,
+            from,
+            count,
+        } = facet;
+        let mut sql = Sql::new(&format!("SELECT {group}, {detail}, {count} FROM {from} WHERE 1 = 1"));
+        if requests {
+            push_request_conditions(&mut sql, filter, starts);
+        } else {
+            push_conditions(&mut sql, filter, starts);
+        }
+        sql.push(&format!(" GROUP BY {group}"));
         let mut statement = self.conn.prepare_cached(&sql.text)?;
-        let all: Vec<FacetCount> = statement
-            .query_map(params_from_iter(sql.values), |r| {
-                Ok(FacetCount {
-                    value: r.get(0)?,
-                    detail: r.get(1)?,
-                    count: r.get::<_, i64>(2)?.max(0) as u64,
-                })
-            })?
-            .collect::<Result<_, _>>()?;
-        let more = all.iter().skip(FACET_VALUE_LIMIT).map(|c| c.count).sum();
-        let values = all.into_iter().take(FACET_VALUE_LIMIT).collect();
-        Ok(FacetList { facet, values, more })
+        let rows = statement.query_map(params_from_iter(sql.values), |r| {
+            Ok((
+                r.get::<_, Option<String>>(0)?.unwrap_or_default(),
+                r.get::<_, Option<String>>(1)?,
+                r.get::<_, i64>(2)?.max(0) as u64,
+            ))
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 }
 
-/// The name a facet's counts are kept under at import, if they are.
-fn kept_facet(facet: Facet) -> Option<&'static str> {
-    match facet {
-        Facet::App => Some("app"),
-        Facet::Mode => Some("mode"),
-        Facet::Tracker => Some("tracker"),
-        Facet::Host => Some("host"),
-        Facet::Event => Some("event"),
-        Facet::Tag | Facet::Field => None,
+/// Joins the request and event counts of one facet, most requests first
+/// (then most events, then by value), and cuts the list.
+fn merge(
+    facet: Facet,
+    requests: Vec<(String, Option<String>, u64)>,
+    events: Vec<(String, Option<String>, u64)>,
+) -> FacetList {
+    let mut by_value: HashMap<String, FacetCount> = HashMap::new();
+    for (value, detail, count) in requests {
+        let entry = by_value.entry(value.clone()).or_insert_with(|| FacetCount {
+            value,
+            detail: None,
+            requests: 0,
+            events: 0,
+        });
+        entry.requests += count;
+        entry.detail = entry.detail.take().or(detail);
+    }
+    for (value, detail, count) in events {
+        let entry = by_value.entry(value.clone()).or_insert_with(|| FacetCount {
+            value,
+            detail: None,
+            requests: 0,
+            events: 0,
+        });
+        entry.events += count;
+        entry.detail = entry.detail.take().or(detail);
+    }
+    let mut all: Vec<FacetCount> = by_value.into_values().collect();
+    // "No tracker" or "no company" has no company to show beside it.
+    for count in all.iter_mut().filter(|c| c.value.is_empty()) {
+        count.detail = None;
+    }
+    all.sort_by(|a, b| {
+        b.requests
+            .cmp(&a.requests)
+            .then(b.events.cmp(&a.events))
+            .then(a.value.cmp(&b.value))
+    });
+    let more = all.len().saturating_sub(FACET_VALUE_LIMIT) as u64;
+    all.truncate(FACET_VALUE_LIMIT);
+    FacetList {
+        facet,
+        values: all,
+        more,
     }
 }
 
-/// (grouping expression, detail expression, FROM clause) of a facet.
-fn facet_sql(facet: Facet) -> (&'static str, &'static str, &'static str) {
+/// How a facet groups requests (`x`).
+fn request_sql(facet: Facet) -> FacetSql {
+    let plain = |group, detail| FacetSql {
+        group,
+        detail,
+        from: "exchanges x",
+        count: "count(*)",
+    };
     match facet {
-        Facet::App => ("coalesce(v.app, '')", "NULL", "events v"),
-        Facet::Mode => ("v.mode", "NULL", "events v"),
-        Facet::Tracker => (
-            "v.tracker",
-            "max(x.company)",
-            "events v JOIN exchanges x ON x.exchange_id = v.exchange_id",
-        ),
-        Facet::Host => (
-            "x.host",
-            "max(x.company)",
-            "events v JOIN exchanges x ON x.exchange_id = v.exchange_id",
-        ),
-        Facet::Event => ("v.event_name", "NULL", "events v"),
-        Facet::Field => ("f.key", "NULL", "events v, json_each(v.fields) f"),
-        Facet::Tag => (
+        Facet::App => plain("coalesce(x.app, '')", "NULL"),
+        Facet::Mode => plain("x.mode", "NULL"),
+        Facet::Company => plain("coalesce(x.company, '')", "max(x.category)"),
+        Facet::Tracker => plain("coalesce(x.tracker, '')", "max(x.company)"),
+        Facet::Host => plain("x.host", "max(x.company)"),
+        Facet::DataType => FacetSql {
+            group: "d.type",
+            detail: "NULL",
+            from: "exchanges x JOIN data_types d ON d.exchange_id = x.exchange_id",
+            count: "count(DISTINCT x.exchange_id)",
+        },
+        Facet::Event => FacetSql {
+            group: "e.event_name",
+            detail: "NULL",
+            from: "exchanges x JOIN events e ON e.exchange_id = x.exchange_id",
+            count: "count(DISTINCT x.exchange_id)",
+        },
+        Facet::Field => FacetSql {
+            group: "f.key",
+            detail: "NULL",
+            from: "exchanges x JOIN events e ON e.exchange_id = x.exchange_id, json_each(e.fields) f",
+            count: "count(DISTINCT x.exchange_id)",
+        },
+        Facet::Tag => FacetSql {
+            group: "t.value",
+            detail: "NULL",
+            from: "exchanges x JOIN annotations a ON (a.target_kind = 'exchange' AND a.target_id = x.exchange_id)
+                   OR (a.target_kind = 'event'
+                       AND a.target_id IN (SELECT event_id FROM events WHERE exchange_id = x.exchange_id)),
+                   json_each(a.tags) t",
+            count: "count(DISTINCT x.exchange_id)",
+        },
+    }
+}
+
+/// How a facet groups events (`v`).
+fn event_sql(facet: Facet) -> FacetSql {
+    let plain = |group, detail, from| FacetSql {
+        group,
+        detail,
+        from,
+        count: "count(*)",
+    };
+    let joined = "events v JOIN exchanges x ON x.exchange_id = v.exchange_id";
+    match facet {
+        Facet::App => plain("coalesce(v.app, '')", "NULL", "events v"),
+        Facet::Mode => plain("v.mode", "NULL", "events v"),
+        Facet::Company => plain("coalesce(x.company, '')", "max(x.category)", joined),
+        Facet::Tracker => plain("v.tracker", "max(x.company)", joined),
+        Facet::Host => plain("x.host", "max(x.company)", joined),
+        // An event carries its own data types and those its request sent beside all its events.
+        Facet::DataType => FacetSql {
+            group: "d.type",
+            detail: "NULL",
+            from: "events v JOIN data_types d ON d.exchange_id = v.exchange_id
+                   AND (d.event_id = v.event_id OR d.event_id IS NULL)",
+            count: "count(DISTINCT v.event_id)",
+        },
+        Facet::Event => plain("v.event_name", "NULL", "events v"),
+        Facet::Field => plain("f.key", "NULL", "events v, json_each(v.fields) f"),
+        Facet::Tag => plain(
             "t.value",
             "NULL",
             "events v JOIN annotations a ON a.target_kind = 'event' AND a.target_id = v.event_id, json_each(a.tags) t",

@@ -5,7 +5,7 @@
 //! written into the SQL text. Within one facet the picked values are
 //! alternatives (OR); different facets narrow each other (AND).
 
-use crate::model::SessionId;
+use crate::model::{EventId, ExchangeId, SessionId};
 use rusqlite::types::Value;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeSet, HashMap};
@@ -15,8 +15,12 @@ use std::collections::{BTreeSet, HashMap};
 pub enum Facet {
     App,
     Mode,
+    /// The company behind the host (`assets/trackers.toml`).
+    Company,
     Tracker,
     Host,
+    /// A kind of personal data the request or event carried (`advertisingId`).
+    DataType,
     Event,
     Tag,
     /// A decoded field key the event carries (`properties.$url`).
@@ -25,11 +29,13 @@ pub enum Facet {
 
 impl Facet {
     /// The facets the left panel lists with counts (fields are too many).
-    pub const LISTED: [Facet; 6] = [
+    pub const LISTED: [Facet; 8] = [
         Facet::App,
         Facet::Mode,
+        Facet::Company,
         Facet::Tracker,
         Facet::Host,
+        Facet::DataType,
         Facet::Event,
         Facet::Tag,
     ];
@@ -39,8 +45,10 @@ impl Facet {
         match self {
             Facet::App => "app",
             Facet::Mode => "mode",
+            Facet::Company => "company",
             Facet::Tracker => "tracker",
             Facet::Host => "host",
+            Facet::DataType => "data type",
             Facet::Event => "event",
             Facet::Tag => "tag",
             Facet::Field => "field",
@@ -64,9 +72,27 @@ pub struct BrowseFilter {
     pub hidden_sessions: BTreeSet<SessionId>,
     /// Picked facet values; a facet without values does not filter.
     pub values: std::collections::BTreeMap<Facet, BTreeSet<String>>,
-    /// Substring (case-insensitive) of the event name, key field, fields or URL.
+    /// Substring (case-insensitive) of the event name, key field, fields or
+    /// URL (of a request: its URL, host or any of its events).
     pub text: String,
+    /// What canary search found for `text` (through every layer and
+    /// encoding): rows with a hit match too, also requests without events.
+    pub hits: Option<SearchHits>,
     pub time: Option<TimeRange>,
+}
+
+/// The events and requests canary search found for the filter's text.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct SearchHits {
+    pub events: Vec<EventId>,
+    /// Every request with a hit, in an event, a layer or the raw bytes.
+    pub exchanges: Vec<ExchangeId>,
+}
+
+/// Ids as a JSON array, bound as one parameter (`json_each`), so a long
+/// hit list never runs into SQLite's limit on parameters.
+fn json_ids(ids: impl Iterator<Item = i64>) -> String {
+    serde_json::to_string(&ids.collect::<Vec<i64>>()).unwrap_or_else(|_| "[]".into())
 }
 
 impl BrowseFilter {
@@ -145,16 +171,38 @@ impl Sql {
     }
 }
 
-/// Each session's first event time, for relative times.
+/// Each session's start (its first event or request), for relative times.
 pub(crate) type SessionStarts = HashMap<SessionId, i64>;
 
-/// The SQL expression for an event's time on the axis the GUI uses: µs
-/// since the epoch, or µs since the event's session started.
-pub(crate) fn time_expr(sql: &mut Sql, relative: bool, starts: &SessionStarts) -> String {
-    if !relative || starts.is_empty() {
-        return "v.time_micros".to_string();
+/// Which rows a query lists: events (`v`) or requests (`x`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Rows {
+    Events,
+    Requests,
+}
+
+impl Rows {
+    fn alias(self) -> &'static str {
+        match self {
+            Rows::Events => "v",
+            Rows::Requests => "x",
+        }
     }
-    let mut expr = String::from("(v.time_micros - CASE v.session_id");
+}
+
+/// The SQL expression for a row's time on the axis the GUI uses: µs since
+/// the epoch, or µs since the row's session started.
+pub(crate) fn time_expr(sql: &mut Sql, relative: bool, starts: &SessionStarts) -> String {
+    time_expr_of(sql, Rows::Events, relative, starts)
+}
+
+/// [`time_expr`] for `rows`.
+pub(crate) fn time_expr_of(sql: &mut Sql, rows: Rows, relative: bool, starts: &SessionStarts) -> String {
+    let alias = rows.alias();
+    if !relative || starts.is_empty() {
+        return format!("{alias}.time_micros");
+    }
+    let mut expr = format!("({alias}.time_micros - CASE {alias}.session_id");
     let mut sorted: Vec<_> = starts.iter().collect();
     sorted.sort();
     for (session, start) in sorted {
@@ -177,44 +225,122 @@ pub(crate) fn visible_sessions(sql: &mut Sql, filter: &BrowseFilter) {
 
 /// Appends ` AND …` conditions for `filter` to `sql` (events are `v`).
 pub(crate) fn push_conditions(sql: &mut Sql, filter: &BrowseFilter, starts: &SessionStarts) {
+    push_conditions_of(sql, Rows::Events, filter, starts);
+}
+
+/// Appends ` AND …` conditions for `filter` on requests (`x`) to `sql`.
+/// A request matches a facet of its events (event name, field, tag) when
+/// one of its events does.
+pub(crate) fn push_request_conditions(sql: &mut Sql, filter: &BrowseFilter, starts: &SessionStarts) {
+    push_conditions_of(sql, Rows::Requests, filter, starts);
+}
+
+fn push_conditions_of(sql: &mut Sql, rows: Rows, filter: &BrowseFilter, starts: &SessionStarts) {
+    let alias = rows.alias();
     // A running import's rows are invisible (see `store::import`).
-    sql.push(" AND v.session_id NOT IN (SELECT session_id FROM sessions WHERE import_token IS NOT NULL)");
+    sql.push(&format!(
+        " AND {alias}.session_id NOT IN (SELECT session_id FROM sessions WHERE import_token IS NOT NULL)"
+    ));
     if !filter.hidden_sessions.is_empty() {
         let ids: Vec<String> = filter.hidden_sessions.iter().map(|s| sql.bind(s.0)).collect();
-        sql.push(&format!(" AND v.session_id NOT IN ({})", ids.join(", ")));
+        sql.push(&format!(" AND {alias}.session_id NOT IN ({})", ids.join(", ")));
     }
     for (facet, values) in &filter.values {
         if values.is_empty() {
             continue;
         }
         let list = sql.bind_list(values);
-        let condition = match facet {
-            Facet::App => format!(" AND coalesce(v.app, '') IN {list}"),
-            Facet::Mode => format!(" AND v.mode IN {list}"),
-            Facet::Tracker => format!(" AND v.tracker IN {list}"),
-            Facet::Event => format!(" AND v.event_name IN {list}"),
-            Facet::Host => format!(" AND v.exchange_id IN (SELECT exchange_id FROM exchanges WHERE host IN {list})"),
-            Facet::Tag => format!(
-                " AND v.event_id IN (SELECT a.target_id FROM annotations a, json_each(a.tags) t
-                   WHERE a.target_kind = 'event' AND t.value IN {list})"
-            ),
-            Facet::Field => format!(" AND EXISTS (SELECT 1 FROM json_each(v.fields) f WHERE f.key IN {list})"),
+        let condition = match rows {
+            Rows::Events => event_condition(*facet, &list),
+            Rows::Requests => request_condition(*facet, &list),
         };
         sql.push(&condition);
     }
     let text = filter.text.trim();
     if !text.is_empty() {
         let pattern = sql.bind(format!("%{}%", escape_like(text)));
-        sql.push(&format!(
-            " AND (v.event_name LIKE {pattern} ESCAPE '\\' OR v.key_field LIKE {pattern} ESCAPE '\\'
-                OR v.fields LIKE {pattern} ESCAPE '\\'
-                OR v.exchange_id IN (SELECT exchange_id FROM exchanges WHERE url LIKE {pattern} ESCAPE '\\'))"
-        ));
+        let matches = |v: &str| {
+            format!(
+                "{v}.event_name LIKE {pattern} ESCAPE '\\' OR {v}.key_field LIKE {pattern} ESCAPE '\\'
+                 OR {v}.fields LIKE {pattern} ESCAPE '\\'"
+            )
+        };
+        let mut any = match rows {
+            Rows::Events => format!(
+                "{} OR v.exchange_id IN (SELECT exchange_id FROM exchanges WHERE url LIKE {pattern} ESCAPE '\\')",
+                matches("v")
+            ),
+            Rows::Requests => format!(
+                "x.url LIKE {pattern} ESCAPE '\\' OR x.host LIKE {pattern} ESCAPE '\\'
+                 OR x.exchange_id IN (SELECT e.exchange_id FROM events e WHERE {})",
+                matches("e")
+            ),
+        };
+        if let Some(hits) = &filter.hits {
+            let ids = match rows {
+                Rows::Events => json_ids(hits.events.iter().map(|id| id.0)),
+                Rows::Requests => json_ids(hits.exchanges.iter().map(|id| id.0)),
+            };
+            let ids = sql.bind(ids);
+            let id = match rows {
+                Rows::Events => "v.event_id",
+                Rows::Requests => "x.exchange_id",
+            };
+            any.push_str(&format!(" OR {id} IN (SELECT value FROM json_each({ids}))"));
+        }
+        sql.push(&format!(" AND ({any})"));
     }
     if let Some(range) = filter.time {
-        let time = time_expr(sql, range.relative, starts);
+        let time = time_expr_of(sql, rows, range.relative, starts);
         let (start, end) = (sql.bind(range.start_micros), sql.bind(range.end_micros));
         sql.push(&format!(" AND {time} BETWEEN {start} AND {end}"));
+    }
+}
+
+/// The condition one facet's picked values (`list`, placeholders) put on events.
+fn event_condition(facet: Facet, list: &str) -> String {
+    match facet {
+        Facet::App => format!(" AND coalesce(v.app, '') IN {list}"),
+        Facet::Mode => format!(" AND v.mode IN {list}"),
+        Facet::Tracker => format!(" AND v.tracker IN {list}"),
+        Facet::Event => format!(" AND v.event_name IN {list}"),
+        Facet::Company => {
+            format!(" AND v.exchange_id IN (SELECT exchange_id FROM exchanges WHERE coalesce(company, '') IN {list})")
+        }
+        Facet::Host => format!(" AND v.exchange_id IN (SELECT exchange_id FROM exchanges WHERE host IN {list})"),
+        // The event's own data types and those its request sent beside all its events.
+        Facet::DataType => format!(
+            " AND EXISTS (SELECT 1 FROM data_types d WHERE d.exchange_id = v.exchange_id
+               AND (d.event_id = v.event_id OR d.event_id IS NULL) AND d.type IN {list})"
+        ),
+        Facet::Tag => format!(
+            " AND v.event_id IN (SELECT a.target_id FROM annotations a, json_each(a.tags) t
+               WHERE a.target_kind = 'event' AND t.value IN {list})"
+        ),
+        Facet::Field => format!(" AND EXISTS (SELECT 1 FROM json_each(v.fields) f WHERE f.key IN {list})"),
+    }
+}
+
+/// The condition one facet's picked values put on requests.
+fn request_condition(facet: Facet, list: &str) -> String {
+    match facet {
+        Facet::App => format!(" AND coalesce(x.app, '') IN {list}"),
+        Facet::Mode => format!(" AND x.mode IN {list}"),
+        Facet::Tracker => format!(" AND coalesce(x.tracker, '') IN {list}"),
+        Facet::Company => format!(" AND coalesce(x.company, '') IN {list}"),
+        Facet::Host => format!(" AND x.host IN {list}"),
+        Facet::DataType => format!(" AND x.exchange_id IN (SELECT exchange_id FROM data_types WHERE type IN {list})"),
+        Facet::Event => format!(" AND x.exchange_id IN (SELECT exchange_id FROM events WHERE event_name IN {list})"),
+        Facet::Tag => format!(
+            " AND (x.exchange_id IN (SELECT a.target_id FROM annotations a, json_each(a.tags) t
+                   WHERE a.target_kind = 'exchange' AND t.value IN {list})
+               OR x.exchange_id IN (SELECT e.exchange_id FROM events e JOIN annotations a
+                   ON a.target_kind = 'event' AND a.target_id = e.event_id, json_each(a.tags) t
+                   WHERE t.value IN {list}))"
+        ),
+        Facet::Field => format!(
+            " AND x.exchange_id IN (SELECT e.exchange_id FROM events e, json_each(e.fields) f WHERE f.key IN {list})"
+        ),
     }
 }
 

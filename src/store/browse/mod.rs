@@ -1,5 +1,7 @@
-//! Queries behind the GUI's browsing: facet counts, paged and sorted event
-//! lists, timeline lanes and buckets, one event's detail, case warnings.
+//! Queries behind the GUI's browsing: facet counts (of requests and of
+//! events), paged and sorted event and request lists, timeline lanes with
+//! events and tracker requests, one event's or request's detail, case
+//! warnings.
 //!
 //! Everything here is read-only and bounded: pages have a limit, the
 //! timeline returns at most one bucket per pixel column and tracker, facets
@@ -11,13 +13,15 @@ mod detail;
 mod facets;
 mod filter;
 mod page;
+mod requests;
 mod timeline;
 
-pub use detail::{CaseWarning, EventDetail, ExchangeDetail};
+pub use detail::{CaseWarning, EventDetail, ExchangeDetail, REQUEST_EVENT_LIMIT, RequestDetail, RequestEvent};
 pub use facets::{FACET_VALUE_LIMIT, FacetCount, FacetList};
-pub use filter::{BrowseFilter, Facet, TimeRange};
+pub use filter::{BrowseFilter, Facet, SearchHits, TimeRange};
 pub use page::{ListRow, Sort, SortColumn};
-pub use timeline::{Lane, Lanes, TimelineBucket, TimelineMark, TimelineSlice, TimelineWindow};
+pub use requests::{RequestListRow, RequestSort, RequestSortColumn};
+pub use timeline::{Lane, Lanes, RequestMark, TimelineBucket, TimelineMark, TimelineSlice, TimelineWindow};
 
 #[cfg(test)]
 mod tests;

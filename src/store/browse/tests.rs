@@ -1,14 +1,41 @@
 //! Browse queries over the built-in demo case (two sessions of one app:
-//! `normal` and `incognito`).
+//! `normal` and `incognito`) and over a real capture (an Android app's
+//! first run: 16 requests to Facebook, Branch and Bugsnag).
 
 use super::*;
-use crate::model::Mode;
-use crate::store::Case;
+use crate::model::{ExchangeId, Mode};
+use crate::store::{Case, ExchangeFilter, ImportOptions, NoObserver};
 
 fn demo() -> Case {
     let mut case = Case::open_in_memory().expect("in-memory case");
     case.import_demo().expect("demo imports");
     case
+}
+
+/// `tests/fixtures/real/har_tweasel-reporthar_android-first-run.har` in a
+/// fresh in-memory case (see that folder's SOURCES.md).
+fn first_run() -> Case {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/real/har_tweasel-reporthar_android-first-run.har");
+    let mut case = Case::open_in_memory().expect("in-memory case");
+    let options = ImportOptions {
+        mode: Some(Mode::Normal),
+        ..ImportOptions::default()
+    };
+    case.import_file(&path, &options, &mut NoObserver)
+        .expect("real capture imports");
+    case
+}
+
+fn facet<'a>(facets: &'a [FacetList], facet: Facet) -> &'a FacetList {
+    facets.iter().find(|f| f.facet == facet).expect("facet listed")
+}
+
+fn value<'a>(list: &'a FacetList, value: &str) -> &'a FacetCount {
+    list.values
+        .iter()
+        .find(|v| v.value == value)
+        .unwrap_or_else(|| panic!("{value} in {:?}", list.values))
 }
 
 fn total(case: &Case) -> u64 {
@@ -22,7 +49,7 @@ fn mode_facet_counts_add_up_to_every_event() {
     let modes = facets.iter().find(|f| f.facet == Facet::Mode).expect("mode facet");
     let values: Vec<&str> = modes.values.iter().map(|v| v.value.as_str()).collect();
     assert!(values.contains(&"normal") && values.contains(&"incognito"));
-    assert_eq!(modes.values.iter().map(|v| v.count).sum::<u64>(), total(&case));
+    assert_eq!(modes.values.iter().map(|v| v.events).sum::<u64>(), total(&case));
 }
 
 #[test]
@@ -38,7 +65,7 @@ fn a_facet_ignores_its_own_pick_but_others_follow_it() {
         .find(|f| f.facet == Facet::Tracker)
         .expect("tracker facet");
     let incognito = case.event_count(&filter).expect("count");
-    assert_eq!(trackers.values.iter().map(|v| v.count).sum::<u64>(), incognito);
+    assert_eq!(trackers.values.iter().map(|v| v.events).sum::<u64>(), incognito);
     assert!(incognito > 0 && incognito < total(&case));
 }
 
@@ -148,4 +175,179 @@ fn event_detail_carries_layers_and_the_exchange() {
     assert_eq!(detail.exchange.method, "POST");
     assert!(detail.annotation.is_none());
     assert!(case.event_detail(crate::model::EventId(-1)).expect("detail").is_none());
+}
+
+#[test]
+fn every_request_of_a_real_capture_is_listed_with_its_company() {
+    let case = first_run();
+    let filter = BrowseFilter::default();
+    assert_eq!(case.request_count(&filter).expect("count"), 16);
+    let rows = case
+        .request_page(&filter, RequestSort::default(), 0, 100)
+        .expect("page");
+    assert_eq!(rows.len(), 16);
+    assert!(
+        rows.windows(2).all(|w| w[0].time_micros <= w[1].time_micros),
+        "time order"
+    );
+    let mut per_company = std::collections::BTreeMap::new();
+    for row in &rows {
+        let company = row
+            .company
+            .clone()
+            .unwrap_or_else(|| panic!("no company for {}", row.url));
+        *per_company.entry(company).or_insert(0) += 1;
+        assert!(!row.data_types.is_empty(), "{} carried data", row.url);
+    }
+    let counts: Vec<(String, i32)> = per_company.into_iter().collect();
+    let short: Vec<(&str, i32)> = counts
+        .iter()
+        .map(|(c, n)| (c.split(' ').next().unwrap_or(""), *n))
+        .collect();
+    assert_eq!(short, [("Branch", 5), ("Bugsnag", 2), ("Meta", 9)], "{counts:?}");
+    // The rows agree with `telltale exchanges` (the same store, another query).
+    let listed = case.exchanges(&ExchangeFilter::default()).expect("exchanges");
+    for row in &rows {
+        let same = listed.iter().find(|x| x.id == row.id).expect("listed");
+        assert_eq!(same.event_count.max(0) as u64, row.event_count);
+        let kinds: Vec<&str> = same.data_types.iter().map(|d| d.kind.as_str()).collect();
+        assert!(
+            row.data_types.iter().all(|k| kinds.contains(&k.as_str())),
+            "{kinds:?} vs {:?}",
+            row.data_types
+        );
+    }
+    // Servers of a HAR from mitmproxy carry their addresses: a country each.
+    assert!(rows.iter().any(|r| r.country.is_some()), "{rows:?}");
+}
+
+#[test]
+fn facets_count_requests_also_where_no_event_was_decoded() {
+    let case = first_run();
+    let facets = case.facets(&BrowseFilter::default()).expect("facets");
+    let hosts = facet(&facets, Facet::Host);
+    let graph = value(hosts, "graph.facebook.com");
+    assert_eq!(graph.requests, 9);
+    let branch = value(hosts, "api2.branch.io");
+    assert_eq!(branch.requests, 3);
+    let companies = facet(&facets, Facet::Company);
+    assert_eq!(companies.values.iter().map(|v| v.requests).sum::<u64>(), 16);
+    let types = facet(&facets, Facet::DataType);
+    let advertising = value(types, "advertisingId");
+    let expected = case
+        .exchanges(&ExchangeFilter::default())
+        .expect("exchanges")
+        .iter()
+        .filter(|x| x.data_types.iter().any(|d| d.kind == "advertisingId"))
+        .count() as u64;
+    assert!(expected > 0);
+    assert_eq!(advertising.requests, expected);
+
+    // A click on the data type narrows the requests to those that carried it.
+    let mut filter = BrowseFilter::default();
+    filter.toggle(Facet::DataType, "advertisingId");
+    assert_eq!(case.request_count(&filter).expect("count"), expected);
+    filter.toggle(Facet::Company, &branch.detail.clone().expect("host's company"));
+    let rows = case
+        .request_page(&filter, RequestSort::default(), 0, 100)
+        .expect("page");
+    assert!(rows.iter().all(|r| r.host.ends_with("branch.io")), "{rows:?}");
+}
+
+#[test]
+fn search_hits_narrow_requests_without_events() {
+    let case = first_run();
+    // The Branch SDK names the app's key in its open call; no event is
+    // decoded from that request.
+    let branch = case
+        .exchanges(&ExchangeFilter {
+            host: Some("api2.branch.io".into()),
+            ..ExchangeFilter::default()
+        })
+        .expect("exchanges");
+    let open = branch.iter().find(|x| x.url.ends_with("/v1/open")).expect("/v1/open");
+    assert_eq!(open.event_count, 0);
+    let hits = case.search(&["branch_key".to_string()]).expect("search");
+    assert!(
+        hits.iter().any(|h| h.exchange_id == open.id && h.event_id.is_none()),
+        "{hits:?}"
+    );
+    let mut filter = BrowseFilter {
+        text: "branch_key".into(),
+        ..BrowseFilter::default()
+    };
+    filter.hits = Some(SearchHits {
+        events: hits.iter().filter_map(|h| h.event_id).collect(),
+        exchanges: hits.iter().map(|h| h.exchange_id).collect(),
+    });
+    let rows = case
+        .request_page(&filter, RequestSort::default(), 0, 100)
+        .expect("page");
+    let mut hit_ids: Vec<ExchangeId> = hits.iter().map(|h| h.exchange_id).collect();
+    hit_ids.sort();
+    hit_ids.dedup();
+    let mut shown: Vec<ExchangeId> = rows.iter().map(|r| r.id).collect();
+    shown.sort();
+    assert_eq!(shown, hit_ids, "every request with a hit, nothing else");
+}
+
+#[test]
+fn tracker_requests_without_events_are_timeline_marks() {
+    let case = first_run();
+    let filter = BrowseFilter::default();
+    let lanes = case.timeline_lanes(&filter, false).expect("lanes");
+    assert_eq!(lanes.lanes.len(), 1, "one app, one mode");
+    let without_events: Vec<ExchangeId> = case
+        .exchanges(&ExchangeFilter::default())
+        .expect("exchanges")
+        .iter()
+        .filter(|x| x.event_count == 0 && (x.company.is_some() || x.tracker.is_some()))
+        .map(|x| x.id)
+        .collect();
+    assert!(without_events.len() >= 10, "{without_events:?}");
+    assert_eq!(lanes.lanes[0].requests, without_events.len() as u64);
+    let (start, end) = lanes.extent.expect("extent");
+    let window = TimelineWindow {
+        relative: false,
+        start_micros: start,
+        end_micros: end,
+        buckets: 100,
+        mark_limit: 4_000,
+    };
+    let slice = case.timeline_slice(&filter, &lanes.lanes, window).expect("slice");
+    let marked: Vec<ExchangeId> = slice.request_marks.iter().map(|m| m.exchange_id).collect();
+    assert_eq!(marked, without_events);
+    assert_eq!(slice.total, lanes.lanes[0].count + lanes.lanes[0].requests);
+    assert!(slice.request_marks.iter().all(|m| m.company.is_some()));
+    // Relative: the session starts at its first request.
+    let relative = case.timeline_lanes(&filter, true).expect("lanes");
+    assert_eq!(relative.extent.map(|e| e.0), Some(0));
+}
+
+#[test]
+fn request_detail_has_layers_events_and_sorts_by_event_count() {
+    let case = first_run();
+    let filter = BrowseFilter::default();
+    let sort = RequestSort {
+        column: RequestSortColumn::Events,
+        descending: true,
+    };
+    let rows = case.request_page(&filter, sort, 0, 100).expect("page");
+    assert!(rows.windows(2).all(|w| w[0].event_count >= w[1].event_count));
+    let busiest = &rows[0];
+    assert!(busiest.event_count > 0);
+    let detail = case.request_detail(busiest.id).expect("detail").expect("exists");
+    assert_eq!(detail.request.id, busiest.id);
+    assert_eq!(
+        detail.events.len() as u64,
+        busiest.event_count.min(REQUEST_EVENT_LIMIT as u64)
+    );
+    assert!(!detail.layers.is_empty());
+    assert_eq!(detail.exchange.method, busiest.method);
+    assert!(detail.annotation.is_none());
+    assert_eq!(
+        case.request_position(&filter, sort, rows[5].id).expect("position"),
+        Some(5)
+    );
+    assert!(case.request_detail(ExchangeId(-1)).expect("detail").is_none());
 }

@@ -1,14 +1,21 @@
 //! The timeline's data: one lane per app × mode, and for the visible time
-//! window either every event (when few) or counts per lane, pixel-column
-//! bucket and tracker (when many), so drawing a million events costs no
-//! more than drawing a screen's width of bars.
+//! window either every event and every *tracker request without events*
+//! (when few) or counts per lane, pixel-column bucket and tracker (when
+//! many), so drawing a million events costs no more than drawing a
+//! screen's width of bars.
+//!
+//! A tracker request is one to a known company or claimed by a tracker;
+//! those that carry no events (config fetches, registrations, crash
+//! reports) get marks of their own, so a lane is never empty while the
+//! app talked to trackers. Requests with events are shown by their events.
 //!
 //! Times are on the axis the GUI asked for: µs since the epoch, or µs since
-//! each session's first event (`relative`). The time range of the filter
-//! is ignored here: the timeline shows the selection, it is not cut by it.
+//! each session's start — its first event or request (`relative`). The
+//! time range of the filter is ignored here: the timeline shows the
+//! selection, it is not cut by it.
 
-use super::filter::{BrowseFilter, Sql, push_conditions, time_expr, visible_sessions};
-use crate::model::{EventId, Mode, SessionId};
+use super::filter::{BrowseFilter, Rows, Sql, push_conditions, push_request_conditions, time_expr, time_expr_of};
+use crate::model::{EventId, ExchangeId, Mode, SessionId};
 use crate::store::{Case, StoreError};
 use rusqlite::params_from_iter;
 use std::collections::HashMap;
@@ -18,7 +25,10 @@ use std::collections::HashMap;
 pub struct Lane {
     pub app: Option<String>,
     pub mode: Mode,
+    /// Events in the lane.
     pub count: u64,
+    /// Tracker requests without events in the lane.
+    pub requests: u64,
 }
 
 /// Lanes with the time span their events cover.
@@ -53,7 +63,34 @@ pub struct TimelineMark {
     pub key_field: Option<String>,
 }
 
-/// How many events of one tracker fall in one lane and bucket.
+/// A tracker request that carries no events, drawn as a mark of its own.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RequestMark {
+    pub exchange_id: ExchangeId,
+    pub lane: usize,
+    pub time_micros: i64,
+    pub tracker: Option<String>,
+    pub company: Option<String>,
+    pub method: String,
+    pub host: String,
+    /// Kinds of personal data the request carried.
+    pub data_types: u64,
+}
+
+impl RequestMark {
+    /// What colours the mark: its tracker, else its company, else its host.
+    pub fn colour_key(&self) -> &str {
+        self.tracker
+            .as_deref()
+            .or(self.company.as_deref())
+            .unwrap_or(self.host.as_str())
+    }
+}
+
+/// The condition that makes a request a mark of its own.
+const REQUEST_MARK: &str = " AND x.event_count = 0 AND (x.company IS NOT NULL OR x.tracker IS NOT NULL)";
+
+/// How many events (or tracker requests) of one tracker fall in one lane and bucket.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TimelineBucket {
     pub lane: usize,
@@ -66,80 +103,95 @@ pub struct TimelineBucket {
 #[derive(Clone, Debug, PartialEq)]
 pub struct TimelineSlice {
     pub window: TimelineWindow,
-    /// Events in the window.
+    /// Events and request marks in the window.
     pub total: u64,
     /// Every event, when `total <= mark_limit`; else empty.
     pub marks: Vec<TimelineMark>,
+    /// Every tracker request without events, when `total <= mark_limit`; else empty.
+    pub request_marks: Vec<RequestMark>,
     /// Counts when there are too many events for marks; else empty.
     pub buckets: Vec<TimelineBucket>,
     pub bucket_micros: f64,
 }
 
 impl Case {
-    /// Each session's first event time (sessions without events are absent).
+    /// Each session's start: its first event or request, whichever is
+    /// earlier (an event's own time can precede the request that sent it).
     pub fn session_starts(&self) -> Result<HashMap<SessionId, i64>, StoreError> {
-        let mut statement = self
-            .conn
-            // Kept up to date at import (schema 3).
-            .prepare_cached(
-                "SELECT session_id, first_event_micros FROM sessions
-                 WHERE import_token IS NULL AND first_event_micros IS NOT NULL",
-            )?;
+        let mut statement = self.conn.prepare_cached(
+            "SELECT session_id, min(first) FROM (
+                 SELECT session_id, min(time_micros) AS first FROM events GROUP BY session_id
+                 UNION ALL SELECT session_id, min(time_micros) FROM exchanges GROUP BY session_id)
+             WHERE session_id NOT IN (SELECT session_id FROM sessions WHERE import_token IS NOT NULL)
+             GROUP BY session_id
+        )?;
         let rows = statement.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// The lanes (app × mode) of the events `filter` lets through, busiest
-    /// app first, normal before incognito, and their time extent.
+    /// The lanes (app × mode) of the events and tracker requests `filter`
+    /// lets through, busiest app first, normal before incognito, and their
+    /// time extent.
     pub fn timeline_lanes(&self, filter: &BrowseFilter, relative: bool) -> Result<Lanes, StoreError> {
         let starts = self.session_starts()?;
         let filter = filter.without(None, false);
-        let mut sql = Sql::new("");
-        if filter.only_hides_sessions() {
-            // Kept up to date at import (schema 3): per session and lane, so
-            // relative times subtract each session's first event.
-            let offset = if relative {
-                "coalesce((SELECT first_event_micros FROM sessions s WHERE s.session_id = t.session_id), 0)"
-            } else {
-                "0"
-            };
-            sql.push(&format!(
-                "SELECT t.app, t.mode, sum(t.event_count), min(t.first_micros - {offset}), max(t.last_micros - {offset})
-                 FROM session_lanes t WHERE 1 = 1"
-            ));
-            visible_sessions(&mut sql, &filter);
-            sql.push(" GROUP BY t.app, t.mode");
-        } else {
-            let time = time_expr(&mut sql, relative, &starts);
-            sql.push(&format!(
-                "SELECT v.app, v.mode, count(*), min({time}), max({time}) FROM events v WHERE 1 = 1"
-            ));
-            push_conditions(&mut sql, &filter, &starts);
-            sql.push(" GROUP BY v.app, v.mode");
-        }
-        let mut statement = self.conn.prepare_cached(&sql.text)?;
         let mut extent: Option<(i64, i64)> = None;
         let mut lanes: Vec<Lane> = Vec::new();
-        let rows = statement.query_map(params_from_iter(sql.values), |r| {
-            Ok((
-                Lane {
-                    app: r.get(0)?,
-                    mode: r.get::<_, String>(1)?.parse().unwrap_or_default(),
-                    count: r.get::<_, i64>(2)?.max(0) as u64,
-                },
-                r.get::<_, i64>(3)?,
-                r.get::<_, i64>(4)?,
-            ))
-        })?;
-        for row in rows {
-            let (lane, first, last) = row?;
-            extent = Some(extent.map_or((first, last), |(a, b)| (a.min(first), b.max(last))));
-            lanes.push(lane);
+        for rows in [Rows::Events, Rows::Requests] {
+            let mut sql = Sql::new("");
+            let time = time_expr_of(&mut sql, rows, relative, &starts);
+            match rows {
+                Rows::Events => {
+                    sql.push(&format!(
+                        "SELECT v.app, v.mode, count(*), min({time}), max({time}) FROM events v WHERE 1 = 1"
+                    ));
+                    push_conditions(&mut sql, &filter, &starts);
+                    sql.push(" GROUP BY v.app, v.mode");
+                }
+                Rows::Requests => {
+                    sql.push(&format!(
+                        "SELECT x.app, x.mode, count(*), min({time}), max({time}) FROM exchanges x WHERE 1 = 1{REQUEST_MARK}"
+                    ));
+                    push_request_conditions(&mut sql, &filter, &starts);
+                    sql.push(" GROUP BY x.app, x.mode");
+                }
+            }
+            let mut statement = self.conn.prepare_cached(&sql.text)?;
+            let found = statement.query_map(params_from_iter(sql.values), |r| {
+                Ok((
+                    r.get::<_, Option<String>>(0)?,
+                    r.get::<_, String>(1)?.parse::<Mode>().unwrap_or_default(),
+                    r.get::<_, i64>(2)?.max(0) as u64,
+                    r.get::<_, i64>(3)?,
+                    r.get::<_, i64>(4)?,
+                ))
+            })?;
+            for row in found {
+                let (app, mode, count, first, last) = row?;
+                extent = Some(extent.map_or((first, last), |(a, b)| (a.min(first), b.max(last))));
+                let lane = match lanes.iter_mut().find(|l| l.app == app && l.mode == mode) {
+                    Some(lane) => lane,
+                    None => {
+                        lanes.push(Lane {
+                            app,
+                            mode,
+                            count: 0,
+                            requests: 0,
+                        });
+                        let last = lanes.len() - 1;
+                        &mut lanes[last]
+                    }
+                };
+                match rows {
+                    Rows::Events => lane.count += count,
+                    Rows::Requests => lane.requests += count,
+                }
+            }
         }
         // Busiest app first; within an app, normal before incognito.
         let mut app_totals: HashMap<Option<String>, u64> = HashMap::new();
         for lane in &lanes {
-            *app_totals.entry(lane.app.clone()).or_default() += lane.count;
+            *app_totals.entry(lane.app.clone()).or_default() += lane.count + lane.requests;
         }
         lanes.sort_by(|a, b| {
             let total = |l: &Lane| app_totals.get(&l.app).copied().unwrap_or(0);
@@ -184,22 +236,131 @@ impl Case {
             .conn
             .prepare_cached(&count_sql.text)?
             .query_row(params_from_iter(count_sql.values), |r| r.get(0))?;
-        let total = total.max(0) as u64;
+        let requests = RequestScope::new(&window, &scope);
+        let mut count_sql = Sql {
+            text: format!(
+                "SELECT count(*) FROM exchanges x WHERE 1 = 1{REQUEST_MARK}{}",
+                requests.in_window
+            ),
+            values: requests.prefix.values.clone(),
+        };
+        push_request_conditions(&mut count_sql, &scope.filter, &scope.starts);
+        let request_total: i64 = self
+            .conn
+            .prepare_cached(&count_sql.text)?
+            .query_row(params_from_iter(count_sql.values), |r| r.get(0))?;
+        let total = total.max(0) as u64 + request_total.max(0) as u64;
         let span = (window.end_micros - window.start_micros).max(1) as f64;
         let bucket_micros = span / f64::from(window.buckets.max(1));
         let mut slice = TimelineSlice {
             window,
             total,
             marks: Vec::new(),
+            request_marks: Vec::new(),
             buckets: Vec::new(),
             bucket_micros,
         };
         if total <= window.mark_limit {
             slice.marks = self.slice_marks(sql, &scope)?;
+            slice.request_marks = self.slice_request_marks(&requests, &scope)?;
         } else {
             slice.buckets = self.slice_buckets(sql, &scope, bucket_micros)?;
+            slice
+                .buckets
+                .extend(self.slice_request_buckets(&requests, &scope, bucket_micros)?);
         }
         Ok(slice)
+    }
+
+    fn slice_request_marks(
+        &self,
+        requests: &RequestScope,
+        scope: &WindowScope,
+    ) -> Result<Vec<RequestMark>, StoreError> {
+        let RequestScope { time, in_window, .. } = requests;
+        let mut sql = Sql {
+            text: format!(
+                "SELECT x.exchange_id, x.app, x.mode, {time}, x.tracker, x.company, x.method, x.host,
+                        (SELECT count(DISTINCT d.type) FROM data_types d WHERE d.exchange_id = x.exchange_id)
+                 FROM exchanges x WHERE 1 = 1{REQUEST_MARK}{in_window}"
+            ),
+            values: requests.prefix.values.clone(),
+        };
+        push_request_conditions(&mut sql, &scope.filter, &scope.starts);
+        sql.push(" ORDER BY x.time_micros, x.exchange_id");
+        let mut statement = self.conn.prepare_cached(&sql.text)?;
+        let rows = statement.query_map(params_from_iter(sql.values), |r| {
+            let key = (
+                r.get::<_, Option<String>>(1)?,
+                r.get::<_, String>(2)?.parse().unwrap_or_default(),
+            );
+            Ok((
+                key,
+                RequestMark {
+                    exchange_id: r.get(0)?,
+                    lane: 0,
+                    time_micros: r.get(3)?,
+                    tracker: r.get(4)?,
+                    company: r.get(5)?,
+                    method: r.get(6)?,
+                    host: r.get(7)?,
+                    data_types: r.get::<_, i64>(8)?.max(0) as u64,
+                },
+            ))
+        })?;
+        let mut marks = Vec::new();
+        for row in rows {
+            let (key, mut mark) = row?;
+            if let Some(&lane) = scope.lane_of.get(&key) {
+                mark.lane = lane;
+                marks.push(mark);
+            }
+        }
+        Ok(marks)
+    }
+
+    fn slice_request_buckets(
+        &self,
+        requests: &RequestScope,
+        scope: &WindowScope,
+        bucket_micros: f64,
+    ) -> Result<Vec<TimelineBucket>, StoreError> {
+        let RequestScope {
+            time, start, in_window, ..
+        } = requests;
+        let mut sql = Sql {
+            text: String::new(),
+            values: requests.prefix.values.clone(),
+        };
+        let width = sql.bind(bucket_micros);
+        sql.push(&format!(
+            "SELECT x.app, x.mode, CAST(({time} - {start}) / {width} AS INTEGER) AS bucket,
+                    coalesce(x.tracker, x.company, x.host) AS key, count(*)
+             FROM exchanges x WHERE 1 = 1{REQUEST_MARK}{in_window}"
+        ));
+        push_request_conditions(&mut sql, &scope.filter, &scope.starts);
+        sql.push(" GROUP BY x.app, x.mode, bucket, key");
+        let mut statement = self.conn.prepare_cached(&sql.text)?;
+        let rows = statement.query_map(params_from_iter(sql.values), |r| {
+            let key = (
+                r.get::<_, Option<String>>(0)?,
+                r.get::<_, String>(1)?.parse().unwrap_or_default(),
+            );
+            Ok((key, r.get::<_, i64>(2)?, r.get::<_, String>(3)?, r.get::<_, i64>(4)?))
+        })?;
+        let mut buckets = Vec::new();
+        for row in rows {
+            let (key, bucket, tracker, count) = row?;
+            if let Some(&lane) = scope.lane_of.get(&key) {
+                buckets.push(TimelineBucket {
+                    lane,
+                    bucket: u32::try_from(bucket.max(0)).unwrap_or(u32::MAX),
+                    tracker,
+                    count: count.max(0) as u64,
+                });
+            }
+        }
+        Ok(buckets)
     }
 
     fn slice_marks(&self, mut sql: Sql, scope: &WindowScope) -> Result<Vec<TimelineMark>, StoreError> {
@@ -291,4 +452,27 @@ struct WindowScope {
     filter: BrowseFilter,
     starts: HashMap<SessionId, i64>,
     lane_of: HashMap<(Option<String>, Mode), usize>,
+}
+
+/// The request side of one window: its own bound prefix, since the time
+/// expression is over `x`.
+struct RequestScope {
+    prefix: Sql,
+    time: String,
+    start: String,
+    in_window: String,
+}
+
+impl RequestScope {
+    fn new(window: &TimelineWindow, scope: &WindowScope) -> RequestScope {
+        let mut prefix = Sql::new("");
+        let time = time_expr_of(&mut prefix, Rows::Requests, window.relative, &scope.starts);
+        let (start, end) = (prefix.bind(window.start_micros), prefix.bind(window.end_micros));
+        RequestScope {
+            in_window: format!(" AND {time} BETWEEN {start} AND {end}"),
+            time,
+            start,
+            prefix,
+        }
+    }
 }

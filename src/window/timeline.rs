@@ -9,7 +9,7 @@
 
 use crate::jobs::{TimelineKey, TimelineReply, WindowSpec};
 use crate::model::EventId;
-use crate::store::{Lane, TimelineMark};
+use crate::store::{Lane, RequestMark, TimelineMark};
 use chrono::{DateTime, Utc};
 
 /// Pixel columns per bucket when events are aggregated.
@@ -85,6 +85,17 @@ pub fn lane_label(lane: &Lane) -> String {
 
 /// The mark nearest to `x` in `lane`, within `max_dx` plot units.
 pub fn nearest_mark(marks: &[TimelineMark], lane: usize, x: f64, max_dx: f64) -> Option<&TimelineMark> {
+    marks
+        .iter()
+        .filter(|m| m.lane == lane)
+        .map(|m| ((x_of(m.time_micros) - x).abs(), m))
+        .filter(|(dx, _)| *dx <= max_dx)
+        .min_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, m)| m)
+}
+
+/// The request mark nearest to `x` in `lane`, within `max_dx` plot units.
+pub fn nearest_request_mark(marks: &[RequestMark], lane: usize, x: f64, max_dx: f64) -> Option<&RequestMark> {
     marks
         .iter()
         .filter(|m| m.lane == lane)

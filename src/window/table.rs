@@ -1,12 +1,33 @@
-//! The event table's model: the row count of the current view and the
-//! pages of rows that have arrived. Pages are asked for when they scroll
-//! into sight and dropped when far away, so a million-row view holds only a
-//! few hundred rows. No drawing here (see `table_ui.rs`).
+//! The model of the event and requests tables: the row count of the
+//! current view and the pages of rows that have arrived. Pages are asked
+//! for when they scroll into sight and dropped when far away, so a
+//! million-row view holds only a few hundred rows. No drawing here (see
+//! `table_ui.rs`, `requests_ui.rs`).
 
-use crate::model::EventId;
-use crate::store::ListRow;
+use crate::model::{EventId, ExchangeId};
+use crate::store::{ListRow, RequestListRow};
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
+
+/// A row a table can hold: it has an id to find it by.
+pub trait TableRow {
+    type Id: Copy + PartialEq;
+    fn row_id(&self) -> Self::Id;
+}
+
+impl TableRow for ListRow {
+    type Id = EventId;
+    fn row_id(&self) -> EventId {
+        self.id
+    }
+}
+
+impl TableRow for RequestListRow {
+    type Id = ExchangeId;
+    fn row_id(&self) -> ExchangeId {
+        self.id
+    }
+}
 
 /// Rows per page request.
 pub const PAGE_ROWS: u64 = 200;
@@ -14,11 +35,10 @@ pub const PAGE_ROWS: u64 = 200;
 const PAGES_KEPT: usize = 24;
 
 /// Rows of the current view, loaded a page at a time.
-#[derive(Default)]
-pub struct TableModel {
-    /// Events in the view; `None` until counted.
+pub struct TableModel<R> {
+    /// Rows in the view; `None` until counted.
     pub count: Option<u64>,
-    pages: HashMap<u64, Vec<ListRow>>,
+    pages: HashMap<u64, Vec<R>>,
     requested: HashSet<u64>,
     /// Row to bring into sight on the next frame.
     pub scroll_to: Option<u64>,
@@ -28,14 +48,27 @@ pub struct TableModel {
     pub pending_select: Option<u64>,
 }
 
-impl TableModel {
+impl<R> Default for TableModel<R> {
+    fn default() -> Self {
+        TableModel {
+            count: None,
+            pages: HashMap::new(),
+            requested: HashSet::new(),
+            scroll_to: None,
+            selected_index: None,
+            pending_select: None,
+        }
+    }
+}
+
+impl<R: TableRow> TableModel<R> {
     /// Forgets every row (the view changed).
     pub fn reset(&mut self) {
         *self = TableModel::default();
     }
 
     /// The row at `index`, if its page has arrived.
-    pub fn row(&self, index: u64) -> Option<&ListRow> {
+    pub fn row(&self, index: u64) -> Option<&R> {
         let page = self.pages.get(&(index / PAGE_ROWS))?;
         page.get(usize::try_from(index % PAGE_ROWS).ok()?)
     }
@@ -54,17 +87,17 @@ impl TableModel {
     }
 
     /// Stores a page that arrived.
-    pub fn insert_page(&mut self, offset: u64, rows: Vec<ListRow>) {
+    pub fn insert_page(&mut self, offset: u64, rows: Vec<R>) {
         let page = offset / PAGE_ROWS;
         self.requested.insert(page);
         self.pages.insert(page, rows);
     }
 
-    /// The loaded row index of `event`, if its page is loaded.
-    pub fn index_of(&self, event: EventId) -> Option<u64> {
+    /// The loaded row index of `id`, if its page is loaded.
+    pub fn index_of(&self, id: R::Id) -> Option<u64> {
         self.pages.iter().find_map(|(page, rows)| {
             rows.iter()
-                .position(|r| r.id == event)
+                .position(|r| r.row_id() == id)
                 .map(|i| page * PAGE_ROWS + i as u64)
         })
     }
@@ -87,7 +120,7 @@ mod tests {
 
     #[test]
     fn pages_are_asked_for_once_and_far_ones_dropped() {
-        let mut table = TableModel::default();
+        let mut table: TableModel<ListRow> = TableModel::default();
         assert_eq!(table.take_missing(0..250), [0, 1]);
         assert!(table.take_missing(10..20).is_empty());
         for page in 0..40 {
