@@ -7,7 +7,7 @@
 //! - [`decode`]: layer decoders and tracker decoders turn an exchange into events.
 //! - [`store`]: the SQLite case file; the only module that speaks SQL.
 //! - [`analysis`]: search, compare, timeline buckets over the store.
-//! - [`export`]: CSV, JSON and PDF out of the store.
+//! - [`export`]: CSV, JSON and PDF out of the store; [`palette`]: colours shared by window and report.
 //! - [`cli`]: the command line; `app`/`ui` (feature `gui`): the eframe window.
 //!
 //! The core (`--no-default-features`) never depends on egui.
@@ -21,6 +21,7 @@ pub mod export;
 pub mod ingest;
 pub mod jobs;
 pub mod model;
+pub mod palette;
 pub mod store;
 
 #[cfg(feature = "gui")]
