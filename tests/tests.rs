@@ -14,3 +14,4 @@ mod ingest_burp;
 mod ingest_har;
 mod ingest_mitm;
 mod ingest_pcap;
+mod requests;

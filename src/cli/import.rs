@@ -53,15 +53,61 @@ pub fn run(args: &ImportArgs) -> anyhow::Result<()> {
         let outcome = case.import_file(file, &options, &mut observer);
         observer.finish();
         let outcome = outcome.map_err(|e| anyhow!("{e} — {}", file.display()))?;
-        eprintln!("{}", summary_line(file, &outcome));
-        for warning in &outcome.warnings {
-            eprintln!("  warning: {warning}");
-        }
         // The researcher's typed canaries name what they find in the new requests.
         case.apply_typed_canaries()
             .map_err(|e| anyhow!("{e} — {}", args.case.display()))?;
+        for warning in &outcome.warnings {
+            eprintln!("  warning: {warning}");
+        }
+        let recipients = recipients(&case, &outcome).map_err(|e| anyhow!("{e} — {}", args.case.display()))?;
+        eprintln!("{}{recipients}", summary_line(file, &outcome));
     }
     Ok(())
+}
+
+/// `; sent to Meta (9 requests), Branch Metrics (5) …; 25 kinds of personal data`:
+/// who received what, so an import that decoded no event still says what left.
+fn recipients(case: &Case, outcome: &ImportOutcome) -> Result<String, crate::store::StoreError> {
+    let Some(source) = outcome.source_id else {
+        return Ok(String::new());
+    };
+    let groups = case.summary(&crate::store::SummaryFilter {
+        source: Some(source),
+        ..crate::store::SummaryFilter::default()
+    })?;
+    let mut companies: Vec<(&str, u64)> = Vec::new();
+    let mut kinds: Vec<&str> = Vec::new();
+    for group in &groups {
+        if let Some(company) = group.company.as_deref() {
+            match companies.iter_mut().find(|(name, _)| *name == company) {
+                Some((_, requests)) => *requests += group.requests,
+                None => companies.push((company, group.requests)),
+            }
+        }
+        for data_type in &group.data_types {
+            if !kinds.contains(&data_type.kind.as_str()) {
+                kinds.push(&data_type.kind);
+            }
+        }
+    }
+    companies.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    let mut text = String::new();
+    if !companies.is_empty() {
+        let shown: Vec<String> = companies
+            .iter()
+            .take(5)
+            .map(|(name, requests)| format!("{name} ({requests})"))
+            .collect();
+        let more = companies.len().saturating_sub(5);
+        text.push_str(&format!("; sent to {}", shown.join(", ")));
+        if more > 0 {
+            text.push_str(&format!(" and {more} more companies"));
+        }
+    }
+    if !kinds.is_empty() {
+        text.push_str(&format!("; {} kinds of personal data", kinds.len()));
+    }
+    Ok(text)
 }
 
 fn summary_line(file: &std::path::Path, outcome: &ImportOutcome) -> String {

@@ -129,6 +129,7 @@ pub fn run(args: &SummaryArgs) -> anyhow::Result<()> {
     let filter = SummaryFilter {
         session: args.session.clone(),
         mode: args.mode,
+        source: None,
     };
     let groups = case
         .summary(&filter)

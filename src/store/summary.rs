@@ -16,6 +16,8 @@ pub struct SummaryFilter {
     /// Session name or id.
     pub session: Option<String>,
     pub mode: Option<Mode>,
+    /// Only requests from this evidence file.
+    pub source: Option<crate::model::SourceId>,
 }
 
 /// One kind of personal data within a group.
@@ -87,6 +89,10 @@ impl Case {
         if let Some(mode) = filter.mode {
             values.push(Value::Text(mode.as_str().into()));
             condition.push_str(&format!(" AND x.mode = ?{}", values.len()));
+        }
+        if let Some(source) = filter.source {
+            values.push(Value::Integer(source.0));
+            condition.push_str(&format!(" AND x.source_id = ?{}", values.len()));
         }
         let mut groups: Vec<SummaryGroup> = Vec::new();
         let mut index: HashMap<GroupKey, usize> = HashMap::new();
