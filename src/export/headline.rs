@@ -15,7 +15,7 @@
 use super::Redactor;
 use super::evidence::Finding;
 use super::receiver::{Company, company, describe_servers, first_sdk, join_words};
-use super::wording::{KindCount, clip, count_phrase, is_headline, pick_for_sentence};
+use super::wording::{KindCount, clip, count_parts, is_headline, pick_for_sentence};
 use crate::model::{ExchangeId, Mode, SessionId, Severity, Target, format_rfc3339_micros};
 use crate::store::{ExportRow, HostCount, SummaryGroup};
 use serde::Serialize;
@@ -46,7 +46,8 @@ impl Sentence {
 }
 
 /// A run of text: `style` is empty, `strong`, `host` (bold, never broken
-/// across lines) or a mode name (drawn in its colour).
+/// across lines), `value` (a quoted value, bold, kept on one line when
+/// short) or a mode name (drawn in its colour).
 #[derive(Clone, Debug, Serialize)]
 pub struct Span {
     pub text: String,
@@ -220,8 +221,7 @@ fn group_sentence(group: &SummaryGroup, sources: &Sources<'_>) -> Sentence {
         },
         plain(format!(", {} sent ", redactor.text(&app_name(group, sources.groups)))),
     ];
-    let phrases: Vec<String> = picked.iter().map(|c| redactor.text(&count_phrase(c))).collect();
-    spans.push(strong(join_words(&phrases)));
+    spans.extend(data_spans(&picked, redactor));
     let trackers: Vec<&str> = group.trackers.iter().map(String::as_str).collect();
     let host = group.hosts.first().map(String::as_str).unwrap_or_default();
     let company = company(group.company.as_deref(), host, trackers.iter().copied());
@@ -243,6 +243,27 @@ fn group_sentence(group: &SummaryGroup, sources: &Sources<'_>) -> Sentence {
         spans.push(plain(text));
     }
     Sentence { spans, evidence: None }
+}
+
+/// "18 search terms (4 different), 39 visited URLs (8 different) and the
+/// unique user ID “8c44…”" as spans, the quoted values apart.
+fn data_spans(picked: &[&KindCount], redactor: &Redactor) -> Vec<Span> {
+    let mut spans = Vec::new();
+    for (i, count) in picked.iter().enumerate() {
+        if i > 0 {
+            spans.push(plain(if i + 1 == picked.len() { " and " } else { ", " }));
+        }
+        let (words, value) = count_parts(count);
+        spans.push(strong(redactor.text(words.trim_end())));
+        if let Some(value) = value {
+            spans.push(strong(" "));
+            spans.push(Span {
+                text: redactor.text(&value),
+                style: "value",
+            });
+        }
+    }
+    spans
 }
 
 /// The app as the user named it at import, else the app id the group's
@@ -420,8 +441,7 @@ fn finding_sentence(number: usize, finding: &Finding, sources: &Sources<'_>) -> 
             (_, rows) => format!("{} events in one request", rows.len()),
         }));
     } else {
-        let phrases: Vec<String> = picked.iter().map(|c| redactor.text(&count_phrase(c))).collect();
-        spans.push(strong(join_words(&phrases)));
+        spans.extend(data_spans(&picked, redactor));
         match (finding.annotation.target, events.as_slice()) {
             (Target::Event(_), [row, ..]) | (_, [row]) => spans.push(plain(format!(
                 " (event “{}”)",

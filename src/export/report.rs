@@ -391,6 +391,7 @@ fn summary_groups(case: &Case, options: &ExportOptions) -> Result<Vec<SummaryGro
     let groups = case.summary(&SummaryFilter {
         session: filter.session.clone(),
         mode: filter.mode,
+        ..SummaryFilter::default()
     })?;
     Ok(groups
         .into_iter()

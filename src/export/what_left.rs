@@ -27,7 +27,8 @@ const HOSTS_PER_ROW: usize = 6;
 #[derive(Clone, Debug, Serialize)]
 pub struct LeftApp {
     pub app: String,
-    /// `normal (normal), incognito (incognito)`: the sessions added up here.
+    /// `normal, incognito` or `before (normal mode), after (normal mode)`:
+    /// the sessions added up here.
     pub sessions: String,
     /// The column heads, in `Mode::ALL` order.
     pub modes: Vec<&'static str>,
@@ -141,7 +142,11 @@ fn app_table(
     let mut sessions: Vec<String> = Vec::new();
     let mut rows: BTreeMap<String, Acc> = BTreeMap::new();
     for group in groups {
-        let session = format!("{} ({})", redactor.text(&group.session), group.mode);
+        let session = if group.session.eq_ignore_ascii_case(group.mode.as_str()) {
+            group.session.clone()
+        } else {
+            format!("{} ({} mode)", redactor.text(&group.session), group.mode)
+        };
         if !sessions.contains(&session) {
             sessions.push(session);
         }

@@ -123,17 +123,33 @@ pub fn pick_for_sentence(counts: &[KindCount]) -> Vec<&KindCount> {
 
 /// "39 visited URLs (8 different)", "2 search terms", or for a single value
 /// "the search term “purple giraffe 7391”".
+#[cfg(test)]
 pub fn count_phrase(count: &KindCount) -> String {
+    let (words, value) = count_parts(count);
+    match value {
+        Some(value) => format!("{words}{value}"),
+        None => words,
+    }
+}
+
+/// [`count_phrase`] in two parts: the words, and the quoted value when
+/// there is a single one (`("the search term ", Some("“purple giraffe”"))`),
+/// so a report can keep the value on one line.
+pub fn count_parts(count: &KindCount) -> (String, Option<String>) {
     let label = label(&count.kind);
     if count.distinct <= 1 {
-        return format!("the {} “{}”", noun(&label, false), clip(&count.example, QUOTED_CHARS));
+        return (
+            format!("the {} ", noun(&label, false)),
+            Some(format!("“{}”", clip(&count.example, QUOTED_CHARS))),
+        );
     }
     let plural = noun(&label, true);
-    if count.values == count.distinct {
+    let words = if count.values == count.distinct {
         format!("{} {plural}", count.values)
     } else {
         format!("{} {plural} ({} different)", count.values, count.distinct)
-    }
+    };
+    (words, None)
 }
 
 /// A label as a noun inside a sentence: first letter in lower case unless
