@@ -586,7 +586,8 @@ fn pdf_page_one_states_the_incognito_leak_in_a_sentence_an_editor_can_check() {
         severity: Some(Severity::Finding),
         note: Some("canary search sent to Singapore in incognito".into()),
     };
-    case.annotate_as(Target::Event(canary.id), &edit, "ana").expect("annotate");
+    case.annotate_as(Target::Event(canary.id), &edit, "ana")
+        .expect("annotate");
     case.save_canaries(&["隐私测试 canary".to_string()]).expect("canary");
     let dir = tempfile::tempdir().expect("tempdir");
     let out = dir.path().join("report.pdf");
@@ -596,7 +597,11 @@ fn pdf_page_one_states_the_incognito_leak_in_a_sentence_an_editor_can_check() {
         ..ExportOptions::default()
     };
     let summary = export_pdf(&case, &options, &out).expect("export");
-    assert_eq!(summary.pages, pdf_page_count(&out), "the export says how many pages it wrote");
+    assert_eq!(
+        summary.pages,
+        pdf_page_count(&out),
+        "the export says how many pages it wrote"
+    );
 
     // The counts in the sentence are the summary's.
     let groups = case.summary(&SummaryFilter::default()).expect("summary");
@@ -628,11 +633,19 @@ fn pdf_page_one_states_the_incognito_leak_in_a_sentence_an_editor_can_check() {
         assert!(sentence.contains(&part), "“{part}” missing from: {sentence}");
     }
     // The researcher's own finding is retold with its values and note.
-    let marked = sentence_from(&page_one, "In incognito mode, com.example.browser sent the search term “隐私测试 canary”");
-    assert!(marked.contains("canary search sent to Singapore in incognito"), "{marked}");
+    let marked = sentence_from(
+        &page_one,
+        "In incognito mode, com.example.browser sent the search term “隐私测试 canary”",
+    );
+    assert!(
+        marked.contains("canary search sent to Singapore in incognito"),
+        "{marked}"
+    );
     assert!(marked.contains("UTC"), "{marked}");
     // Normal mode is there too, after incognito.
-    let normal = page_one.find("In normal mode, com.example.browser sent").expect("a normal-mode sentence");
+    let normal = page_one
+        .find("In normal mode, com.example.browser sent")
+        .expect("a normal-mode sentence");
     assert!(page_one.find("In incognito mode").is_some_and(|i| i < normal));
 
     let text = pdf_text(&out);
@@ -641,7 +654,13 @@ fn pdf_page_one_states_the_incognito_leak_in_a_sentence_an_editor_can_check() {
         .map(|at| &text[at..])
         .expect("the evidence block the sentence points at");
     // Layers numbered as shown, each naming the layer it was found in.
-    let layers = ["1. request-body", "2. form:data_list", "3. base64", "4. gzip", "5. json["];
+    let layers = [
+        "1. request-body",
+        "2. form:data_list",
+        "3. base64",
+        "4. gzip",
+        "5. json[",
+    ];
     let mut from = 0;
     for layer in layers {
         let at = finding_page[from..]
@@ -652,7 +671,8 @@ fn pdf_page_one_states_the_incognito_leak_in_a_sentence_an_editor_can_check() {
     assert!(finding_page.contains("inside layer 4"));
     // The history names the user and says what changed.
     assert!(
-        finding_page.contains("ana created severity finding; tags canary; note “canary search sent to Singapore in incognito”"),
+        finding_page
+            .contains("ana created severity finding; tags canary; note “canary search sent to Singapore in incognito”"),
         "{finding_page}"
     );
     assert!(!text.contains("finding [] \"\""));
@@ -662,14 +682,23 @@ fn pdf_page_one_states_the_incognito_leak_in_a_sentence_an_editor_can_check() {
     // Times to the second outside the evidence blocks.
     let before_evidence = &text[..text.find("Evidence Finding 1").expect("evidence section")];
     let micros = regex::Regex::new(r"\d{2}:\d{2}:\d{2}\.\d{6}").expect("regex");
-    assert!(!micros.is_match(before_evidence), "microseconds outside the evidence blocks");
-    assert!(micros.is_match(finding_page), "the evidence block keeps the capture's microseconds");
+    assert!(
+        !micros.is_match(before_evidence),
+        "microseconds outside the evidence blocks"
+    );
+    assert!(
+        micros.is_match(finding_page),
+        "the evidence block keeps the capture's microseconds"
+    );
     // Canary hits: one row per event, with the clearest place and every encoding.
     let row = format!("event {} · request {}", canary.id, canary.exchange_id);
     assert_eq!(text.matches(&row).count(), 1, "one row for the event");
     let hits = case.search(&["隐私测试 canary".to_string()]).expect("search");
     let in_event = hits.iter().filter(|h| h.exchange_id == canary.exchange_id).count();
-    assert!(in_event > 3, "the event's request holds the canary in {in_event} places");
+    assert!(
+        in_event > 3,
+        "the event's request holds the canary in {in_event} places"
+    );
     // Its row lists every encoding the canary was found under, beside the event.
     assert!(text.contains(&format!("plain, form-encoded, base64 {row}")), "{text}");
     assert!(text.contains("form:data_list › base64 › gzip › json[1] · properties.keyword"));
@@ -682,7 +711,15 @@ fn pdf_page_one_names_facebook_branch_and_bugsnag_in_a_real_first_run() {
     let case = case.to_str().expect("utf-8");
     let har = fixture("real/har_tweasel-reporthar_android-first-run.har");
     // No --app: the report names the app from what its requests carried.
-    let import = telltale(&["import", case, har.to_str().expect("utf-8"), "--session", "first-run", "--mode", "normal"]);
+    let import = telltale(&[
+        "import",
+        case,
+        har.to_str().expect("utf-8"),
+        "--session",
+        "first-run",
+        "--mode",
+        "normal",
+    ]);
     assert!(import.status.success(), "{}", String::from_utf8_lossy(&import.stderr));
     let exchanges = telltale(&["exchanges", case, "--json"]);
     let exchanges: serde_json::Value = serde_json::from_slice(&exchanges.stdout).expect("exchanges --json");
@@ -707,12 +744,19 @@ fn pdf_page_one_names_facebook_branch_and_bugsnag_in_a_real_first_run() {
         "--note",
         "Branch gets the advertising ID on first run",
     ]);
-    assert!(annotate.status.success(), "{}", String::from_utf8_lossy(&annotate.stderr));
+    assert!(
+        annotate.status.success(),
+        "{}",
+        String::from_utf8_lossy(&annotate.stderr)
+    );
     let pdf = dir.path().join("first-run.pdf");
     let export = telltale(&["export", case, "--pdf", pdf.to_str().expect("utf-8"), "--findings-only"]);
     let stderr = String::from_utf8_lossy(&export.stderr);
     assert!(export.status.success(), "{stderr}");
-    assert!(stderr.contains("wrote 1 finding, ") && stderr.contains(" pages, "), "{stderr}");
+    assert!(
+        stderr.contains("wrote 1 finding, ") && stderr.contains(" pages, "),
+        "{stderr}"
+    );
 
     let page_one = pdf_pages(&pdf, 1, 1);
     let where_to = |x: &serde_json::Value| {
@@ -723,15 +767,27 @@ fn pdf_page_one_names_facebook_branch_and_bugsnag_in_a_real_first_run() {
             x["org"].as_str().expect("org")
         )
     };
-    let branch_sentence = sentence_from(&page_one, "In normal mode, tld.sample.app sent the device advertising ID (GAID/IDFA) “1209d0b9-b959-42e6-b921-aa5d9d08c1af”, ");
-    assert!(branch_sentence.contains(&format!("to Branch Metrics at {}", where_to(branch))), "{branch_sentence}");
-    assert!(branch_sentence.ends_with(&format!("→ Finding 1, p. {}", &branch_sentence[branch_sentence.len() - 1..])));
+    let branch_sentence = sentence_from(
+        &page_one,
+        "In normal mode, tld.sample.app sent the device advertising ID (GAID/IDFA) “1209d0b9-b959-42e6-b921-aa5d9d08c1af”, ",
+    );
+    assert!(
+        branch_sentence.contains(&format!("to Branch Metrics at {}", where_to(branch))),
+        "{branch_sentence}"
+    );
+    assert!(branch_sentence.ends_with(&format!(
+        "→ Finding 1, p. {}",
+        &branch_sentence[branch_sentence.len() - 1..]
+    )));
     let facebook = request("/activities");
     assert!(
         page_one.contains(&format!("to Meta (Facebook SDK app events) at {}", where_to(facebook))),
         "{page_one}"
     );
-    assert!(page_one.contains("to Bugsnag (SmartBear) at notify.bugsnag.com ("), "{page_one}");
+    assert!(
+        page_one.contains("to Bugsnag (SmartBear) at notify.bugsnag.com ("),
+        "{page_one}"
+    );
     assert!(page_one.contains("Branch gets the advertising ID on first run"));
 }
 
@@ -747,7 +803,8 @@ fn pdf_findings_table_never_splits_a_row_across_pages() {
     // Few findings with long notes: rows tall enough that page ends fall
     // inside them unless the table moves them whole.
     const ROWS: usize = 10;
-    let filler = "A long note the way a researcher writes it, with what was seen and why it matters for the story, ".repeat(9);
+    let filler =
+        "A long note the way a researcher writes it, with what was seen and why it matters for the story, ".repeat(9);
     for (i, event) in events.iter().take(ROWS).enumerate() {
         let edit = AnnotationEdit {
             severity: Some(Severity::Notable),
@@ -775,6 +832,11 @@ fn pdf_findings_table_never_splits_a_row_across_pages() {
             .iter()
             .position(|p| p.contains(&start))
             .unwrap_or_else(|| panic!("{start} not in the findings table"));
-        assert!(table_pages[page].contains(&end), "row {i} is split across table pages {} and {}", page + 1, page + 2);
+        assert!(
+            table_pages[page].contains(&end),
+            "row {i} is split across table pages {} and {}",
+            page + 1,
+            page + 2
+        );
     }
 }

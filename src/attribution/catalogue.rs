@@ -139,7 +139,9 @@ pub fn company_for_host(host: &str) -> Option<&'static CatalogueEntry> {
 /// maker's own domain running the SDK's collector.
 #[must_use]
 pub fn company_for_tracker(tracker: &str) -> Option<&'static CatalogueEntry> {
-    catalogue().iter().find(|entry| entry.tracker.as_deref() == Some(tracker))
+    catalogue()
+        .iter()
+        .find(|entry| entry.tracker.as_deref() == Some(tracker))
 }
 
 /// Lowercase host name without port or trailing dot; `None` for an empty host

@@ -103,7 +103,11 @@ pub fn headlines(sources: &Sources<'_>) -> Headlines {
         .collect();
     ranked.sort_by_key(|g| {
         let headline = g.data_types.iter().filter(|d| is_headline(&d.kind)).count();
-        (mode_rank(g.mode), std::cmp::Reverse(headline), std::cmp::Reverse(g.requests))
+        (
+            mode_rank(g.mode),
+            std::cmp::Reverse(headline),
+            std::cmp::Reverse(g.requests),
+        )
     });
     out.more_groups = ranked.len().saturating_sub(SUMMARY_SENTENCES);
     for group in ranked.into_iter().take(SUMMARY_SENTENCES) {
@@ -154,9 +158,9 @@ fn finding_in_group(findings: &[Finding], group: &SummaryGroup) -> Option<usize>
     findings
         .iter()
         .position(|f| {
-            f.rows.iter().any(|r| {
-                r.session_id == group.session_id && r.mode == group.mode && group.hosts.contains(&r.host)
-            })
+            f.rows
+                .iter()
+                .any(|r| r.session_id == group.session_id && r.mode == group.mode && group.hosts.contains(&r.host))
         })
         .map(|i| i + 1)
 }
@@ -238,7 +242,11 @@ fn group_sentence(group: &SummaryGroup, sources: &Sources<'_>) -> Sentence {
     }
     after.extend(compare_with_normal(group, sources.groups, &picked));
     if let Some((first, rest)) = after.split_first() {
-        let mut text = format!(" {}{}", capitalise(first), rest.iter().map(|r| format!("; {r}")).collect::<String>());
+        let mut text = format!(
+            " {}{}",
+            capitalise(first),
+            rest.iter().map(|r| format!("; {r}")).collect::<String>()
+        );
         text.push('.');
         spans.push(plain(text));
     }
@@ -472,10 +480,13 @@ fn finding_sentence(number: usize, finding: &Finding, sources: &Sources<'_>) -> 
     }
 }
 
+/// Per kind: the (event, value) pairs sent and the different values.
+type Seen<'a> = (BTreeSet<(Option<i64>, &'a str)>, BTreeSet<&'a str>);
+
 /// Per kind: values sent (distinct per event and value) and different values.
 fn row_kind_counts(rows: &[ExportRow]) -> Vec<KindCount> {
     let mut counts: Vec<KindCount> = Vec::new();
-    let mut seen: HashMap<&str, (BTreeSet<(Option<i64>, &str)>, BTreeSet<&str>)> = HashMap::new();
+    let mut seen: HashMap<&str, Seen<'_>> = HashMap::new();
     for row in rows {
         for data in &row.data_types {
             let (sent, distinct) = seen.entry(data.kind.as_str()).or_default();
@@ -533,6 +544,81 @@ fn strong(text: impl Into<String>) -> Span {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::SummaryDataType;
+
+    fn sensors_group(mode: Mode, session: i64, kinds: &[(&str, u64, u64, &str)]) -> SummaryGroup {
+        SummaryGroup {
+            session: mode.as_str().into(),
+            session_id: SessionId(session),
+            app: Some("com.example.browser".into()),
+            mode,
+            company: None,
+            category: None,
+            trackers: vec!["sensorsdata".into()],
+            hosts: vec!["sa.example-browser-analytics.com".into()],
+            server_ips: vec!["161.117.96.161".into()],
+            requests: 27,
+            events: 86,
+            first_micros: 0,
+            last_micros: 0,
+            example_exchange_id: ExchangeId(241),
+            example_event_id: None,
+            data_types: kinds
+                .iter()
+                .map(|(kind, values, distinct, example)| SummaryDataType {
+                    kind: (*kind).into(),
+                    requests: *values,
+                    values: *values,
+                    distinct_values: *distinct,
+                    example_value: (*example).into(),
+                    example_exchange_id: ExchangeId(241),
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn a_summary_group_reads_as_one_sentence_with_every_part() {
+        let groups = [
+            sensors_group(
+                Mode::Incognito,
+                2,
+                &[
+                    ("visitedUrl", 39, 8, "https://clinic.example.net/"),
+                    ("searchTerm", 18, 4, "divorce lawyer near me"),
+                    ("userId", 27, 1, "8c44e9ef30ca4931"),
+                    ("model", 27, 1, "Redmi Note 8"),
+                ],
+            ),
+            sensors_group(Mode::Normal, 1, &[("visitedUrl", 40, 9, "https://duckduckgo.com/")]),
+        ];
+        let redactor = Redactor::new(&[]);
+        let headlines = headlines(&Sources {
+            groups: &groups,
+            findings: &[],
+            hosts: &HashMap::new(),
+            redactor: &redactor,
+        });
+        assert_eq!(headlines.key_findings.len(), 2);
+        let incognito = &headlines.key_findings[0];
+        assert_eq!(
+            incognito.text(),
+            "In incognito mode, com.example.browser sent 18 search terms (4 different), 39 visited URLs \
+             (8 different) and the unique user ID “8c44e9ef30ca4931” through the Sensors Analytics SDK to \
+             sa.example-browser-analytics.com (161.117.96.161, Singapore, Alibaba (US) Technology Co., Ltd.). \
+             4 kinds of data in all; normal mode did not send the search terms and unique user IDs."
+        );
+        assert_eq!(
+            incognito.evidence,
+            Some(EvidenceRef {
+                label: "Example A".into(),
+                anchor: "example-A".into()
+            })
+        );
+        assert_eq!(headlines.examples[0].exchange_id, ExchangeId(241));
+        assert_eq!(headlines.examples[0].kind, "searchTerm");
+        assert!(headlines.key_findings[1].text().starts_with("In normal mode, "));
+    }
 
     #[test]
     fn times_in_sentences_are_to_the_second() {

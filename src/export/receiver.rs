@@ -41,11 +41,7 @@ pub struct Company {
 /// The company behind `host`: the one stored with the request, else the
 /// catalogue's for the host, else the one behind the first of `trackers`
 /// that the catalogue knows.
-pub fn company<'a>(
-    stored: Option<&str>,
-    host: &str,
-    trackers: impl IntoIterator<Item = &'a str>,
-) -> Option<Company> {
+pub fn company<'a>(stored: Option<&str>, host: &str, trackers: impl IntoIterator<Item = &'a str>) -> Option<Company> {
     if let Some(name) = stored.or_else(|| company_for_host(host).map(|e| e.company.as_str())) {
         // A stored company equal to the SDK's, for a host the catalogue does
         // not know, came from the SDK too (see `Case::export_rows`).
@@ -59,13 +55,10 @@ pub fn company<'a>(
             by_sdk,
         });
     }
-    trackers
-        .into_iter()
-        .find_map(company_for_tracker)
-        .map(|entry| Company {
-            name: entry.company.clone(),
-            by_sdk: true,
-        })
+    trackers.into_iter().find_map(company_for_tracker).map(|entry| Company {
+        name: entry.company.clone(),
+        by_sdk: true,
+    })
 }
 
 /// One server address and what the offline databases say about it.
@@ -150,9 +143,9 @@ mod tests {
 
     #[test]
     fn a_vendor_domain_running_sensors_analytics_names_the_sdk_company() {
-        let company = company(None, "sa.example-browser-analytics.com", ["sensorsdata"]);
+        let sensors = company(None, "sa.example-browser-analytics.com", ["sensorsdata"]);
         assert_eq!(
-            company,
+            sensors,
             Some(Company {
                 name: "Sensors Data (Sensors Analytics)".into(),
                 by_sdk: true

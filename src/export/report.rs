@@ -345,7 +345,11 @@ pub fn build(case: &Case, options: &ExportOptions) -> Result<Report, ExportError
         .collect();
     let mut key_findings = headlines.key_findings;
     for sentence in key_findings.iter_mut().chain(headlines.findings.iter_mut()) {
-        if sentence.evidence.as_ref().is_some_and(|e| !anchors.contains(&e.anchor.as_str())) {
+        if sentence
+            .evidence
+            .as_ref()
+            .is_some_and(|e| !anchors.contains(&e.anchor.as_str()))
+        {
             sentence.evidence = None;
         }
     }
@@ -601,11 +605,9 @@ fn canaries(case: &Case, redactor: &Redactor, warnings: &mut Vec<String>) -> Res
     let mut exchanges = HashMap::new();
     let mut rows = Vec::new();
     for group in groups.iter().take(CANARY_ROWS) {
-        if !exchanges.contains_key(&group.exchange_id) {
-            exchanges.insert(group.exchange_id, case.exchange_row(group.exchange_id)?);
-        }
-        let Some(exchange) = exchanges.get(&group.exchange_id) else {
-            continue;
+        let exchange = match exchanges.entry(group.exchange_id) {
+            std::collections::hash_map::Entry::Occupied(known) => known.into_mut(),
+            std::collections::hash_map::Entry::Vacant(slot) => slot.insert(case.exchange_row(group.exchange_id)?),
         };
         let trackers: Vec<&str> = exchange.tracker.as_deref().into_iter().collect();
         let receiver = company(exchange.company.as_deref(), &exchange.host, trackers);
@@ -1067,7 +1069,10 @@ mod tests {
     fn a_session_named_after_its_mode_is_not_said_twice() {
         let redactor = Redactor::new(&[]);
         assert_eq!(session_label("incognito", Mode::Incognito, &redactor), "");
-        assert_eq!(session_label("after update", Mode::Incognito, &redactor), "after update");
+        assert_eq!(
+            session_label("after update", Mode::Incognito, &redactor),
+            "after update"
+        );
     }
 
     #[test]

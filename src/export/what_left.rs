@@ -183,10 +183,7 @@ fn app_table(
             *cell.kinds.entry(data.kind.clone()).or_default() += data.values;
         }
     }
-    let mut rows: Vec<LeftRow> = rows
-        .into_values()
-        .map(|acc| left_row(acc, &modes, redactor))
-        .collect();
+    let mut rows: Vec<LeftRow> = rows.into_values().map(|acc| left_row(acc, &modes, redactor)).collect();
     rows.sort_by_key(|row| {
         let headline = row.cells.iter().map(|c| c.headline.len()).max().unwrap_or(0);
         let requests: u64 = row.cells.iter().map(|c| c.requests).sum();
@@ -216,7 +213,9 @@ fn left_row(acc: Acc, modes: &[Mode], redactor: &Redactor) -> LeftRow {
     let trackers: Vec<&str> = acc.trackers.iter().map(String::as_str).collect();
     let first_host = acc.hosts.keys().next().cloned().unwrap_or_default();
     let company = company(acc.company.as_deref(), &first_host, trackers.iter().copied());
-    let sdk = first_sdk(trackers.iter().copied()).map(|s| format!("{s} SDK")).unwrap_or_default();
+    let sdk = first_sdk(trackers.iter().copied())
+        .map(|s| format!("{s} SDK"))
+        .unwrap_or_default();
     let receiver = match (&company, acc.other) {
         (_, true) => "Other hosts (no tracker, no known company)".to_string(),
         (Some(company), _) => redactor.text(&company.name),
@@ -236,10 +235,7 @@ fn left_row(acc: Acc, modes: &[Mode], redactor: &Redactor) -> LeftRow {
             }
         })
         .collect();
-    let cells: Vec<LeftCell> = modes
-        .iter()
-        .map(|mode| cell(&acc, *mode, modes, redactor))
-        .collect();
+    let cells: Vec<LeftCell> = modes.iter().map(|mode| cell(&acc, *mode, modes, redactor)).collect();
     let differs = modes.len() > 1
         && !acc.other
         && cells
@@ -273,7 +269,11 @@ fn cell(acc: &Acc, mode: Mode, modes: &[Mode], redactor: &Redactor) -> LeftCell 
         here.hosts
             .iter()
             .map(|host| {
-                let ips: Vec<String> = acc.hosts.get(host).map(|s| s.iter().cloned().collect()).unwrap_or_default();
+                let ips: Vec<String> = acc
+                    .hosts
+                    .get(host)
+                    .map(|s| s.iter().cloned().collect())
+                    .unwrap_or_default();
                 match countries(&ips).join(", ") {
                     country if country.is_empty() => redactor.text(host),
                     country => redactor.text(&format!("{host} ({country})")),
@@ -305,4 +305,93 @@ fn cell(acc: &Acc, mode: Mode, modes: &[Mode], redactor: &Redactor) -> LeftCell 
         }
     }
     cell
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::ExchangeId;
+    use crate::store::SummaryDataType;
+
+    fn group(mode: Mode, session: i64, company: Option<&str>, host: &str, kinds: &[&str]) -> SummaryGroup {
+        SummaryGroup {
+            session: mode.as_str().into(),
+            session_id: SessionId(session),
+            app: Some("com.example.browser".into()),
+            mode,
+            company: company.map(str::to_string),
+            category: None,
+            trackers: if company.is_some() {
+                vec!["ga".into()]
+            } else {
+                Vec::new()
+            },
+            hosts: vec![host.into()],
+            server_ips: vec!["142.250.185.78".into()],
+            requests: 3,
+            events: 3,
+            first_micros: 0,
+            last_micros: 0,
+            example_exchange_id: ExchangeId(1),
+            example_event_id: None,
+            data_types: kinds
+                .iter()
+                .map(|k| SummaryDataType {
+                    kind: (*k).into(),
+                    requests: 3,
+                    values: 3,
+                    distinct_values: 2,
+                    example_value: "x".into(),
+                    example_exchange_id: ExchangeId(1),
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn normal_beside_incognito_with_the_differences_marked() {
+        let groups = [
+            group(
+                Mode::Normal,
+                1,
+                Some("Google Analytics (Google)"),
+                "www.google-analytics.com",
+                &["visitedUrl"],
+            ),
+            group(
+                Mode::Incognito,
+                2,
+                Some("Google Analytics (Google)"),
+                "www.google-analytics.com",
+                &["visitedUrl", "searchTerm"],
+            ),
+            group(Mode::Incognito, 2, Some("Mixpanel"), "api.mixpanel.com", &["userId"]),
+            group(Mode::Normal, 1, None, "news.example.org", &["userAgent"]),
+        ];
+        let tables = what_left(&groups, &HashMap::new(), &Redactor::new(&[]));
+        assert_eq!(tables.len(), 1);
+        let table = &tables[0];
+        assert_eq!(table.modes, ["normal", "incognito"]);
+        assert_eq!(table.sessions, "normal, incognito");
+        let ga = &table.rows[0];
+        assert_eq!(ga.receiver, "Google Analytics (Google)");
+        let (normal, incognito) = (&ga.cells[0], &ga.cells[1]);
+        assert!(normal.sent && incognito.sent);
+        let flags = |cell: &LeftCell| -> Vec<(String, bool)> {
+            cell.headline.iter().map(|k| (k.label.clone(), k.only_here)).collect()
+        };
+        assert_eq!(flags(normal), [("Visited URL".to_string(), false)]);
+        assert_eq!(
+            flags(incognito),
+            [("Search term".to_string(), true), ("Visited URL".to_string(), false)]
+        );
+        assert!(ga.differs);
+        let mixpanel = &table.rows[1];
+        assert!(!mixpanel.cells[0].sent, "Mixpanel was not reached in normal mode");
+        assert!(mixpanel.cells[1].only_here);
+        let other = table.rows.last().expect("the ordinary hosts' row");
+        assert!(other.other && !other.differs);
+        assert_eq!(other.cells[0].hosts, ["news.example.org (United States)"]);
+        assert_eq!(table.differences, 2);
+    }
 }

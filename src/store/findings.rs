@@ -147,17 +147,13 @@ impl Case {
     /// example request).
     pub fn export_exchange_rows(&self, exchange: ExchangeId) -> Result<Vec<ExportRow>, StoreError> {
         let annotations: HashMap<Target, Annotation> = self.annotations()?.into_iter().map(|a| (a.target, a)).collect();
-        let mut statement = self
-            .conn
-            .prepare_cached(&format!("{EVENT_ROW_SQL} AND v.exchange_id = ?1 ORDER BY v.time_micros, v.event_id"))?;
-        let mut rows: Vec<ExportRow> = statement
-            .query_map([exchange], export_row)?
-            .collect::<Result<_, _>>()?;
+        let mut statement = self.conn.prepare_cached(&format!(
+            "{EVENT_ROW_SQL} AND v.exchange_id = ?1 ORDER BY v.time_micros, v.event_id"
+        ))?;
+        let mut rows: Vec<ExportRow> = statement.query_map([exchange], export_row)?.collect::<Result<_, _>>()?;
         if rows.is_empty() {
             let mut statement = self.conn.prepare_cached(BARE_EXCHANGE_ROW_SQL)?;
-            rows = statement
-                .query_map([exchange], export_row)?
-                .collect::<Result<_, _>>()?;
+            rows = statement.query_map([exchange], export_row)?.collect::<Result<_, _>>()?;
         }
         for row in &mut rows {
             let own = row.event_id.and_then(|id| annotations.get(&Target::Event(id)));
