@@ -44,6 +44,7 @@ fn large_case(events: u64) -> PathBuf {
                 device: None,
                 mode: Some(mode),
                 again: true,
+                keylog: None,
             };
             let outcome = case
                 .import_bytes(&format!("{mode}-{round}.har"), None, bytes, &options, &mut NoObserver)

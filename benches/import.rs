@@ -91,11 +91,7 @@ impl ExchangeSink for CountingSink {
 
 fn telltale_import(har: &[u8]) -> usize {
     let mut sink = CountingSink(0);
-    let input = ImportInput {
-        file_name: "bench.har",
-        path: None,
-        bytes: har,
-    };
+    let input = ImportInput::new("bench.har", None, har);
     HarImporter.import(&input, &mut sink).expect("imports");
     sink.0
 }

@@ -7,12 +7,9 @@ use telltale::ingest::{ImportError, ImportInput, Importer, VecSink};
 /// Imports in-memory Burp XML with the Burp importer itself.
 fn import_burp(xml: &[u8]) -> Result<VecSink, ImportError> {
     let mut sink = VecSink::default();
-    let input = ImportInput {
-        file_name: "synthetic.xml",
-        path: None,
-        bytes: xml,
-    };
-    telltale::ingest::BurpImporter.import(&input, &mut sink)?;
+    let input = ImportInput::new("synthetic.xml", None, xml);
+    // Through the registry, which undoes content encodings for every importer.
+    telltale::ingest::run(&telltale::ingest::BurpImporter, &input, &mut sink)?;
     Ok(sink)
 }
 
@@ -227,12 +224,9 @@ fn stop_from_sink_cancels() {
     }
     let xml = std::fs::read(crate::common::fixture("burp/burrp__burp1.7.17_base64.xml")).expect("read fixture");
     let mut sink = StopAfterOne(0);
-    let input = ImportInput {
-        file_name: "x.xml",
-        path: None,
-        bytes: &xml,
-    };
+    let input = ImportInput::new("x.xml", None, &xml);
     let result = telltale::ingest::BurpImporter.import(&input, &mut sink);
-    assert!(matches!(result, Err(ImportError::Cancelled)));
+    // The sink decided to stop; the importer just returns (no error of its own).
+    assert!(result.is_ok(), "{result:?}");
     assert_eq!(sink.0, 1);
 }

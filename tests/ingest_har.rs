@@ -386,3 +386,25 @@ fn last_entry_of_each_producer_has_its_exact_values() {
         );
     }
 }
+
+#[test]
+fn websocket_messages_of_a_har_become_layers() {
+    let (sink, _, _) = crate::common::import_fixture("har/mitmproxy-savehar__websocket.har");
+    let counts: Vec<usize> = sink.exchanges.iter().map(|e| e.websocket_messages.len()).collect();
+    assert_eq!(counts, [1, 1, 3]);
+    let sent = &sink.exchanges[2].websocket_messages[1];
+    assert!(sent.from_client && sent.text);
+    assert_eq!(sent.payload, b"foo");
+    assert_eq!(sent.time_micros, Some(1_693_314_240_794_808));
+    let decoded = telltale::decode::decode_exchange(&sink.exchanges[2]);
+    let roots: Vec<&str> = decoded
+        .layers
+        .iter()
+        .filter(|l| l.parent.is_none())
+        .map(|l| l.decoder.as_str())
+        .collect();
+    assert!(
+        roots.contains(&"websocket-sent") && roots.contains(&"websocket-received"),
+        "{roots:?}"
+    );
+}

@@ -139,13 +139,19 @@ fn dumpfile_19_format_20_http3() {
 }
 
 #[test]
-fn dumpfile_7_websocket_flows_are_counted_not_imported() {
+fn dumpfile_7_websocket_flows_give_mitmproxys_six_http_flows() {
+    // mitmproxy 11 reads this file as 6 HTTP flows: the 3 handshakes, and
+    // each of the 3 format-7 websocket flows migrated onto a copy of its
+    // handshake with the messages attached.
     let (sink, summary) = import("mitmproxy__dumpfile-7-websocket.mitm");
-    assert_eq!(skipped(&summary), [("websocket flows", 3)]);
+    assert!(skipped(&summary).is_empty(), "{:?}", summary.skipped);
     assert_eq!(
         urls(&sink),
         [
             "http://echo.websocket.org/?encoding=text",
+            "http://echo.websocket.org/?encoding=text",
+            "http://echo.websocket.org/?encoding=text",
+            "https://echo.websocket.org/?encoding=text",
             "https://echo.websocket.org/?encoding=text",
             "https://echo.websocket.org/?encoding=text",
         ]
@@ -156,6 +162,24 @@ fn dumpfile_7_websocket_flows_are_counted_not_imported() {
             (Some(101), Some("174.129.224.73"))
         );
     }
+    let counts: Vec<usize> = sink.exchanges.iter().map(|e| e.websocket_messages.len()).collect();
+    assert_eq!(counts, [0, 2, 2, 0, 2, 0]);
+    let first = &sink.exchanges[1].websocket_messages[0];
+    assert!(first.text && first.from_client);
+    assert_eq!(first.payload, b"Rock it with HTML5 WebSocket");
+    assert!(first.time_micros.is_some_and(|t| t > 1_612_375_000_000_000));
+    // Each message is a layer the decoders and the canary search see.
+    let decoded = telltale::decode::decode_exchange(&sink.exchanges[1]);
+    let steps: Vec<&str> = decoded
+        .layers
+        .iter()
+        .filter(|l| l.parent.is_none())
+        .map(|l| l.step.as_str())
+        .collect();
+    assert!(
+        steps.contains(&"websocket[0]") && steps.contains(&"websocket[1]"),
+        "{steps:?}"
+    );
 }
 
 #[test]
@@ -306,10 +330,15 @@ fn successful_log_values() {
 }
 
 #[test]
-fn websocket_messages_on_http_flows_are_counted() {
+fn websocket_messages_on_http_flows_are_attached() {
     let (sink, summary) = import("mitmproxy__flows__websocket.mitm");
     assert_eq!(sink.exchanges.len(), 3);
-    assert_eq!(skipped(&summary), [("websocket messages", 5)]);
+    assert!(skipped(&summary).is_empty());
+    let counts: Vec<usize> = sink.exchanges.iter().map(|e| e.websocket_messages.len()).collect();
+    // The same messages mitmproxy's savehar wrote as `_webSocketMessages`.
+    assert_eq!(counts, [1, 1, 3]);
+    let sent = &sink.exchanges[2].websocket_messages[1];
+    assert!(sent.from_client && sent.payload == b"foo");
     assert!(sink.exchanges.iter().all(|e| e.status == Some(101)));
     assert_eq!(sink.exchanges[1].url, "https://demo.piesocket.com/v3/channel_123");
 }

@@ -307,3 +307,39 @@ fn events_carry_their_requests_shared_data_types() {
         assert!(kinds(event).contains(&"advertisingId".to_string()), "{event}");
     }
 }
+
+#[test]
+fn ordinary_traffic_in_the_public_fixtures_makes_no_generic_events() {
+    // Browser sessions of news sites, GitHub, httpbin, Playwright and
+    // mitmproxy test servers: API JSON, forms and pages, no SDK telemetry.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let case = dir.path().join("public.telltale");
+    let mut imported = 0;
+    for folder in ["har", "mitm", "burp"] {
+        let entries = std::fs::read_dir(fixture(folder)).expect("fixture folder");
+        for entry in entries {
+            let path = entry.expect("entry").path();
+            if path.is_dir() || path.extension().is_some_and(|e| e == "md") {
+                continue;
+            }
+            let out = telltale(&["import", path_str(&case), path_str(&path), "--again"]);
+            if out.status.success() {
+                imported += 1;
+            }
+        }
+    }
+    assert!(imported >= 50, "only {imported} fixtures imported");
+    let events = json_of(&["events", path_str(&case), "--json", "--tracker", "generic"]);
+    assert_eq!(events.as_array().map(Vec::len), Some(0), "{events:#}");
+    let requests = json_of(&["exchanges", path_str(&case), "--json"]);
+    let with_json = requests
+        .as_array()
+        .expect("array")
+        .iter()
+        .filter(|r| r["decode_path_summary"].as_str().is_some_and(|p| p.contains("json")))
+        .count();
+    assert!(
+        with_json >= 5,
+        "the corpus must hold JSON requests to mean anything: {with_json}"
+    );
+}

@@ -88,10 +88,8 @@ fn system_dialog(purpose: PickPurpose, start: PathBuf, file_name: &str) -> Optio
     let dialog = rfd::FileDialog::new().set_title(purpose.title()).set_directory(start);
     match purpose {
         PickPurpose::Import => dialog
-            .add_filter(
-                "Captures",
-                &["har", "zhar", "json", "xml", "pcap", "pcapng", "flow", "mitm", "chlsj"],
-            )
+            // The importer registry says which extensions it reads.
+            .add_filter("Captures", &crate::ingest::file_extensions())
             .add_filter("All files", &["*"])
             .pick_files(),
         PickPurpose::OpenCase => dialog

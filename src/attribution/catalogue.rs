@@ -1,9 +1,12 @@
 //! Which company a host name belongs to: Telltale's tracker catalogue.
 //!
 //! The catalogue is `assets/trackers.toml`, compiled into the program and parsed
-//! once on first use. Each entry is a domain suffix with the company behind it,
-//! the payload decoder that understands it (if any), a category, the company's
-//! country and where that fact comes from, so a journalist can cite it.
+//! once on first use. Each entry is a domain suffix with the company behind it
+//! (one spelling per company, shared with the endpoint table), the product it
+//! serves, the payload decoder that understands it (if any) or a
+//! `decoder_note` saying why none does, a category, the company's country and
+//! where that fact comes from, so a journalist can cite it. The import stores
+//! the company and category on every request to a catalogued host, decoded or not.
 //!
 //! Promises: lookups never touch the network or the disk; a host matches the
 //! longest suffix that ends at a label boundary; a catalogue that fails to
@@ -36,6 +39,8 @@ pub enum Category {
     TagManager,
     /// Social network SDKs and pixels.
     Social,
+    /// Consent-management platforms (they record consent choices with device ids).
+    Consent,
 }
 
 impl Category {
@@ -50,6 +55,7 @@ impl Category {
             Self::Push => "push",
             Self::TagManager => "tag-manager",
             Self::Social => "social",
+            Self::Consent => "consent",
         }
     }
 }
@@ -62,14 +68,19 @@ pub struct CatalogueEntry {
     pub suffix: String,
     /// Company that receives the data (`Sensors Data (Sensors Analytics)`).
     pub company: String,
+    /// The company's product behind this host (`Firebase Analytics (app-measurement)`).
+    pub product: Option<String>,
     /// Id of the payload decoder for this company, one of `crate::decode::tracker_ids()`.
     pub tracker: Option<String>,
     /// What the company does with the data.
     pub category: Category,
     /// The company's country, ISO 3166-1 alpha-2 (`CN`).
     pub country: String,
-    /// Where the fact comes from: documentation page or public blocklist.
+    /// Where the fact comes from: documentation page, SDK source or public list.
     pub source: String,
+    /// Why no SDK decoder reads this host's payloads (`format not public:
+    /// generic decoding`); the generic decoder and data-type recognisers still run.
+    pub decoder_note: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -180,6 +191,150 @@ mod tests {
     #[test]
     fn catalogue_has_at_least_sixty_entries() {
         assert!(catalogue().len() >= 60, "only {} entries", catalogue().len());
+    }
+
+    /// TrackHAR's 32 companies (issue 8 §2), as the catalogue spells them.
+    const TRACKHAR_COMPANIES: &[&str] = &[
+        "Google",
+        "Facebook (Meta)",
+        "Microsoft",
+        "Criteo",
+        "Magnite",
+        "PubMatic",
+        "Taboola",
+        "OpenX",
+        "ID5",
+        "Adform",
+        "Index Exchange",
+        "Equativ",
+        "Outbrain",
+        "Media.net",
+        "Adagio",
+        "INFOnline",
+        "Adjust (AppLovin)",
+        "Branch",
+        "Singular",
+        "OneSignal",
+        "ironSource (Unity)",
+        "Unity",
+        "Vungle (Liftoff)",
+        "AdColony (Digital Turbine)",
+        "Chartboost",
+        "Mintegral",
+        "Kidoz",
+        "Start.io",
+        "MoPub",
+        "Apple",
+        "Yandex",
+        "Bugsnag (SmartBear)",
+    ];
+
+    /// The SDKs issue 8 §2 names beyond TrackHAR.
+    const BEYOND_TRACKHAR: &[&str] = &[
+        "Sensors Data (Sensors Analytics)",
+        "Mixpanel",
+        "Amplitude",
+        "Segment (Twilio)",
+        "AppsFlyer",
+        "Xiaomi",
+        "Umeng (Alibaba)",
+        "Tencent",
+        "Baidu",
+        "GrowingIO",
+        "ByteDance",
+        "Huawei",
+    ];
+
+    #[test]
+    fn every_company_of_issue_8_has_an_entry() {
+        assert_eq!(TRACKHAR_COMPANIES.len(), 32);
+        for company in TRACKHAR_COMPANIES.iter().chain(BEYOND_TRACKHAR) {
+            assert!(
+                catalogue().iter().any(|entry| entry.company == *company),
+                "no catalogue entry for {company}"
+            );
+        }
+    }
+
+    #[test]
+    fn app_world_sdks_say_how_they_are_decoded() {
+        // Each SDK beyond TrackHAR has a decoder or says why it has none.
+        for company in BEYOND_TRACKHAR {
+            let entries: Vec<&CatalogueEntry> = catalogue().iter().filter(|e| e.company == *company).collect();
+            assert!(
+                entries.iter().any(|e| e.tracker.is_some()
+                    || e.decoder_note
+                        .as_deref()
+                        .is_some_and(|n| n.contains("generic decoding"))),
+                "{company}: no decoder and no decoder_note"
+            );
+        }
+        let xiaomi = company_for_host("tracking.intl.miui.com").expect("catalogued");
+        assert!(xiaomi.tracker.is_none());
+        assert!(
+            xiaomi
+                .decoder_note
+                .as_deref()
+                .is_some_and(|note| note.starts_with("format not public: generic decoding")),
+            "{:?}",
+            xiaomi.decoder_note
+        );
+        assert_eq!(
+            company_for_host("ulogs.umeng.com").and_then(|e| e.tracker.as_deref()),
+            Some("umeng")
+        );
+    }
+
+    #[test]
+    fn a_note_never_contradicts_a_decoder() {
+        for entry in catalogue() {
+            assert!(
+                entry.tracker.is_none() || entry.decoder_note.is_none(),
+                "{} has both a tracker and a decoder_note",
+                entry.suffix
+            );
+        }
+    }
+
+    #[test]
+    fn one_country_and_spelling_per_company() {
+        let mut countries: HashMap<&str, &str> = HashMap::new();
+        let mut lower: HashMap<String, &str> = HashMap::new();
+        for entry in catalogue() {
+            let country = countries
+                .entry(entry.company.as_str())
+                .or_insert(entry.country.as_str());
+            assert_eq!(*country, entry.country, "{} has two countries", entry.company);
+            let spelling = lower
+                .entry(entry.company.to_lowercase())
+                .or_insert(entry.company.as_str());
+            assert_eq!(*spelling, entry.company, "two spellings of one company");
+        }
+    }
+
+    #[test]
+    fn first_party_hosts_of_big_platforms_are_not_trackers() {
+        // A suffix must not swallow ordinary hosts of the same companies.
+        for host in [
+            "www.google.com",
+            "mail.google.com",
+            "www.facebook.com",
+            "www.bing.com",
+            "www.apple.com",
+            "yandex.ru",
+            "www.qq.com",
+            "www.baidu.com",
+            "www.xiaomi.com",
+            "www.unity.com",
+            "www.douyin.com",
+            "api.example.com",
+        ] {
+            assert!(
+                company_for_host(host).is_none(),
+                "{host} matched {:?}",
+                company_for_host(host)
+            );
+        }
     }
 
     #[test]

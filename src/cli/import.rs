@@ -1,4 +1,4 @@
-//! `telltale import CASE FILE... [--session NAME] [--app APP] [--device DEV] [--mode M] [--again]`
+//! `telltale import CASE FILE... [--session NAME] [--app APP] [--device DEV] [--mode M] [--keylog FILE] [--again]`
 
 use crate::ingest::Flow;
 use crate::model::Mode;
@@ -13,8 +13,8 @@ use std::time::{Duration, Instant};
 pub struct ImportArgs {
     /// The case file (created on first import).
     pub case: PathBuf,
-    /// Capture files to import.
-    #[arg(required = true)]
+    /// Capture files to import; the format is sniffed from the content.
+    #[arg(required = true, help = files_help())]
     pub files: Vec<PathBuf>,
     /// Put every file into this session (created if new); default: one session per file, named after it.
     #[arg(long)]
@@ -28,9 +28,33 @@ pub struct ImportArgs {
     /// The recording condition.
     #[arg(long, value_parser = parse_mode)]
     pub mode: Option<Mode>,
+    /// TLS key log (SSLKEYLOGFILE, NSS format) to decrypt HTTPS in pcap/pcapng captures; stored in the case as evidence.
+    #[arg(long, value_name = "FILE")]
+    pub keylog: Option<PathBuf>,
     /// Import a file even if the same bytes are already in the case.
     #[arg(long)]
     pub again: bool,
+}
+
+/// The subcommand's one-line help, from the importer registry.
+pub fn about() -> String {
+    format!(
+        "Import capture files ({}) into a case",
+        crate::ingest::readable_formats()
+    )
+}
+
+/// The FILE help, from the importer registry.
+fn files_help() -> String {
+    let extensions: Vec<String> = crate::ingest::file_extensions()
+        .iter()
+        .map(|e| format!(".{e}"))
+        .collect();
+    format!(
+        "Capture files to import: {} ({}); the format is sniffed from the content",
+        crate::ingest::readable_formats(),
+        extensions.join(" ")
+    )
 }
 
 fn parse_mode(text: &str) -> Result<Mode, String> {
@@ -48,6 +72,7 @@ pub fn run(args: &ImportArgs) -> anyhow::Result<()> {
             device: args.device.clone(),
             mode: args.mode,
             again: args.again,
+            keylog: args.keylog.clone(),
         };
         let mut observer = TerminalProgress::new(file.display().to_string());
         let outcome = case.import_file(file, &options, &mut observer);

@@ -37,7 +37,8 @@ pub enum Command {
     Gui(GuiArgs),
     /// Write the built-in demo case (two sessions: normal, incognito).
     Demo(demo::DemoArgs),
-    /// Import capture files (HAR, mitmproxy flows, Burp XML, pcap/pcapng) into a case.
+    /// Import capture files into a case (the formats come from the importer registry).
+    #[command(about = import::about())]
     Import(import::ImportArgs),
     /// List the sessions of a case.
     Sessions(sessions::SessionsArgs),

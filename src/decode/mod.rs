@@ -5,12 +5,17 @@
 //! recursively by [`runner`] to four kinds of roots: the URL query (`url`),
 //! the request body (`request-body`), the response body (`response-body`) and
 //! request headers that are not ordinary HTTP headers (`header:<name>`, kept
-//! only when something decodes from them). Tracker decoders (one file per
+//! only when something decodes from them), each gRPC message of a gRPC body
+//! (`grpc[i]`, decoded as protobuf), and each WebSocket message after an
+//! upgrade (`websocket[i]`; roots `websocket-sent` count as request side,
+//! `websocket-received` as response side). Tracker decoders (one file per
 //! SDK in [`trackers`]) then read events from the request side of the tree.
 //! The request side is also read as one [`document`] of named values
 //! (`body.custom_events[0]._eventName`), in which [`datatypes`] names the
 //! personal data; each event gets the data types inside its own element plus
 //! those the request carried beside all its events.
+//! When the exchange travelled inside TLS or HTTP/2, its transport steps
+//! (`tls1.3 aes-128-gcm › http2 stream 3`) lead every event's decode path.
 //!
 //! Promises: never panics and never fails — problems become layer notes;
 //! memory and time are bounded by [`limits`] (depth ≤ 16, ≤ 64 MiB output per
@@ -117,6 +122,11 @@ pub fn decode_exchange(exchange: &Exchange) -> Decoded {
     let found = datatypes::recognise(&document);
     let data_types = assign_data_types(&tree, &document, found, &mut events);
     let decode_path_summary = decode_path_summary(&tree);
+    if let Some(transport) = exchange.transport.as_deref().filter(|t| !t.is_empty()) {
+        for event in &mut events {
+            event.decode_path = format!("{transport}{}{}", crate::model::PATH_SEPARATOR, event.decode_path);
+        }
+    }
     Decoded {
         layers: tree.into_layers(),
         events,
@@ -134,6 +144,7 @@ fn decode_path_summary(tree: &Tree) -> String {
         "request-body" => Some(0),
         "url" => Some(1),
         "header" => Some(2),
+        "websocket-sent" => Some(3),
         _ => None,
     };
     let depth = |mut index: usize| {
@@ -166,10 +177,17 @@ fn decode_path_summary(tree: &Tree) -> String {
         names.push(name);
         at = tree.parent(at).unwrap_or(at);
     }
+    names.reverse();
+    // A payload an SDK encrypted is named on the request too, not only on
+    // its layer: a journalist reading the request list must see it.
+    let encrypted = (0..tree.len())
+        .any(|index| tree.layer(index).encrypted && rank(&tree.layer(tree.root_of(index)).decoder).is_some());
+    if encrypted {
+        names.push("encrypted");
+    }
     if names.is_empty() {
         return String::new();
     }
-    names.reverse();
     names.dedup();
     names.join(crate::model::PATH_SEPARATOR)
 }
@@ -288,33 +306,52 @@ pub(crate) fn decode_exchange_tree(exchange: &Exchange) -> Tree {
             expand: true,
         });
     }
-    add_body_root(
-        &mut runner,
-        "request-body",
-        &exchange.request_body,
-        exchange.request_header("content-type"),
-        {
-            exchange
-                .request_body_original
-                .is_none()
-                .then(|| exchange.request_header("content-encoding"))
-                .flatten()
-        },
-    );
+    let grpc_request = grpc_messages(exchange.request_header("content-type"), &exchange.request_body);
+    match &grpc_request {
+        Some(messages) => add_grpc_roots(
+            &mut runner,
+            "request-body",
+            messages,
+            exchange.request_header("grpc-encoding"),
+        ),
+        None => add_body_root(
+            &mut runner,
+            "request-body",
+            &exchange.request_body,
+            exchange.request_header("content-type"),
+            {
+                exchange
+                    .request_body_original
+                    .is_none()
+                    .then(|| exchange.request_header("content-encoding"))
+                    .flatten()
+            },
+        ),
+    }
     add_header_roots(&mut runner, exchange);
-    add_body_root(
-        &mut runner,
-        "response-body",
-        &exchange.response_body,
-        exchange.response_header("content-type"),
-        {
-            exchange
-                .response_body_original
-                .is_none()
-                .then(|| exchange.response_header("content-encoding"))
-                .flatten()
-        },
-    );
+    add_websocket_roots(&mut runner, exchange);
+    let grpc_response = grpc_messages(exchange.response_header("content-type"), &exchange.response_body);
+    match &grpc_response {
+        Some(messages) => add_grpc_roots(
+            &mut runner,
+            "response-body",
+            messages,
+            exchange.response_header("grpc-encoding"),
+        ),
+        None => add_body_root(
+            &mut runner,
+            "response-body",
+            &exchange.response_body,
+            exchange.response_header("content-type"),
+            {
+                exchange
+                    .response_body_original
+                    .is_none()
+                    .then(|| exchange.response_header("content-encoding"))
+                    .flatten()
+            },
+        ),
+    }
     runner.into_tree()
 }
 
@@ -347,6 +384,75 @@ fn add_body_root(
         keep_only_if_decoded: false,
         expand: !is_media,
     });
+}
+
+/// The length-prefixed messages of a gRPC body (`application/grpc…`):
+/// (compressed flag, message bytes); `None` when the body is not gRPC or
+/// its framing does not add up.
+fn grpc_messages<'b>(content_type: Option<&str>, body: &'b [u8]) -> Option<Vec<(bool, &'b [u8])>> {
+    let declared = content_type.is_some_and(|t| t.trim().to_ascii_lowercase().starts_with("application/grpc"));
+    if !declared || body.is_empty() {
+        return None;
+    }
+    let mut out = Vec::new();
+    let mut at = 0;
+    while at < body.len() {
+        let header = body.get(at..at + 5)?;
+        let len = usize::try_from(u32::from_be_bytes([header[1], header[2], header[3], header[4]])).ok()?;
+        let message = body.get(at + 5..at + 5 + len)?;
+        out.push((header[0] & 1 == 1, message));
+        at += 5 + len;
+    }
+    Some(out)
+}
+
+fn add_grpc_roots(runner: &mut Runner<'_>, side: &'static str, messages: &[(bool, &[u8])], encoding: Option<&str>) {
+    for (index, (compressed, message)) in messages.iter().enumerate() {
+        runner.add_root(Root {
+            decoder: side,
+            step: format!("grpc[{index}]"),
+            summary: format!("gRPC message {index}, {} bytes", message.len()),
+            content: message,
+            origin: Origin::Body,
+            content_type: Some("application/x-protobuf"),
+            content_encoding: if *compressed {
+                Some(encoding.unwrap_or("gzip"))
+            } else {
+                None
+            },
+            keep_only_if_decoded: false,
+            expand: true,
+        });
+    }
+}
+
+/// One root per WebSocket message; what the app sent is request side.
+fn add_websocket_roots(runner: &mut Runner<'_>, exchange: &Exchange) {
+    for (index, message) in exchange.websocket_messages.iter().enumerate() {
+        if message.payload.is_empty() {
+            continue;
+        }
+        let (decoder, direction) = if message.from_client {
+            ("websocket-sent", "client → server")
+        } else {
+            ("websocket-received", "server → client")
+        };
+        let kind = if message.text { "text" } else { "binary" };
+        runner.add_root(Root {
+            decoder,
+            step: format!("websocket[{index}]"),
+            summary: format!(
+                "WebSocket message {index}, {direction}, {kind}, {} bytes",
+                message.payload.len()
+            ),
+            content: &message.payload,
+            origin: Origin::Body,
+            content_type: None,
+            content_encoding: None,
+            keep_only_if_decoded: false,
+            expand: true,
+        });
+    }
 }
 
 fn add_header_roots(runner: &mut Runner<'_>, exchange: &Exchange) {
@@ -429,5 +535,65 @@ mod tests {
                 exchange.response_body.len()
             )
         );
+    }
+
+    #[test]
+    fn grpc_messages_become_protobuf_layers() {
+        // Two length-prefixed messages: field 1 = "hi", field 2 = 150.
+        let message = [0x0A, 0x02, b'h', b'i', 0x10, 0x96, 0x01];
+        let mut body = Vec::new();
+        for _ in 0..2 {
+            body.push(0);
+            body.extend_from_slice(&u32::try_from(message.len()).expect("short").to_be_bytes());
+            body.extend_from_slice(&message);
+        }
+        let exchange = Exchange {
+            method: "POST".into(),
+            url: "https://h/pkg.Service/Method".into(),
+            request_headers: vec![("content-type".into(), "application/grpc".into())],
+            request_body: body,
+            ..Default::default()
+        };
+        let decoded = decode_exchange(&exchange);
+        let steps: Vec<&str> = decoded.layers.iter().map(|l| l.step.as_str()).collect();
+        assert_eq!(steps, ["grpc[0]", "protobuf", "grpc[1]", "protobuf"]);
+    }
+
+    #[test]
+    fn websocket_messages_are_roots_and_only_sent_ones_make_events() {
+        let message = |from_client: bool, text: &str| crate::model::WebSocketMessage {
+            from_client,
+            time_micros: Some(1),
+            text: true,
+            payload: text.as_bytes().to_vec(),
+            note: None,
+        };
+        let exchange = Exchange {
+            method: "GET".into(),
+            url: "wss://h/socket".into(),
+            transport: Some("tls1.3 aes-128-gcm".into()),
+            websocket_messages: vec![
+                message(true, r#"{"event":"search","time":1588000000000,"q":"canary"}"#),
+                message(false, r#"{"event":"ack","time":1588000000001}"#),
+            ],
+            ..Default::default()
+        };
+        let decoded = decode_exchange(&exchange);
+        let roots: Vec<(&str, &str)> = decoded
+            .layers
+            .iter()
+            .filter(|l| l.parent.is_none())
+            .map(|l| (l.decoder.as_str(), l.step.as_str()))
+            .collect();
+        assert_eq!(
+            roots,
+            [
+                ("websocket-sent", "websocket[0]"),
+                ("websocket-received", "websocket[1]")
+            ]
+        );
+        assert_eq!(decoded.events.len(), 1);
+        assert_eq!(decoded.events[0].name, "search");
+        assert_eq!(decoded.events[0].decode_path, "tls1.3 aes-128-gcm › websocket[0]");
     }
 }

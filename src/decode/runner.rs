@@ -161,6 +161,41 @@ impl<'d> Runner<'d> {
     }
 }
 
+/// Decodes `content` that an SDK decoder unwrapped itself (an XOR key
+/// from the URL, a framing no layer decoder can sniff) as a new child of
+/// layer `parent` of an existing tree, running every layer decoder below it
+/// like any other layer; returns the child's index (`None` when the layer
+/// limit is reached). The child is kept even when nothing decodes from it,
+/// so the unwrapped bytes can be read.
+pub fn decode_child(
+    tree: &mut Tree,
+    parent: usize,
+    decoder: &'static str,
+    step: String,
+    summary: String,
+    content: &[u8],
+) -> Option<usize> {
+    let mut runner = Runner::new(super::DECODERS);
+    runner.tree = std::mem::take(tree);
+    let mut child = Child::new(decoder, step, content.to_vec(), summary, Keep::Always);
+    child.expand = true;
+    let depth = depth_of(&runner.tree, parent) + 1;
+    // Layers are pushed depth-first: the child takes the next index.
+    let child_index = runner.tree.len();
+    let kept = runner.push_child(parent, child, depth);
+    *tree = runner.into_tree();
+    kept.then_some(child_index)
+}
+
+fn depth_of(tree: &Tree, mut index: usize) -> usize {
+    let mut depth = 0;
+    while let Some(parent) = tree.parent(index) {
+        depth += 1;
+        index = parent;
+    }
+    depth
+}
+
 impl Runner<'_> {
     fn anyone_claims(&self, child: &Child) -> bool {
         let mut input = Input::new(&child.content, Origin::Inner);

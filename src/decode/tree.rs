@@ -9,6 +9,9 @@ use super::json_value::{JsonValue, PathSegment};
 use super::protobuf::ProtoField;
 use crate::model::{Layer, PATH_SEPARATOR};
 
+/// Roots holding what the server sent, not what the app sent.
+const RESPONSE_ROOTS: &[&str] = &["response-body", "websocket-received"];
+
 /// The parsed form of a layer.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Structure {
@@ -170,7 +173,7 @@ impl Tree {
     /// Layers under request roots (URL, request body, headers), in pre-order.
     pub fn request_layers(&self) -> Vec<usize> {
         (0..self.len())
-            .filter(|index| self.layers[self.root_of(*index)].decoder != "response-body")
+            .filter(|index| !RESPONSE_ROOTS.contains(&self.layers[self.root_of(*index)].decoder.as_str()))
             .collect()
     }
 

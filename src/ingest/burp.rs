@@ -11,7 +11,7 @@
 //! parser only; the bodies keep them.
 
 use super::http1::{self, BodyFraming, BodyResult, HeadResult};
-use super::{Claim, ExchangeSink, Flow, ImportError, ImportInput, ImportSummary, Importer, undo_content_encoding};
+use super::{Claim, ExchangeSink, Flow, ImportError, ImportInput, ImportSummary, Importer};
 use crate::model::{Exchange, Headers, exchange_header, split_url};
 use base64::Engine as _;
 use quick_xml::events::{BytesRef, BytesStart, Event};
@@ -29,6 +29,14 @@ pub struct BurpImporter;
 impl Importer for BurpImporter {
     fn format(&self) -> &'static str {
         "burp"
+    }
+
+    fn name(&self) -> &'static str {
+        "Burp XML"
+    }
+
+    fn extensions(&self) -> &'static [&'static str] {
+        &["xml", "burp"]
     }
 
     fn claims(&self, head: &[u8]) -> Claim {
@@ -60,7 +68,9 @@ impl Importer for BurpImporter {
                 }
                 Event::End(_) => {
                     if let Some(item) = walker.end() {
-                        push_item(&item, sink)?;
+                        if push_item(&item, sink)? == Flow::Stop {
+                            return Ok(ImportSummary::default());
+                        }
                         sink.progress((bom_len + position(&reader)) as u64);
                     }
                 }
@@ -75,12 +85,9 @@ impl Importer for BurpImporter {
     }
 }
 
-/// Builds the exchange for one item and hands it over, honouring cancel.
-fn push_item(item: &RawItem, sink: &mut dyn ExchangeSink) -> Result<(), ImportError> {
-    match sink.exchange(item_to_exchange(item))? {
-        Flow::Continue => Ok(()),
-        Flow::Stop => Err(ImportError::Cancelled),
-    }
+/// Builds the exchange for one item and hands it over.
+fn push_item(item: &RawItem, sink: &mut dyn ExchangeSink) -> Result<Flow, ImportError> {
+    sink.exchange(item_to_exchange(item))
 }
 
 fn position(reader: &Reader<&[u8]>) -> usize {
@@ -387,13 +394,6 @@ fn fill_request(exchange: &mut Exchange, message: &Message) {
     let framing = http1::request_framing(&head);
     exchange.request_body = message.body(&framing, head.head_len, &head.headers, &mut exchange.notes);
     exchange.request_headers = head.headers;
-    undo_content_encoding(
-        &exchange.request_headers,
-        &mut exchange.request_body,
-        &mut exchange.request_body_original,
-        &mut exchange.notes,
-        "request",
-    );
 }
 
 fn fill_response(exchange: &mut Exchange, message: &Message) {
@@ -415,13 +415,6 @@ fn fill_response(exchange: &mut Exchange, message: &Message) {
     let framing = http1::response_framing(&head, Some(&exchange.method));
     exchange.response_body = message.body(&framing, head.head_len, &head.headers, &mut exchange.notes);
     exchange.response_headers = head.headers;
-    undo_content_encoding(
-        &exchange.response_headers,
-        &mut exchange.response_body,
-        &mut exchange.response_body_original,
-        &mut exchange.notes,
-        "response",
-    );
 }
 
 /// Raw (non-base64) bodies of newer Burp exports may have been written as

@@ -8,7 +8,7 @@
 //! BOM and zlib-compressed `.zhar` files (sniffed by content). Every field a
 //! producer may omit, set to `null` or write with an odd type is optional.
 
-use super::{Claim, ExchangeSink, Flow, ImportError, ImportInput, ImportSummary, Importer, undo_content_encoding};
+use super::{Claim, ExchangeSink, Flow, ImportError, ImportInput, ImportSummary, Importer};
 use crate::codec::Codec;
 use crate::model::{Exchange, Headers, parse_rfc3339_micros, split_url};
 use base64::Engine as _;
@@ -29,6 +29,18 @@ pub struct HarImporter;
 impl Importer for HarImporter {
     fn format(&self) -> &'static str {
         "har"
+    }
+
+    fn name(&self) -> &'static str {
+        "HAR"
+    }
+
+    fn extensions(&self) -> &'static [&'static str] {
+        &["har", "zhar", "json"]
+    }
+
+    fn bodies(&self) -> super::Bodies {
+        super::Bodies::UsuallyDecoded
     }
 
     fn claims(&self, head: &[u8]) -> Claim {
@@ -57,6 +69,7 @@ impl Importer for HarImporter {
             sink,
             context,
             error: None,
+            stopped: false,
             entries: 0,
             seen_log: false,
             seen_entries: false,
@@ -76,6 +89,9 @@ impl Importer for HarImporter {
         let state = state.into_inner();
         if let Some(error) = state.error {
             return Err(error);
+        }
+        if state.stopped {
+            return Ok(ImportSummary::default());
         }
         if let Err(e) = result {
             return Err(invalid(json_error_reason(&e)));
@@ -120,8 +136,10 @@ struct EntryContext<'a> {
 struct StreamState<'s, 'a> {
     sink: &'s mut dyn ExchangeSink,
     context: EntryContext<'a>,
-    /// An error from the sink (or a cancel), carried out of serde's visitor.
+    /// An error from the sink, carried out of serde's visitor.
     error: Option<ImportError>,
+    /// The sink said stop; the parse was cut short on purpose.
+    stopped: bool,
     entries: u64,
     seen_log: bool,
     seen_entries: bool,
@@ -205,7 +223,7 @@ impl<'de> Visitor<'de> for EntriesSeed<'_, '_, '_> {
             match state.sink.exchange(exchange) {
                 Ok(Flow::Continue) => {}
                 Ok(Flow::Stop) => {
-                    state.error = Some(ImportError::Cancelled);
+                    state.stopped = true;
                     return Err(de::Error::custom(STOPPED));
                 }
                 Err(e) => {
@@ -256,6 +274,46 @@ struct HarEntry {
     /// mitmproxy's savehar writes connection errors here.
     #[serde(rename = "_error")]
     error: Text,
+    /// Chrome's and mitmproxy's WebSocket messages after the upgrade.
+    #[serde(rename = "_webSocketMessages")]
+    web_socket_messages: Option<Vec<HarWebSocketMessage>>,
+}
+
+/// One `_webSocketMessages` item: `type` send/receive, `time` (seconds),
+/// `opcode` 1 (text) or 2 (binary, `data` in base64).
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct HarWebSocketMessage {
+    #[serde(rename = "type")]
+    kind: Text,
+    time: Option<f64>,
+    opcode: Option<i64>,
+    data: Text,
+}
+
+impl HarWebSocketMessage {
+    fn into_message(self) -> crate::model::WebSocketMessage {
+        let text = self.opcode != Some(2);
+        let data = self.data.0.unwrap_or_default();
+        let (payload, note) = if text {
+            (data.into_bytes(), None)
+        } else {
+            match base64::engine::general_purpose::STANDARD.decode(data.as_bytes()) {
+                Ok(bytes) => (bytes, None),
+                Err(_) => (
+                    data.into_bytes(),
+                    Some("binary message is not valid base64; kept as text".to_string()),
+                ),
+            }
+        };
+        crate::model::WebSocketMessage {
+            from_client: self.kind.0.as_deref() == Some("send"),
+            time_micros: self.time.map(|seconds| (seconds * 1_000_000.0).round() as i64),
+            text,
+            payload,
+            note,
+        }
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -351,14 +409,6 @@ impl HarEntry {
             };
             let _ = post.mime_type;
         }
-        let mut request_body_original = None;
-        undo_content_encoding_if_compressed(
-            &request_headers,
-            &mut request_body,
-            &mut request_body_original,
-            &mut notes,
-            "request",
-        );
 
         let mut exchange = Exchange {
             time_micros,
@@ -369,7 +419,6 @@ impl HarEntry {
             http_version: self.request.http_version.or_empty(),
             request_headers,
             request_body,
-            request_body_original,
             server_ip: clean_ip(self.server_ip.0),
             server_port: self
                 .server_port
@@ -387,6 +436,12 @@ impl HarEntry {
             Some(response) => fill_response(&mut exchange, response, context, &mut notes),
             None => notes.push("no response captured".into()),
         }
+        exchange.websocket_messages = self
+            .web_socket_messages
+            .unwrap_or_default()
+            .into_iter()
+            .map(HarWebSocketMessage::into_message)
+            .collect();
         exchange.notes = notes;
         exchange
     }
@@ -407,28 +462,11 @@ fn fill_response(exchange: &mut Exchange, response: HarResponse, context: &Entry
     }
     exchange.response_headers = headers(response.headers);
     let content = response.content.unwrap_or_default();
-    let mut body = match content.file.0 {
+    let body = match content.file.0 {
         Some(file) if content.text.0.is_none() => read_external_body(context, &file, notes),
         _ => body_bytes(content.text.0, content.encoding.0, notes, "response"),
     };
-    let mut original = None;
-    undo_content_encoding_if_compressed(&exchange.response_headers, &mut body, &mut original, notes, "response");
     exchange.response_body = body;
-    exchange.response_body_original = original;
-}
-
-/// HAR bodies are normally stored decoded; some producers store the wire
-/// bytes. Undo `Content-Encoding` only when the bytes still look compressed.
-fn undo_content_encoding_if_compressed(
-    headers: &Headers,
-    body: &mut Vec<u8>,
-    original: &mut Option<Vec<u8>>,
-    notes: &mut Vec<String>,
-    which: &str,
-) {
-    if Codec::sniff(body).is_some() {
-        undo_content_encoding(headers, body, original, notes, which);
-    }
 }
 
 /// Playwright writes bodies to files beside the HAR (`content._file`).
@@ -505,11 +543,7 @@ mod tests {
 
     fn run(bytes: &[u8]) -> Result<VecSink, ImportError> {
         let mut sink = VecSink::default();
-        let input = ImportInput {
-            file_name: "t.har",
-            path: None,
-            bytes,
-        };
+        let input = ImportInput::new("t.har", None, bytes);
         HarImporter.import(&input, &mut sink)?;
         Ok(sink)
     }

@@ -1,22 +1,38 @@
 //! Importers: one per capture format, each in its own file, all pushing
 //! [`Exchange`]s into an [`ExchangeSink`].
 //!
-//! The registry sniffs the *content* (never the file name alone) and asks each
-//! importer whether the bytes are its own; "not mine" is cheap and never
-//! fails. Importers stream: they hand each exchange to the sink as soon as it
-//! is parsed and stop when the sink says [`Flow::Stop`] (the user cancelled).
+//! The registry ([`importers`]) sniffs the *content* (never the file name
+//! alone) and asks each importer whether the bytes are its own; "not mine"
+//! is cheap and never fails. Each importer describes itself (name, file
+//! extensions): the CLI help, the import dialog's filter, the window's hint
+//! and the "readable formats" error are all built from [`formats`].
+//!
+//! Importers stream: they hand each exchange to the sink as soon as it is
+//! parsed. When the sink answers [`Flow::Stop`] (the user cancelled) the
+//! importer simply returns; the sink, which decided to stop, knows the
+//! import is cancelled. `Content-Encoding` is undone once, here, for every
+//! importer ([`run`]), according to what the importer says its bodies are
+//! ([`Bodies`]).
 
 mod burp;
+mod charles;
+mod fiddler;
 mod har;
 pub mod http1;
+pub mod http2;
+pub mod keylog;
 mod mitm;
 mod pcap;
+pub mod websocket;
 
 use crate::model::Exchange;
 use std::path::Path;
 
 pub use burp::BurpImporter;
+pub use charles::{CharlesJsonImporter, CharlesXmlImporter};
+pub use fiddler::FiddlerImporter;
 pub use har::HarImporter;
+pub use keylog::KeyLog;
 pub use mitm::MitmImporter;
 pub use pcap::{PcapImporter, PcapngImporter};
 
@@ -57,6 +73,20 @@ pub struct ImportInput<'a> {
     pub path: Option<&'a Path>,
     /// The whole file.
     pub bytes: &'a [u8],
+    /// TLS secrets given at import (`--keylog`); captures may add their own.
+    pub keylog: Option<&'a KeyLog>,
+}
+
+impl<'a> ImportInput<'a> {
+    /// A file without a separate key log.
+    pub fn new(file_name: &'a str, path: Option<&'a Path>, bytes: &'a [u8]) -> Self {
+        ImportInput {
+            file_name,
+            path,
+            bytes,
+            keylog: None,
+        }
+    }
 }
 
 /// What an importer reports besides the exchanges it pushed.
@@ -87,7 +117,7 @@ pub enum ImportError {
     Invalid { format: &'static str, reason: String },
     #[error("unsupported {format} file: {reason}")]
     Unsupported { format: &'static str, reason: String },
-    #[error("not a capture Telltale can read (expected HAR, mitmproxy flows, Burp XML or pcap/pcapng)")]
+    #[error("not a capture Telltale can read (expected {})", readable_formats())]
     UnknownFormat,
     #[error("import cancelled")]
     Cancelled,
@@ -97,13 +127,34 @@ pub enum ImportError {
     Sink(String),
 }
 
+/// What the bodies an importer hands over are, so [`run`] knows whether
+/// `Content-Encoding` still has to be undone.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Bodies {
+    /// As sent on the wire: `Content-Encoding` is undone.
+    AsSent,
+    /// Usually decoded already (HAR): undone only when the bytes still look
+    /// compressed.
+    UsuallyDecoded,
+}
+
 /// One capture format.
 pub trait Importer: Send + Sync {
-    /// Stable format id stored with the source: `har`, `mitmproxy`, `burp`, `pcap`, `pcapng`.
+    /// Stable format id stored with the source: `har`, `mitmproxy`, `burp`,
+    /// `pcap`, `pcapng`, `charles-json`, `charles-xml`, `fiddler`.
     fn format(&self) -> &'static str;
+    /// The format as users call it: "HAR", "mitmproxy flows" …
+    fn name(&self) -> &'static str;
+    /// File name extensions the format is saved with (without the dot).
+    fn extensions(&self) -> &'static [&'static str];
     /// Cheap, infallible look at the first bytes of the file.
     fn claims(&self, head: &[u8]) -> Claim;
-    /// Parses the file, pushing every exchange into `sink`.
+    /// What the bodies handed to the sink are; see [`Bodies`].
+    fn bodies(&self) -> Bodies {
+        Bodies::AsSent
+    }
+    /// Parses the file, pushing every exchange into `sink`; returns early,
+    /// with `Ok`, when the sink says [`Flow::Stop`].
     fn import(&self, input: &ImportInput<'_>, sink: &mut dyn ExchangeSink) -> Result<ImportSummary, ImportError>;
 }
 
@@ -112,10 +163,122 @@ pub fn importers() -> Vec<Box<dyn Importer>> {
     vec![
         Box::new(PcapImporter),
         Box::new(PcapngImporter),
+        Box::new(FiddlerImporter),
         Box::new(MitmImporter),
         Box::new(BurpImporter),
+        Box::new(CharlesXmlImporter),
+        Box::new(CharlesJsonImporter),
         Box::new(HarImporter),
     ]
+}
+
+/// A readable format as the registry describes it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FormatInfo {
+    pub format: &'static str,
+    pub name: &'static str,
+    pub extensions: &'static [&'static str],
+}
+
+/// Every readable format, in registry order.
+pub fn formats() -> Vec<FormatInfo> {
+    importers()
+        .iter()
+        .map(|i| FormatInfo {
+            format: i.format(),
+            name: i.name(),
+            extensions: i.extensions(),
+        })
+        .collect()
+}
+
+/// "HAR, mitmproxy flows, … or pcapng", for messages and help texts.
+pub fn readable_formats() -> String {
+    let names: Vec<&str> = formats().iter().map(|f| f.name).collect();
+    match names.split_last() {
+        Some((last, [])) => (*last).to_string(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+        None => String::new(),
+    }
+}
+
+/// Every file extension some importer reads, without duplicates, in
+/// registry order (for file dialogs).
+pub fn file_extensions() -> Vec<&'static str> {
+    let mut out: Vec<&'static str> = Vec::new();
+    for format in formats() {
+        for ext in format.extensions {
+            if !out.contains(ext) {
+                out.push(ext);
+            }
+        }
+    }
+    out
+}
+
+/// Runs `importer` on `input`: the one place where `Content-Encoding` is
+/// undone for every importer, before the exchange reaches `sink`.
+pub fn run(
+    importer: &dyn Importer,
+    input: &ImportInput<'_>,
+    sink: &mut dyn ExchangeSink,
+) -> Result<ImportSummary, ImportError> {
+    let mut normalizing = Normalizing {
+        inner: sink,
+        bodies: importer.bodies(),
+    };
+    importer.import(input, &mut normalizing)
+}
+
+/// Undoes content encodings on the way to the real sink.
+struct Normalizing<'s> {
+    inner: &'s mut dyn ExchangeSink,
+    bodies: Bodies,
+}
+
+impl ExchangeSink for Normalizing<'_> {
+    fn exchange(&mut self, mut exchange: Exchange) -> Result<Flow, ImportError> {
+        normalize_bodies(&mut exchange, self.bodies);
+        if let Some(transport) = &exchange.transport {
+            // The case keeps notes, not transport columns: the note makes
+            // the TLS/HTTP/2 layer visible on the request itself.
+            exchange.notes.push(format!("transport: {transport}"));
+        }
+        self.inner.exchange(exchange)
+    }
+    fn warning(&mut self, message: String) {
+        self.inner.warning(message);
+    }
+    fn progress(&mut self, bytes_done: u64) {
+        self.inner.progress(bytes_done);
+    }
+}
+
+/// Undoes `Content-Encoding` on both bodies (once: a body whose original is
+/// already kept is left alone).
+pub fn normalize_bodies(exchange: &mut Exchange, bodies: Bodies) {
+    let wanted = |body: &[u8]| match bodies {
+        Bodies::AsSent => true,
+        Bodies::UsuallyDecoded => crate::codec::Codec::sniff(body).is_some(),
+    };
+    if exchange.request_body_original.is_none() && wanted(&exchange.request_body) {
+        undo_content_encoding(
+            &exchange.request_headers,
+            &mut exchange.request_body,
+            &mut exchange.request_body_original,
+            &mut exchange.notes,
+            "request",
+        );
+    }
+    if exchange.response_body_original.is_none() && wanted(&exchange.response_body) {
+        undo_content_encoding(
+            &exchange.response_headers,
+            &mut exchange.response_body,
+            &mut exchange.response_body_original,
+            &mut exchange.notes,
+            "response",
+        );
+    }
 }
 
 /// Picks the importer that claims `bytes` most strongly.
@@ -134,7 +297,7 @@ pub fn detect(bytes: &[u8]) -> Option<Box<dyn Importer>> {
 /// Undoes the `Content-Encoding` of a body in place, keeping the captured
 /// bytes as `original` when they changed. A body that does not decode stays
 /// as captured and the failure becomes a note.
-pub fn undo_content_encoding(
+fn undo_content_encoding(
     headers: &crate::model::Headers,
     body: &mut Vec<u8>,
     original: &mut Option<Vec<u8>>,
@@ -172,6 +335,22 @@ impl ExchangeSink for VecSink {
     }
 }
 
+/// Like [`import_to_vec`], with a TLS key log given at import.
+pub fn import_to_vec_with_keys(
+    file_name: &str,
+    bytes: &[u8],
+    keylog: &KeyLog,
+) -> Result<(VecSink, ImportSummary, &'static str), ImportError> {
+    let importer = detect(bytes).ok_or(ImportError::UnknownFormat)?;
+    let mut sink = VecSink::default();
+    let input = ImportInput {
+        keylog: Some(keylog),
+        ..ImportInput::new(file_name, None, bytes)
+    };
+    let summary = run(importer.as_ref(), &input, &mut sink)?;
+    Ok((sink, summary, importer.format()))
+}
+
 /// Imports `bytes` with whatever importer claims them, into a [`VecSink`].
 pub fn import_to_vec(
     file_name: &str,
@@ -180,7 +359,7 @@ pub fn import_to_vec(
 ) -> Result<(VecSink, ImportSummary, &'static str), ImportError> {
     let importer = detect(bytes).ok_or(ImportError::UnknownFormat)?;
     let mut sink = VecSink::default();
-    let input = ImportInput { file_name, path, bytes };
-    let summary = importer.import(&input, &mut sink)?;
+    let input = ImportInput::new(file_name, path, bytes);
+    let summary = run(importer.as_ref(), &input, &mut sink)?;
     Ok((sink, summary, importer.format()))
 }

@@ -37,6 +37,29 @@ pub struct Exchange {
     pub app_hint: Option<String>,
     /// Problems the importer noticed (e.g. "response missing", "body not valid gzip").
     pub notes: Vec<String>,
+    /// How the exchange travelled below HTTP, as decode-path steps the
+    /// importer decrypted or unframed, e.g. `tls1.3 aes-128-gcm › http2 stream 3`;
+    /// `None` for plain HTTP/1.x and for proxy logs.
+    #[serde(default)]
+    pub transport: Option<String>,
+    /// WebSocket messages sent after this exchange upgraded the connection,
+    /// in capture order. Each becomes a decode root of its own.
+    #[serde(default)]
+    pub websocket_messages: Vec<WebSocketMessage>,
+}
+
+/// One WebSocket message (all its fragments joined, permessage-deflate undone).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct WebSocketMessage {
+    /// True for client → server (what the app sent).
+    pub from_client: bool,
+    /// When the message was captured (UTC µs), if the capture says.
+    pub time_micros: Option<i64>,
+    /// Text message (opcode 1); binary (opcode 2) otherwise.
+    pub text: bool,
+    pub payload: Vec<u8>,
+    /// What went wrong (e.g. "not valid permessage-deflate").
+    pub note: Option<String>,
 }
 
 impl Exchange {

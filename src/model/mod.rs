@@ -14,7 +14,7 @@ mod time;
 pub use annotation::{Annotation, AnnotationEdit, Target};
 pub use data_type::{Confidence, DataType, MAX_DATA_TYPE_VALUE_CHARS, dedupe_data_types};
 pub use decoded::{Decoded, DecodedEvent, Layer, PATH_SEPARATOR, RequestDataType};
-pub use exchange::{Exchange, Headers, header as exchange_header, split_url};
+pub use exchange::{Exchange, Headers, WebSocketMessage, header as exchange_header, split_url};
 pub use ids::{AnnotationId, EventId, ExchangeId, LayerId, SessionId, SourceId};
 pub use mode::{Mode, Severity};
 pub use time::{format_rfc3339_micros, now_micros, parse_rfc3339_micros};

@@ -20,6 +20,7 @@ impl Case {
                 device: Some(DEMO_DEVICE.to_string()),
                 mode: Some(mode),
                 again: false,
+                keylog: None,
             };
             outcomes.push(self.import_bytes(file_name, None, bytes, &options, &mut NoObserver)?);
         }

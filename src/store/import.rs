@@ -8,7 +8,7 @@
 use super::{Case, StoreError};
 use crate::attribution::{app_from_exchange, company_for_host, key_field};
 use crate::decode::decode_exchange;
-use crate::ingest::{ExchangeSink, Flow, ImportError, ImportInput, ImportSummary, detect};
+use crate::ingest::{ExchangeSink, Flow, ImportError, ImportInput, ImportSummary, KeyLog, detect};
 use crate::model::{Decoded, Exchange, Mode, SessionId, SourceId, now_micros};
 use rusqlite::{OptionalExtension, Transaction, params};
 use sha2::{Digest, Sha256};
@@ -27,6 +27,9 @@ pub struct ImportOptions {
     pub mode: Option<Mode>,
     /// Import even when a file with the same SHA-256 is already in the case.
     pub again: bool,
+    /// A TLS key log (NSS format) to decrypt HTTPS in captures; stored in
+    /// the session as a source of its own.
+    pub keylog: Option<std::path::PathBuf>,
 }
 
 /// Where an import stands; sent to the observer after every exchange.
@@ -81,14 +84,13 @@ impl Case {
         observer: &mut dyn ImportObserver,
     ) -> Result<ImportOutcome, StoreError> {
         let bytes = std::fs::read(path)?;
-        let file_name = path
-            .file_name()
-            .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
-        self.import_bytes(&file_name, Some(path), &bytes, options, observer)
+        self.import_bytes(&file_name_of(path), Some(path), &bytes, options, observer)
     }
 
     /// Imports one evidence file: sniffs its format, stores its bytes and
     /// hash, and writes every exchange, layer and event, all or nothing.
+    /// A key log named in `options` decrypts TLS and is stored in the
+    /// session beside the file, with its SHA-256.
     pub fn import_bytes(
         &mut self,
         file_name: &str,
@@ -97,6 +99,40 @@ impl Case {
         options: &ImportOptions,
         observer: &mut dyn ImportObserver,
     ) -> Result<ImportOutcome, StoreError> {
+        let keylog = match options.keylog.as_deref() {
+            Some(keylog_path) => {
+                let keylog_bytes = std::fs::read(keylog_path).map_err(|e| StoreError::KeyLog {
+                    reason: e.to_string(),
+                    file: keylog_path.display().to_string(),
+                })?;
+                Some((file_name_of(keylog_path), keylog_bytes))
+            }
+            None => None,
+        };
+        let keylog = keylog.as_ref().map(|(name, bytes)| (name.as_str(), bytes.as_slice()));
+        self.import_bytes_with_keylog(file_name, path, bytes, options, keylog, observer)
+    }
+
+    /// [`Case::import_bytes`] with a TLS key log `(file name, bytes)`; the key
+    /// log becomes a source of its own (format `tls-keylog`) in the session.
+    pub fn import_bytes_with_keylog(
+        &mut self,
+        file_name: &str,
+        path: Option<&Path>,
+        bytes: &[u8],
+        options: &ImportOptions,
+        keylog: Option<(&str, &[u8])>,
+        observer: &mut dyn ImportObserver,
+    ) -> Result<ImportOutcome, StoreError> {
+        let keys = match keylog {
+            Some((name, keylog_bytes)) => {
+                Some(KeyLog::from_file(keylog_bytes).map_err(|reason| StoreError::KeyLog {
+                    reason,
+                    file: name.to_string(),
+                })?)
+            }
+            None => None,
+        };
         let importer = detect(bytes).ok_or(ImportError::UnknownFormat)?;
         let sha256 = hex::encode(Sha256::digest(bytes));
         if !options.again
@@ -108,6 +144,10 @@ impl Case {
         let tx = self.conn.transaction()?;
         let session = session_for_import(&tx, &session_name, options)?;
         let source_id = insert_source(&tx, session.id, file_name, bytes, &sha256, importer.format())?;
+        if let Some((keylog_name, keylog_bytes)) = keylog {
+            let keylog_sha256 = hex::encode(Sha256::digest(keylog_bytes));
+            insert_source(&tx, session.id, keylog_name, keylog_bytes, &keylog_sha256, "tls-keylog")?;
+        }
         let mut sink = StoreSink {
             tx: &tx,
             session: &session,
@@ -119,12 +159,20 @@ impl Case {
             },
             warnings: Vec::new(),
             failure: None,
+            stopped: false,
         };
-        let input = ImportInput { file_name, path, bytes };
-        let summary = match importer.import(&input, &mut sink) {
+        let input = ImportInput {
+            keylog: keys.as_ref(),
+            ..ImportInput::new(file_name, path, bytes)
+        };
+        let summary = match crate::ingest::run(importer.as_ref(), &input, &mut sink) {
             Ok(summary) => summary,
             Err(error) => return Err(sink.failure.take().unwrap_or(StoreError::Import(error))),
         };
+        // The sink said stop (the user cancelled): nothing is committed.
+        if sink.stopped {
+            return Err(StoreError::Import(ImportError::Cancelled));
+        }
         let (progress, warnings) = (sink.progress, sink.warnings);
         finish_source(&tx, source_id, &progress, &summary, &warnings)?;
         tx.commit()?;
@@ -151,6 +199,11 @@ impl Case {
             )
             .optional()?)
     }
+}
+
+fn file_name_of(path: &Path) -> String {
+    path.file_name()
+        .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
 }
 
 fn session_for_import(tx: &Transaction<'_>, name: &str, options: &ImportOptions) -> Result<SessionInfo, StoreError> {
@@ -252,6 +305,8 @@ struct StoreSink<'t, 'c, 'o> {
     progress: ImportProgress,
     warnings: Vec<String>,
     failure: Option<StoreError>,
+    /// The observer asked to stop; the import is cancelled.
+    stopped: bool,
 }
 
 impl ExchangeSink for StoreSink<'_, '_, '_> {
@@ -264,10 +319,9 @@ impl ExchangeSink for StoreSink<'_, '_, '_> {
         }
         self.progress.exchanges += 1;
         self.progress.events += decoded.events.len() as u64;
-        match self.observer.progress(&self.progress) {
-            Flow::Continue => Ok(Flow::Continue),
-            Flow::Stop => Ok(Flow::Stop),
-        }
+        let flow = self.observer.progress(&self.progress);
+        self.stopped |= flow == Flow::Stop;
+        Ok(flow)
     }
 
     fn warning(&mut self, message: String) {

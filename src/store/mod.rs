@@ -69,6 +69,8 @@ pub enum StoreError {
     AlreadyImported { session: String },
     #[error("{0}")]
     Import(#[from] crate::ingest::ImportError),
+    #[error("cannot use the TLS key log: {reason} — {file}")]
+    KeyLog { reason: String, file: String },
     #[error("{0}")]
     NotFound(String),
     #[error("{0}")]

@@ -14,6 +14,8 @@ pub struct ImportItem {
     pub app: String,
     pub device: String,
     pub mode: Mode,
+    /// Path of a TLS key log (SSLKEYLOGFILE) for HTTPS in a pcap; blank: none.
+    pub keylog: String,
 }
 
 impl ImportItem {
@@ -28,6 +30,7 @@ impl ImportItem {
             app: String::new(),
             device: String::new(),
             mode: Mode::Unknown,
+            keylog: String::new(),
         }
     }
 
@@ -40,6 +43,7 @@ impl ImportItem {
             device: given(&self.device),
             mode: Some(self.mode),
             again: false,
+            keylog: given(&self.keylog).map(PathBuf::from),
         }
     }
 }

@@ -1,4 +1,5 @@
-//! The import dialog: a form per file (session name, app, device, mode),
+//! The import dialog: a form per file (session name, app, device, mode,
+//! TLS key log),
 //! then a progress bar with bytes, exchanges and events, and Cancel.
 
 use super::import::{ImportDialog, ImportItem, ImportStage, human_bytes};
@@ -70,6 +71,11 @@ fn item_form_ui(ui: &mut egui::Ui, item: &mut ImportItem, index: usize) {
             ("Session name", &mut item.session, "defaults to the file name"),
             ("App", &mut item.app, "e.g. com.mi.globalbrowser"),
             ("Device", &mut item.device, "e.g. Redmi Note 8"),
+            (
+                "TLS key log",
+                &mut item.keylog,
+                "optional: SSLKEYLOGFILE path, decrypts HTTPS in a pcap",
+            ),
         ] {
             let label = ui.label(label);
             ui.add(egui::TextEdit::singleline(value).hint_text(hint).desired_width(300.0))

@@ -62,7 +62,8 @@ fn file_buttons_ui(ui: &mut egui::Ui, state: &AppState, commands: &mut Vec<Comma
     if ui
         .add_enabled(can_import, egui::Button::new("Import…"))
         .on_hover_text(format!(
-            "Import HAR, mitmproxy, Burp or pcap captures ({import_keys}); or drop files on the window"
+            "Import {} captures ({import_keys}); or drop files on the window",
+            crate::ingest::readable_formats()
         ))
         .clicked()
     {

@@ -91,6 +91,10 @@ static KEYS: &[(&str, &[&str])] = &[
             "deviceserial",
             "deviceguid",
             "externaldeviceid",
+            "openudid",
+            "clientudid",
+            "idmd5",
+            "umid",
         ],
     ),
     (
@@ -280,6 +284,8 @@ static KEYS: &[(&str, &[&str])] = &[
             "simcountryiso",
         ],
     ),
+    ("state", &["province", "provincename"]),
+    ("otherIdentifiers", &["imsi", "iccid", "simserial", "simserialnumber"]),
     (
         "timezone",
         &[
@@ -472,7 +478,7 @@ static KEYS: &[(&str, &[&str])] = &[
     ("volume", &["volume", "volumelevel"]),
     (
         "isRooted",
-        &["rooted", "isrooted", "root", "jailbroken", "isjailbroken"],
+        &["rooted", "isrooted", "root", "isroot", "jailbroken", "isjailbroken"],
     ),
     (
         "isEmulator",

@@ -135,7 +135,7 @@ pub fn luhn_valid(digits: &str) -> bool {
             }
         })
         .sum();
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 /// Six hex pairs with `:` or `-`, not Android's placeholder `02:00:00:00:00:00`.

@@ -11,14 +11,21 @@
 
 mod adjust;
 mod amplitude;
+mod applog;
+mod appmetrica;
+mod appsflyer;
 mod event;
 mod firebase;
 mod ga;
 mod ga4;
 mod generic;
+mod growingio;
 mod mixpanel;
+mod sdk;
 mod segment;
 mod sensorsdata;
+mod tencent_mta;
+mod umeng;
 
 pub use event::{java_string_hash, micros_from_epoch_number, micros_from_text};
 
@@ -28,7 +35,8 @@ use crate::model::{DecodedEvent, Exchange};
 /// One SDK's decoder.
 pub trait TrackerDecoder: Sync {
     /// Stable id: `sensorsdata`, `mixpanel`, `ga`, `ga4`, `segment`,
-    /// `amplitude`, `adjust`, `firebase`, `generic`.
+    /// `amplitude`, `adjust`, `appsflyer`, `growingio`, `bytedance-applog`,
+    /// `tencent-mta`, `umeng`, `appmetrica`, `firebase`, `generic`.
     fn id(&self) -> &'static str;
     /// The exchange's events when it is this tracker's, `None` when not.
     /// May add notes to layers (crc mismatch, encrypted payload).
@@ -44,6 +52,12 @@ static TRACKERS: &[&dyn TrackerDecoder] = &[
     &segment::Segment,
     &amplitude::Amplitude,
     &adjust::Adjust,
+    &tencent_mta::TencentMta,
+    &applog::AppLog,
+    &growingio::GrowingIo,
+    &appsflyer::AppsFlyer,
+    &umeng::Umeng,
+    &appmetrica::AppMetrica,
     &firebase::Firebase,
 ];
 

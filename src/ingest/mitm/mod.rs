@@ -9,14 +9,17 @@
 //! reads both spellings instead of migrating whole flows.
 //!
 //! Flows are pushed to the sink as soon as each is parsed. HTTP flows become
-//! exchanges; websocket, TCP, UDP and DNS flows are counted in the summary.
+//! exchanges, with their WebSocket messages when mitmproxy attached them;
+//! format-7 `websocket` flows become a copy of their handshake exchange with
+//! the messages (what mitmproxy's own migration does, so the counts match);
+//! TCP, UDP and DNS flows are counted in the summary.
 //! Like mitmproxy, a damaged tail after readable flows is a warning, not a
 //! failure; a file whose first value is not a flow is rejected.
 
 mod tnetstring;
 
-use super::{Claim, ExchangeSink, Flow, ImportError, ImportInput, ImportSummary, Importer, undo_content_encoding};
-use crate::model::{Exchange, Headers, exchange_header, split_url};
+use super::{Claim, ExchangeSink, Flow, ImportError, ImportInput, ImportSummary, Importer};
+use crate::model::{Exchange, Headers, WebSocketMessage, exchange_header, split_url};
 use std::borrow::Cow;
 use std::net::IpAddr;
 use tnetstring::Value;
@@ -59,6 +62,14 @@ impl Importer for MitmImporter {
         FORMAT
     }
 
+    fn name(&self) -> &'static str {
+        "mitmproxy flows"
+    }
+
+    fn extensions(&self) -> &'static [&'static str] {
+        &["mitm", "flow", "flows", "dump"]
+    }
+
     fn claims(&self, head: &[u8]) -> Claim {
         if looks_like_flow_file(head) {
             Claim::Certain
@@ -93,6 +104,8 @@ struct FlowReader<'a> {
     summary: ImportSummary,
     flows_read: u64,
     warned_newer_version: bool,
+    /// WebSocket handshake flows by id, for format-7 `websocket` flows.
+    handshakes: std::collections::HashMap<String, Exchange>,
 }
 
 impl<'a> FlowReader<'a> {
@@ -102,6 +115,7 @@ impl<'a> FlowReader<'a> {
             summary: ImportSummary::default(),
             flows_read: 0,
             warned_newer_version: false,
+            handshakes: std::collections::HashMap::new(),
         }
     }
 
@@ -121,16 +135,19 @@ impl<'a> FlowReader<'a> {
                     break;
                 }
             };
-            self.read_flow(&value, offset, sink)?;
+            let flow = self.read_flow(&value, offset, sink)?;
             self.flows_read += 1;
             offset = next;
             sink.progress(offset as u64);
+            if flow == Flow::Stop {
+                break;
+            }
         }
         Ok(self.summary)
     }
 
     /// Handles one top-level value that begins at byte `offset`.
-    fn read_flow(&mut self, flow: &Value<'_>, offset: usize, sink: &mut dyn ExchangeSink) -> Result<(), ImportError> {
+    fn read_flow(&mut self, flow: &Value<'_>, offset: usize, sink: &mut dyn ExchangeSink) -> Result<Flow, ImportError> {
         let is_first = self.flows_read == 0;
         let Some(kind) = flow_kind(flow) else {
             if is_first {
@@ -138,7 +155,7 @@ impl<'a> FlowReader<'a> {
             }
             sink.warning(format!("skipped a value that is not a flow at byte {offset}"));
             self.summary.skip("values that are not flows", 1);
-            return Ok(());
+            return Ok(Flow::Continue);
         };
         if let Err(reason) = self.check_version(flow, sink) {
             if is_first {
@@ -146,21 +163,76 @@ impl<'a> FlowReader<'a> {
             }
             sink.warning(format!("skipped the flow at byte {offset}: {reason}"));
             self.summary.skip("flows in an unsupported format", 1);
-            return Ok(());
+            return Ok(Flow::Continue);
+        }
+        if kind == "websocket" {
+            // Formats before 12: a separate flow per WebSocket connection that
+            // names its handshake flow. Like mitmproxy's own migration, it
+            // becomes a copy of the handshake with the messages attached.
+            let exchange = self.websocket_flow(flow);
+            return sink.exchange(exchange);
         }
         if kind != "http" {
             self.summary.skip(&format!("{kind} flows"), 1);
-            return Ok(());
+            return Ok(Flow::Continue);
         }
         if flow.get("request").and_then(Value::as_dict).is_none() {
             self.summary.skip("http flows without a request", 1);
-            return Ok(());
+            return Ok(Flow::Continue);
         }
         let exchange = http_exchange(flow, &mut self.summary);
-        match sink.exchange(exchange)? {
-            Flow::Continue => Ok(()),
-            Flow::Stop => Err(ImportError::Cancelled),
+        let is_handshake = flow
+            .get("metadata")
+            .and_then(|m| m.get("websocket"))
+            .is_some_and(|w| matches!(w, Value::Bool(true)));
+        if is_handshake && let Some(id) = flow.get("id").and_then(Value::as_text) {
+            self.handshakes.insert(id.into_owned(), exchange.clone());
         }
+        sink.exchange(exchange)
+    }
+
+    /// The exchange for a format-7 `websocket` flow.
+    fn websocket_flow(&mut self, flow: &Value<'_>) -> Exchange {
+        let handshake_id = flow
+            .get("metadata")
+            .and_then(|m| m.get("websocket_handshake"))
+            .and_then(Value::as_text);
+        let mut exchange = match handshake_id.and_then(|id| self.handshakes.get(id.as_ref())) {
+            Some(handshake) => handshake.clone(),
+            None => {
+                let mut dummy = Exchange {
+                    method: "GET".to_string(),
+                    url: "http://unknown-host/".to_string(),
+                    host: "unknown-host".to_string(),
+                    port: Some(80),
+                    http_version: "HTTP/1.1".to_string(),
+                    ..Exchange::default()
+                };
+                dummy
+                    .notes
+                    .push("WebSocket flow whose handshake flow is not in the file".to_string());
+                if let Some(server) = flow.get("server_conn") {
+                    (dummy.server_ip, dummy.server_port) =
+                        peer_address(server, &["peername", "ip_address", "peer_address", "address"]);
+                }
+                dummy
+            }
+        };
+        exchange.notes.push(
+            "WebSocket flow migrated from flow format 7: shown as a copy of its handshake, as mitmproxy does"
+                .to_string(),
+        );
+        exchange.websocket_messages = flow
+            .get("messages")
+            .and_then(Value::as_list)
+            .map(|messages| messages.iter().filter_map(websocket_message).collect())
+            .unwrap_or_default();
+        if let Some(first) = exchange.websocket_messages.first().and_then(|m| m.time_micros)
+            && exchange.time_micros == 0
+        {
+            exchange.time_micros = first;
+        }
+        exchange
     }
 
     /// Refuses formats mitmproxy itself cannot read; warns once about formats
@@ -247,7 +319,8 @@ fn http_exchange(flow: &Value<'_>, summary: &mut ImportSummary) -> Exchange {
     if let Some(client) = flow.get("client_conn") {
         exchange.client_ip = peer_address(client, &["peername", "address"]).0;
     }
-    note_websocket_messages(&mut exchange, flow, summary);
+    attach_websocket_messages(&mut exchange, flow);
+    let _ = summary;
     exchange
 }
 
@@ -263,13 +336,6 @@ fn request_part(request: &Value<'_>) -> Exchange {
     (exchange.url, exchange.host, exchange.port) = (target.url, target.host, target.port);
     exchange.time_micros = seconds(request, "timestamp_start").map_or(0, micros);
     exchange.request_body = body(request, "request", &mut exchange.notes);
-    undo_content_encoding(
-        &exchange.request_headers,
-        &mut exchange.request_body,
-        &mut exchange.request_body_original,
-        &mut exchange.notes,
-        "request",
-    );
     exchange
 }
 
@@ -278,32 +344,44 @@ fn apply_response(exchange: &mut Exchange, response: &Value<'_>, request: &Value
     exchange.status = status.and_then(Value::as_i64).and_then(|s| u16::try_from(s).ok());
     exchange.response_headers = headers(response);
     exchange.response_body = body(response, "response", &mut exchange.notes);
-    undo_content_encoding(
-        &exchange.response_headers,
-        &mut exchange.response_body,
-        &mut exchange.response_body_original,
-        &mut exchange.notes,
-        "response",
-    );
     if let (Some(start), Some(end)) = (seconds(request, "timestamp_start"), seconds(response, "timestamp_end")) {
         exchange.duration_micros = Some(micros(end - start)).filter(|d| *d >= 0);
     }
 }
 
-/// Websocket messages ride on the HTTP upgrade flow from format 7 on; they
-/// are counted, not imported.
-fn note_websocket_messages(exchange: &mut Exchange, flow: &Value<'_>, summary: &mut ImportSummary) {
-    let messages = flow
+/// WebSocket messages attached to an HTTP flow (`websocket.messages`, the
+/// layout mitmproxy writes since it merged WebSocket into HTTP flows).
+fn attach_websocket_messages(exchange: &mut Exchange, flow: &Value<'_>) {
+    if let Some(messages) = flow
         .get("websocket")
         .and_then(|ws| ws.get("messages"))
-        .and_then(Value::as_list);
-    let count = messages.map_or(0, <[Value<'_>]>::len) as u64;
-    if count > 0 {
-        exchange.notes.push(format!(
-            "{count} websocket messages after the upgrade were not imported"
-        ));
-        summary.skip("websocket messages", count);
+        .and_then(Value::as_list)
+    {
+        exchange.websocket_messages = messages.iter().filter_map(websocket_message).collect();
     }
+}
+
+/// One message, `[type, from_client, content, timestamp, …]` in every
+/// format version (type 1 = text, 2 = binary).
+fn websocket_message(message: &Value<'_>) -> Option<WebSocketMessage> {
+    let fields = message.as_list()?;
+    let opcode = fields.first()?.as_i64()?;
+    let from_client = matches!(fields.get(1)?, Value::Bool(true));
+    let payload = match fields.get(2)? {
+        Value::String(text) => text.as_bytes().to_vec(),
+        other => other.as_bytes()?.to_vec(),
+    };
+    let time_micros = fields
+        .get(3)
+        .and_then(|t| t.as_f64().or_else(|| t.as_i64().map(|i| i as f64)))
+        .map(micros);
+    Some(WebSocketMessage {
+        from_client,
+        time_micros,
+        text: opcode == 1,
+        payload,
+        note: None,
+    })
 }
 
 /// Where a request went, as mitmproxy's `pretty_url` shows it.
@@ -498,11 +576,7 @@ mod tests {
 
     fn import(bytes: &[u8]) -> Result<(VecSink, ImportSummary), ImportError> {
         let mut sink = VecSink::default();
-        let input = ImportInput {
-            file_name: "t.mitm",
-            path: None,
-            bytes,
-        };
+        let input = ImportInput::new("t.mitm", None, bytes);
         let summary = MitmImporter.import(&input, &mut sink)?;
         Ok((sink, summary))
     }
@@ -587,21 +661,20 @@ mod tests {
     }
 
     #[test]
-    fn stop_cancels() {
-        struct StopSink;
+    fn stop_from_the_sink_ends_the_import_quietly() {
+        struct StopSink(usize);
         impl ExchangeSink for StopSink {
             fn exchange(&mut self, _: Exchange) -> Result<Flow, ImportError> {
+                self.0 += 1;
                 Ok(Flow::Stop)
             }
             fn warning(&mut self, _: String) {}
         }
-        let bytes = flow(tn(b"21", b'#'), "/");
-        let input = ImportInput {
-            file_name: "t.mitm",
-            path: None,
-            bytes: &bytes,
-        };
-        let result = MitmImporter.import(&input, &mut StopSink);
-        assert!(matches!(result, Err(ImportError::Cancelled)));
+        let bytes = [flow(tn(b"21", b'#'), "/"), flow(tn(b"21", b'#'), "/b")].concat();
+        let input = ImportInput::new("t.mitm", None, &bytes);
+        let mut sink = StopSink(0);
+        let result = MitmImporter.import(&input, &mut sink);
+        assert!(result.is_ok(), "{result:?}");
+        assert_eq!(sink.0, 1, "no exchange after the stop");
     }
 }

@@ -40,6 +40,50 @@ pub(super) fn sniff(head: &[u8]) -> Option<Container> {
     }
 }
 
+/// pcapng Decryption Secrets Block type and its TLS key log secrets type.
+const DSB: u32 = 0x0000_000A;
+const SECRETS_TLS_KEY_LOG: u32 = 0x544C_534B;
+
+/// The TLS key log texts of every Decryption Secrets Block in a pcapng
+/// file, wherever they sit (before the first interface, between packets).
+/// Read in one pass over the block headers before the packets, so a DSB
+/// written after a connection's packets still decrypts it.
+pub(super) fn decryption_secrets(bytes: &[u8]) -> Vec<&[u8]> {
+    let mut out = Vec::new();
+    let mut at = 0usize;
+    let mut big = false;
+    while let Some(header) = bytes.get(at..at + 12) {
+        let raw_type = [header[0], header[1], header[2], header[3]];
+        if u32::from_be_bytes(raw_type) == PCAPNG_SHB {
+            // The byte-order magic decides how this section is read.
+            big = header[8..12] == [0x1A, 0x2B, 0x3C, 0x4D];
+        }
+        let read = |b: &[u8]| {
+            let b = [b[0], b[1], b[2], b[3]];
+            if big {
+                u32::from_be_bytes(b)
+            } else {
+                u32::from_le_bytes(b)
+            }
+        };
+        let (block_type, length) = (read(&header[0..4]), read(&header[4..8]) as usize);
+        if length < 12 || !length.is_multiple_of(4) {
+            break;
+        }
+        let Some(block) = bytes.get(at..at + length) else {
+            break;
+        };
+        if block_type == DSB && block.len() >= 16 && read(&block[8..12]) == SECRETS_TLS_KEY_LOG {
+            let secrets_len = read(&block[12..16]) as usize;
+            if let Some(secrets) = block.get(16..16 + secrets_len) {
+                out.push(secrets);
+            }
+        }
+        at += length;
+    }
+    out
+}
+
 /// One captured frame.
 pub(super) struct Frame<'a> {
     pub time_micros: i64,
@@ -253,6 +297,10 @@ impl<'a> PcapngReader<'a> {
             if code == OPT_COMMENT
                 && let Some(uid) = super::pcapdroid::comment_uid(value)
             {
+                // `u--1`: PCAPdroid did not know the app.
+                if uid == -1 {
+                    return None;
+                }
                 return Some(self.uid_apps.get(&uid).cloned().unwrap_or_else(|| format!("uid {uid}")));
             }
             options = options.get(4 + len.next_multiple_of(4)..)?;

@@ -16,7 +16,6 @@ use crate::ingest::http1::{
     BodyResult, HeadResult, RequestHead, ResponseHead, parse_request_head, parse_response_head, read_body,
     request_framing, response_framing,
 };
-use crate::ingest::undo_content_encoding;
 use crate::model::{Exchange, split_url};
 use std::net::IpAddr;
 
@@ -32,16 +31,62 @@ struct Message<H> {
 }
 
 /// The two sides of an HTTP connection.
-struct Sides<'c> {
-    client: Endpoint,
-    server: Endpoint,
-    requests: &'c Stream,
-    responses: &'c Stream,
+pub(super) struct Sides<'c> {
+    pub client: Endpoint,
+    pub server: Endpoint,
+    pub requests: &'c Stream,
+    pub responses: &'c Stream,
+}
+
+/// What the connection is besides its bytes: who captured it and how it
+/// travelled (TLS), for every exchange built from it.
+#[derive(Default)]
+pub(super) struct Context {
+    pub app_hint: Option<String>,
+    pub capped: bool,
+    /// `https` inside TLS, else `http`.
+    pub scheme: &'static str,
+    /// Decode-path steps below the exchange, e.g. `tls1.3 aes-128-gcm`.
+    pub transport: Option<String>,
+    /// Notes every exchange of the connection carries (TLS problems).
+    pub notes: Vec<String>,
+}
+
+/// HTTP/1.x found on a connection.
+pub(super) struct Http1 {
+    pub exchanges: Vec<Exchange>,
+    /// Where another protocol took over after `101 Switching Protocols`.
+    pub upgrade: Option<Upgrade>,
+    /// True when the connection's `first` endpoint is the client.
+    pub client_is_first: bool,
+}
+
+/// The point where HTTP/1.1 handed the connection to another protocol.
+pub(super) struct Upgrade {
+    /// The response's `Upgrade` value, lower case (`websocket`, `h2c`).
+    pub protocol: String,
+    /// First byte after the upgrade request / the 101 response.
+    pub client_offset: usize,
+    pub server_offset: usize,
 }
 
 /// The exchanges on `connection`, or `None` when it does not carry HTTP/1.x.
-pub(super) fn exchanges(connection: &Connection) -> Option<Vec<Exchange>> {
+pub(super) fn exchanges(connection: &Connection) -> Option<Http1> {
     let sides = orient(connection)?;
+    let context = Context {
+        app_hint: connection.app_hint.clone(),
+        capped: connection.capped(),
+        scheme: "http",
+        ..Context::default()
+    };
+    let mut found = exchanges_on(&sides, &context)?;
+    found.client_is_first = sides.client == connection.first;
+    Some(found)
+}
+
+/// The HTTP/1.x exchanges between known sides, or `None` when the client's
+/// stream holds no request.
+pub(super) fn exchanges_on(sides: &Sides<'_>, context: &Context) -> Option<Http1> {
     let mut requests = Cursor {
         stream: sides.requests,
         pos: first_request(sides.requests)?,
@@ -51,6 +96,7 @@ pub(super) fn exchanges(connection: &Connection) -> Option<Vec<Exchange>> {
         pos: 0,
     };
     let mut out = Vec::new();
+    let mut upgrade = None;
     while let Some(request) = requests.next_request() {
         let request_time = sides.requests.time_at(request.start);
         let response = if request.head.version == "HTTP/0.9" {
@@ -61,12 +107,27 @@ pub(super) fn exchanges(connection: &Connection) -> Option<Vec<Exchange>> {
         let ends_http = response
             .as_ref()
             .is_some_and(|r| switches_protocol(&request.head, &r.head));
-        out.push(build(&sides, connection, request, response));
+        if ends_http && let Some(r) = &response {
+            let protocol = crate::model::exchange_header(&r.head.headers, "upgrade")
+                .unwrap_or(if r.head.status == 101 { "" } else { "connect" })
+                .trim()
+                .to_ascii_lowercase();
+            upgrade = Some(Upgrade {
+                protocol,
+                client_offset: request.end,
+                server_offset: r.end,
+            });
+        }
+        out.push(build(sides, context, request, response));
         if ends_http {
             break;
         }
     }
-    Some(out)
+    Some(Http1 {
+        exchanges: out,
+        upgrade,
+        client_is_first: true,
+    })
 }
 
 /// Picks the client: the side whose stream starts with a request; else
@@ -249,11 +310,16 @@ fn switches_protocol(request: &RequestHead, response: &ResponseHead) -> bool {
 
 fn build(
     sides: &Sides<'_>,
-    connection: &Connection,
+    context: &Context,
     request: Message<RequestHead>,
     response: Option<Message<ResponseHead>>,
 ) -> Exchange {
-    let url = url_of(&request.head, sides.server);
+    let mut url = url_of(&request.head, sides.server);
+    if context.scheme == "https"
+        && let Some(rest) = url.strip_prefix("http://")
+    {
+        url = format!("https://{rest}");
+    }
     let (scheme, host, port) = split_url(&url);
     let time_micros = sides.requests.time_at(request.start).unwrap_or(0);
     let mut exchange = Exchange {
@@ -268,7 +334,9 @@ fn build(
         server_ip: Some(sides.server.0.to_string()),
         server_port: Some(sides.server.1),
         client_ip: Some(sides.client.0.to_string()),
-        app_hint: connection.app_hint.clone(),
+        app_hint: context.app_hint.clone(),
+        transport: context.transport.clone(),
+        notes: context.notes.clone(),
         ..Exchange::default()
     };
     note_missing(
@@ -278,18 +346,11 @@ fn build(
         request.end,
         "request",
     );
-    undo_content_encoding(
-        &exchange.request_headers,
-        &mut exchange.request_body,
-        &mut exchange.request_body_original,
-        &mut exchange.notes,
-        "request",
-    );
     match response {
         Some(response) => add_response(&mut exchange, sides.responses, response),
         None => exchange.notes.push("no response captured".to_string()),
     }
-    if connection.capped() {
+    if context.capped {
         exchange.notes.push(format!(
             "connection cut at {} MiB per direction",
             MAX_STREAM_BYTES >> 20
@@ -311,13 +372,6 @@ fn add_response(exchange: &mut Exchange, stream: &Stream, response: Message<Resp
     }
     exchange.response_headers = response.head.headers;
     exchange.response_body = response.body;
-    undo_content_encoding(
-        &exchange.response_headers,
-        &mut exchange.response_body,
-        &mut exchange.response_body_original,
-        &mut exchange.notes,
-        "response",
-    );
 }
 
 fn note_missing(notes: &mut Vec<String>, stream: &Stream, start: usize, end: usize, which: &str) {

@@ -29,6 +29,23 @@ pub(super) struct Segment<'a> {
     pub payload: Cow<'a, [u8]>,
 }
 
+/// Summary wording for QUIC: HTTP/3 is out of scope, and the user is told so.
+pub(super) const QUIC_PACKETS: &str =
+    "QUIC packets (HTTP/3 over UDP 443 is not read by Telltale; the app's HTTP/3 traffic is missing)";
+
+/// A UDP datagram to or from port 443 that starts with a QUIC long header
+/// (RFC 9000 §17.2: header form and fixed bit set, non-zero version).
+fn is_quic(udp: &[u8]) -> bool {
+    let (Some(ports), Some(quic)) = (udp.get(..4), udp.get(8..)) else {
+        return false;
+    };
+    let (src, dst) = (
+        u16::from_be_bytes([ports[0], ports[1]]),
+        u16::from_be_bytes([ports[2], ports[3]]),
+    );
+    (src == 443 || dst == 443) && quic.len() >= 5 && quic[0] & 0xC0 == 0xC0 && quic[1..5] != [0, 0, 0, 0]
+}
+
 /// What an IP packet turned out to be.
 pub(super) enum Parsed<'a> {
     Tcp(Segment<'a>),
@@ -63,6 +80,9 @@ impl IpLayer {
         };
         let (src, dst) = (ip.source_addr(), ip.destination_addr());
         let payload = ip.payload();
+        if payload.ip_number == IpNumber::UDP && is_quic(payload.payload) {
+            return Parsed::Other(Some(QUIC_PACKETS));
+        }
         if payload.ip_number != IpNumber::TCP {
             return Parsed::Other(None);
         }

@@ -19,7 +19,7 @@ pub(super) enum Network<'a> {
 }
 
 const NULL: u32 = 0;
-const ETHERNET: u32 = 1;
+pub(super) const ETHERNET: u32 = 1;
 const ARCNET_BSD: u32 = 7;
 const RAW_BSD: u32 = 12;
 const RAW_OPENBSD: u32 = 14;

@@ -1,5 +1,7 @@
 //! pcap and pcapng importer: packets → link layer → IP → TCP reassembly →
-//! HTTP/1.x exchanges.
+//! TLS (decrypted with the capture's own Decryption Secrets Blocks and/or
+//! the key log given at import) → HTTP/1.x, HTTP/2, WebSocket exchanges
+//! (see [`application`]).
 //!
 //! Two importers share one pipeline: [`PcapImporter`] claims classic pcap
 //! (both byte orders, µs and ns timestamps) and [`PcapngImporter`] claims
@@ -13,6 +15,7 @@
 //! Telltale cannot read, oversized streams — become sink warnings; a corrupt
 //! file header is [`ImportError::Invalid`].
 
+mod application;
 mod capture;
 mod connections;
 mod http;
@@ -20,7 +23,9 @@ mod ip;
 mod link;
 mod pcapdroid;
 mod tcp;
+mod tls;
 
+use super::keylog::KeyLog;
 use super::{Claim, ExchangeSink, Flow, ImportError, ImportInput, ImportSummary, Importer};
 use capture::{Container, Frame, Next, Reader};
 use connections::{Connection, Table};
@@ -42,6 +47,14 @@ impl Importer for PcapImporter {
         "pcap"
     }
 
+    fn name(&self) -> &'static str {
+        "pcap"
+    }
+
+    fn extensions(&self) -> &'static [&'static str] {
+        &["pcap", "cap", "dmp"]
+    }
+
     fn claims(&self, head: &[u8]) -> Claim {
         claim_if(capture::sniff(head) == Some(Container::Pcap))
     }
@@ -54,6 +67,14 @@ impl Importer for PcapImporter {
 impl Importer for PcapngImporter {
     fn format(&self) -> &'static str {
         "pcapng"
+    }
+
+    fn name(&self) -> &'static str {
+        "pcapng"
+    }
+
+    fn extensions(&self) -> &'static [&'static str] {
+        &["pcapng", "ntar"]
     }
 
     fn claims(&self, head: &[u8]) -> Claim {
@@ -76,12 +97,20 @@ fn import_capture(
 ) -> Result<ImportSummary, ImportError> {
     let mut reader = Reader::open(input.bytes).map_err(|reason| ImportError::Invalid { format, reason })?;
     let mut pipeline = Pipeline::default();
+    for secrets in capture::decryption_secrets(input.bytes) {
+        pipeline.keys.add_text(secrets);
+    }
+    if let Some(given) = input.keylog {
+        pipeline.keys.merge(given);
+    }
     let mut frames = 0u64;
     loop {
         match reader.next_frame() {
             Next::Frame(frame) => {
-                if let Some(connection) = pipeline.frame(&frame) {
-                    pipeline.emit(connection, sink)?;
+                if let Some(connection) = pipeline.frame(&frame)
+                    && pipeline.emit(connection, sink)? == Flow::Stop
+                {
+                    return Ok(pipeline.summary);
                 }
                 frames += 1;
                 if frames.is_multiple_of(PROGRESS_EVERY_FRAMES) {
@@ -97,7 +126,9 @@ fn import_capture(
         }
     }
     for connection in pipeline.table.drain() {
-        pipeline.emit(connection, sink)?;
+        if pipeline.emit(connection, sink)? == Flow::Stop {
+            return Ok(pipeline.summary);
+        }
     }
     pipeline.warn_unknown_links(sink);
     sink.progress(input.bytes.len() as u64);
@@ -112,12 +143,22 @@ struct Pipeline {
     summary: ImportSummary,
     /// Packets skipped per unreadable link type.
     unknown_links: BTreeMap<u32, u64>,
+    /// TLS secrets from the capture's DSBs and the key log given at import.
+    keys: KeyLog,
 }
 
 impl Pipeline {
     /// Feeds one frame; returns a connection that just completed.
     fn frame(&mut self, frame: &Frame<'_>) -> Option<Connection> {
-        let packet = match link::network_layer(frame.link_type, frame.data) {
+        // PCAPdroid writes records too big for its snap length as bare IP
+        // inside its Ethernet files.
+        let bare_ip = frame.link_type == link::ETHERNET && pcapdroid::bare_ip(frame.data);
+        let network = if bare_ip {
+            Network::Ip(frame.data)
+        } else {
+            link::network_layer(frame.link_type, frame.data)
+        };
+        let packet = match network {
             Network::Ip(packet) => packet,
             Network::NotIp => {
                 self.summary.skip("packets that are not IP", 1);
@@ -142,7 +183,7 @@ impl Pipeline {
     }
 
     /// Parses a finished connection and hands its exchanges to the sink.
-    fn emit(&mut self, mut connection: Connection, sink: &mut dyn ExchangeSink) -> Result<(), ImportError> {
+    fn emit(&mut self, mut connection: Connection, sink: &mut dyn ExchangeSink) -> Result<Flow, ImportError> {
         connection.flush();
         if connection.capped() {
             sink.warning(format!(
@@ -152,18 +193,18 @@ impl Pipeline {
                 tcp::MAX_STREAM_BYTES >> 20
             ));
         }
-        let Some(exchanges) = http::exchanges(&connection) else {
+        let Some(exchanges) = application::exchanges(&connection, &self.keys, &mut self.summary) else {
             if !connection.from_first.is_empty() || !connection.from_second.is_empty() {
-                self.summary.skip("TCP connections without HTTP/1.x (e.g. TLS)", 1);
+                self.summary.skip("TCP connections without HTTP or TLS", 1);
             }
-            return Ok(());
+            return Ok(Flow::Continue);
         };
         for exchange in exchanges {
             if sink.exchange(exchange)? == Flow::Stop {
-                return Err(ImportError::Cancelled);
+                return Ok(Flow::Stop);
             }
         }
-        Ok(())
+        Ok(Flow::Continue)
     }
 
     fn warn_unknown_links(&self, sink: &mut dyn ExchangeSink) {

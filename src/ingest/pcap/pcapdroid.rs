@@ -2,18 +2,24 @@
 //!
 //! - **pcap with "PCAPdroid trailer"**: 32 bytes appended to every frame
 //!   naming the Android app that owned the connection (layout below).
-//! - **pcapng with extensions**: a Custom Block (type `0x00000BAD`) per uid
-//!   mapping it to a package and app name, and on every Enhanced Packet Block
-//!   an `opt_comment` `u-<uid>` (PCAPdroid writes the uid as a comment so that
-//!   Wireshark shows it). The custom block's fields are, in order: PEN,
-//!   version, block type, uid, package-name length, app-name length, the two
-//!   names, padding to 4 bytes. The widths of the middle fields are read by
-//!   trying the plausible ones and keeping the one whose name lengths fill
-//!   the block exactly, so a PCAPdroid update that widens a field still reads.
+//! - **pcapng with extensions**: a Custom Block (type `0x00000BAD`, PEN
+//!   62652) per uid mapping it to a package and app name, written lazily
+//!   just before that uid's first packet, and on every Enhanced Packet Block
+//!   an `opt_comment` `u-<uid>` (`u--1` when the uid is unknown). Block
+//!   fields (host order, little-endian on Android): PEN u32, version u16
+//!   (= 1), type u8 (1 = uid map), padding u8, uid i32, package-name length
+//!   u8, app-name length u8, the two names, zero padding to 4 bytes. Blocks
+//!   with another PEN, type or a version above 1 are ignored; the byte order
+//!   is taken from the version field, as PCAPdroid's Wireshark dissector does.
+//! - **records too big for the snap length**: PCAPdroid then writes neither
+//!   the trailer nor the fake Ethernet header, so the record is a bare IP
+//!   packet inside an Ethernet file ([`bare_ip`] recognises it).
 //!
-//! Layout (last 32 bytes of the frame): magic `0x01072021` (u32 big-endian),
-//! uid (i32 big-endian), app name (20 bytes, NUL-padded), FCS (u32). The IP
-//! length field excludes the trailer, so the IP layer treats it as padding.
+//! Trailer layout (last 32 bytes of the frame, after 0–3 bytes of padding
+//! that align it to 4): magic `0x01072021` (u32 big-endian), uid (i32
+//! big-endian), app name (20 bytes, NUL-padded), FCS (u32 little-endian).
+//! The IP length field excludes the padding and trailer, so the IP layer
+//! treats them as link padding. See `../shared/PCAPDROID.md` for the source.
 
 const MAGIC: [u8; 4] = 0x0107_2021u32.to_be_bytes();
 const TRAILER_BYTES: usize = 32;
@@ -21,7 +27,11 @@ const NAME_BYTES: usize = 20;
 
 /// The app named by a PCAPdroid trailer, if `frame` ends with one.
 pub(super) fn trailer_app(frame: &[u8]) -> Option<String> {
-    let start = frame.len().checked_sub(TRAILER_BYTES)?;
+    // PCAPdroid's reader wants more than a fake Ethernet header and the trailer.
+    if frame.len() <= 14 + TRAILER_BYTES {
+        return None;
+    }
+    let start = frame.len() - TRAILER_BYTES;
     let trailer = &frame[start..];
     if trailer[..4] != MAGIC {
         return None;
@@ -30,57 +40,66 @@ pub(super) fn trailer_app(frame: &[u8]) -> Option<String> {
     let name = &trailer[8..8 + NAME_BYTES];
     let name_len = name.iter().position(|b| *b == 0).unwrap_or(NAME_BYTES);
     let name = String::from_utf8_lossy(&name[..name_len]).trim().to_string();
-    // Some system traffic has no package name, only a uid.
-    Some(if name.is_empty() { format!("uid {uid}") } else { name })
+    // Some system traffic has no package name, only a uid; -1 is "unknown".
+    match (name.is_empty(), uid) {
+        (false, _) => Some(name),
+        (true, -1) => None,
+        (true, uid) => Some(format!("uid {uid}")),
+    }
 }
 
 /// Custom Block type (pcapng draft, section 4.8) that PCAPdroid writes.
 pub(super) const CUSTOM_BLOCK: u32 = 0x0000_0BAD;
 
-/// Field widths tried for (version + type, each name length).
-const UID_MAP_LAYOUTS: [(usize, usize); 6] = [(2, 1), (2, 2), (4, 1), (4, 2), (2, 4), (8, 4)];
+/// PCAPdroid's IANA Private Enterprise Number.
+const PEN: u32 = 62_652;
+const UID_MAP: u8 = 1;
 
 /// Reads a PCAPdroid uid-mapping Custom Block body (after type and length):
-/// returns the uid and the package name (or app name when the package is empty).
-pub(super) fn uid_map_block(body: &[u8], big: bool) -> Option<(i32, String)> {
-    const PEN_BYTES: usize = 4;
-    const UID_BYTES: usize = 4;
-    UID_MAP_LAYOUTS.iter().find_map(|&(header, width)| {
-        let uid_at = PEN_BYTES + header;
-        let lens_at = uid_at + UID_BYTES;
-        let names_at = lens_at + 2 * width;
-        let uid = i32::from_le_bytes(body.get(uid_at..lens_at)?.try_into().ok()?);
-        let uid = if big {
-            i32::from_be_bytes(uid.to_le_bytes())
-        } else {
-            uid
-        };
-        let package_len = read_len(body.get(lens_at..lens_at + width)?, big)?;
-        let app_len = read_len(body.get(lens_at + width..names_at)?, big)?;
-        let names_end = names_at.checked_add(package_len)?.checked_add(app_len)?;
-        // The names must fill the block up to its padding (< 4 bytes).
-        let padding = body.len().checked_sub(names_end)?;
-        if padding >= 4 || body[names_end..].iter().any(|b| *b != 0) {
-            return None;
-        }
-        let package = std::str::from_utf8(&body[names_at..names_at + package_len]).ok()?;
-        let app = std::str::from_utf8(&body[names_at + package_len..names_end]).ok()?;
-        let name = if package.is_empty() { app } else { package };
-        (!name.is_empty() && name.chars().all(|c| !c.is_control())).then(|| (uid, name.to_string()))
-    })
+/// returns the uid and the package name (or the app name when the package
+/// is empty). `None` for other vendors' blocks, other block types, newer
+/// versions and damaged blocks.
+pub(super) fn uid_map_block(body: &[u8], _section_big_endian: bool) -> Option<(i32, String)> {
+    let version_bytes = [*body.get(4)?, *body.get(5)?];
+    // Byte order: the one in which the version reads as 1.
+    let big = match (u16::from_le_bytes(version_bytes), u16::from_be_bytes(version_bytes)) {
+        (1, _) => false,
+        (_, 1) => true,
+        _ => return None,
+    };
+    let word = |at: usize| -> Option<[u8; 4]> { body.get(at..at + 4)?.try_into().ok() };
+    let pen = if big {
+        u32::from_be_bytes(word(0)?)
+    } else {
+        u32::from_le_bytes(word(0)?)
+    };
+    if pen != PEN || *body.get(6)? != UID_MAP {
+        return None;
+    }
+    let uid = if big {
+        i32::from_be_bytes(word(8)?)
+    } else {
+        i32::from_le_bytes(word(8)?)
+    };
+    let (package_len, app_len) = (usize::from(*body.get(12)?), usize::from(*body.get(13)?));
+    let package = std::str::from_utf8(body.get(14..14 + package_len)?).ok()?;
+    let app = std::str::from_utf8(body.get(14 + package_len..14 + package_len + app_len)?).ok()?;
+    let name = if package.is_empty() { app } else { package };
+    (!name.is_empty() && name.chars().all(|c| !c.is_control())).then(|| (uid, name.to_string()))
 }
 
-fn read_len(bytes: &[u8], big: bool) -> Option<usize> {
-    let mut value: u64 = 0;
-    let ordered: Vec<u8> = if big {
-        bytes.to_vec()
-    } else {
-        bytes.iter().rev().copied().collect()
-    };
-    for byte in ordered {
-        value = (value << 8) | u64::from(byte);
+/// True when an "Ethernet" record of a PCAPdroid file is really a bare IP
+/// packet (written without fake header and trailer because it exceeded the
+/// snap length): IPv4/IPv6 version nibble and an IP length that is exactly
+/// the record's.
+pub(super) fn bare_ip(frame: &[u8]) -> bool {
+    match frame.first().map(|b| b >> 4) {
+        Some(4) if frame.len() >= 20 => {
+            frame[0] & 0x0F >= 5 && usize::from(u16::from_be_bytes([frame[2], frame[3]])) == frame.len()
+        }
+        Some(6) if frame.len() >= 40 => usize::from(u16::from_be_bytes([frame[4], frame[5]])) + 40 == frame.len(),
+        _ => false,
     }
-    usize::try_from(value).ok().filter(|len| *len <= 4096)
 }
 
 /// The uid in a PCAPdroid packet comment (`u-10123`).
@@ -100,8 +119,9 @@ mod tests {
     /// A uid-mapping block body as PCAPdroid writes it (u8 version and type,
     /// u8 name lengths), padded to 4 bytes.
     fn uid_map_body(uid: i32, package: &str, app: &str) -> Vec<u8> {
-        let mut body = 0x0000_7a69u32.to_le_bytes().to_vec();
-        body.extend_from_slice(&[1, 1]);
+        let mut body = PEN.to_le_bytes().to_vec();
+        body.extend_from_slice(&1u16.to_le_bytes());
+        body.extend_from_slice(&[UID_MAP, 0]);
         body.extend_from_slice(&uid.to_le_bytes());
         body.extend_from_slice(&[package.len() as u8, app.len() as u8]);
         body.extend_from_slice(package.as_bytes());
@@ -126,6 +146,12 @@ mod tests {
         );
         assert_eq!(uid_map_block(b"\x01\x02\x03", false), None);
         assert_eq!(uid_map_block(&[0u8; 64], false), None);
+        let mut other_vendor = body.clone();
+        other_vendor[..4].copy_from_slice(&32_473u32.to_le_bytes());
+        assert_eq!(uid_map_block(&other_vendor, false), None);
+        let mut newer = body.clone();
+        newer[4..6].copy_from_slice(&2u16.to_le_bytes());
+        assert_eq!(uid_map_block(&newer, false), None);
     }
 
     #[test]

@@ -118,6 +118,43 @@ impl Stream {
             .sum()
     }
 
+    /// Appends bytes decrypted from a TLS record captured at `time_micros`
+    /// (a plaintext stream has no sequence numbers and no holes).
+    pub fn append_plaintext(&mut self, bytes: &[u8], time_micros: i64) {
+        self.append(bytes, time_micros);
+    }
+
+    /// A stream of `bytes` from `offset` on, with the capture times kept
+    /// (what follows an HTTP/1.1 Upgrade, read by another protocol).
+    pub fn tail_from(&self, offset: usize) -> Stream {
+        let mut tail = Stream::default();
+        let Some(bytes) = self.data.get(offset..) else {
+            return tail;
+        };
+        let mut at = 0;
+        while at < bytes.len() {
+            let index = self.marks.partition_point(|(start, _)| *start <= offset + at);
+            let end = self
+                .marks
+                .get(index)
+                .map_or(bytes.len(), |(start, _)| start - offset)
+                .min(bytes.len());
+            let time = self.time_at(offset + at).unwrap_or(0);
+            tail.append(&bytes[at..end.max(at + 1)], time);
+            at = end.max(at + 1);
+        }
+        tail.gaps = self
+            .gaps
+            .iter()
+            .filter(|g| g.offset >= offset)
+            .map(|g| Gap {
+                offset: g.offset - offset,
+                len: g.len,
+            })
+            .collect();
+        tail
+    }
+
     fn insert(&mut self, offset: usize, payload: &[u8], time_micros: i64) {
         let end = offset + payload.len();
         if payload.is_empty() || end <= self.data.len() {
