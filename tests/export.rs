@@ -1,15 +1,18 @@
-//! Exports of real cases: the demo case and a hostile HAR whose URL and
+//! Exports of real cases: the demo case, a real app's first run (tweasel
+//! ReportHAR: Facebook, Branch, Bugsnag) and a hostile HAR whose URL and
 //! fields carry spreadsheet formulas, Typst markup and a Chinese canary.
-//! CSV cells are formula-safe, output is byte-identical for the same case
-//! and options, the PDF holds the notes, hashes and canary as text (checked
-//! with `pdftotext` when it is installed) and redaction hides the
-//! researcher's address.
+//! CSV cells are formula-safe and carry data types, country and network;
+//! output is byte-identical for the same case and options; the PDF's first
+//! page states each finding in a sentence (checked with `pdftotext`, which
+//! `.ci/run` installs), its tables never split a row, and redaction hides
+//! the researcher's address.
 
 use crate::case_cli::telltale;
+use crate::common::fixture;
 use std::path::Path;
 use telltale::export::{ExportOptions, export_csv, export_json, export_pdf};
 use telltale::model::{AnnotationEdit, EventId, ExchangeId, Severity, Target};
-use telltale::store::{Case, EventFilter, ImportOptions, NoObserver};
+use telltale::store::{Case, EventFilter, EventRow, ImportOptions, NoObserver, SummaryFilter};
 
 /// The Chinese canary typed on the device.
 const CANARY: &str = "紫色长颈鹿";
@@ -164,8 +167,11 @@ fn csv_has_every_column_and_the_annotation() {
             "company",
             "host",
             "server_ip",
+            "country",
+            "org",
             "event",
             "key_field",
+            "data_types",
             "decode_path",
             "severity",
             "tags",
@@ -192,6 +198,20 @@ fn csv_has_every_column_and_the_annotation() {
     assert_eq!(cell("source_file"), "normal.har");
     assert_eq!(cell("source_sha256"), normal_sha);
     assert_eq!(cell("device"), "Redmi Note 8");
+    // The demo's Sensors Analytics host is the vendor's own domain: the
+    // company still comes from the SDK that sent the event.
+    assert_eq!(cell("company"), "Sensors Data (Sensors Analytics)");
+    assert_eq!(cell("host"), "stat.example-browser-analytics.ru");
+    assert_eq!(cell("server_ip"), "95.163.36.1");
+    assert_eq!((cell("country"), cell("org")), ("RU".to_string(), "LLC VK".to_string()));
+    let data_types = cell("data_types");
+    for pair in [
+        "searchTerm=purple giraffe 7391",
+        "visitedUrl=https://duckduckgo.com/?q=purple+giraffe+7391",
+        "userId=03317bb4875fb038",
+    ] {
+        assert!(data_types.contains(pair), "{pair} missing from {data_types}");
+    }
 }
 
 #[test]
@@ -337,6 +357,19 @@ fn json_findings_carry_events_layers_exchange_and_history() {
     assert_eq!(event_finding["annotation"]["target_id"], 16);
     let event = &event_finding["events"][0];
     assert_eq!(event["fields"]["properties.keyword"], "purple giraffe 7391");
+    let search: Vec<&serde_json::Value> = event["data_types"]
+        .as_array()
+        .expect("data_types")
+        .iter()
+        .filter(|d| d["type"] == "searchTerm")
+        .collect();
+    assert_eq!(search.len(), 1);
+    assert_eq!(search[0]["value"], "purple giraffe 7391");
+    assert_eq!(search[0]["field"], "body.data_list[0].properties.keyword");
+    assert_eq!(event["host"], "stat.example-browser-analytics.ru");
+    assert_eq!((&event["country"], &event["org"]), (&"RU".into(), &"LLC VK".into()));
+    assert_eq!(event_finding["exchange"]["country_name"], "Russia");
+    assert_eq!(event_finding["exchange"]["company"], "Sensors Data (Sensors Analytics)");
     assert_eq!(event["decode_path"], "form:data_list › base64 › gzip › json[0]");
     let steps: Vec<&str> = event_finding["layers"]
         .as_array()
@@ -355,24 +388,57 @@ fn json_findings_carry_events_layers_exchange_and_history() {
     assert_eq!(event_finding["annotation"]["history"][0]["action"], "create");
 }
 
-/// Text of a PDF through `pdftotext`. A missing `pdftotext` fails the test
-/// (CI installs poppler-utils in `.ci/run`): a PDF check that skips itself
-/// cannot fail.
-fn pdf_text(pdf: &Path) -> String {
-    match std::process::Command::new("pdftotext")
-        .arg("-layout")
+/// Text of pages `first..=last` of a PDF through `pdftotext` (poppler-utils,
+/// installed by `.ci/run`), whitespace collapsed to single spaces so lines
+/// broken by the layout read as one sentence. Fails when the tool is missing.
+fn pdf_pages(pdf: &Path, first: usize, last: usize) -> String {
+    let out = std::process::Command::new("pdftotext")
+        .args(["-f", &first.to_string(), "-l", &last.to_string()])
         .arg(pdf)
         .arg("-")
         .output()
-    {
-        Ok(out) if out.status.success() => String::from_utf8_lossy(&out.stdout).into_owned(),
-        Ok(out) => panic!(
-            "pdftotext failed on {}: {}",
-            pdf.display(),
-            String::from_utf8_lossy(&out.stderr)
-        ),
-        Err(e) => panic!("pdftotext is needed for the PDF checks (apt-get install -y poppler-utils): {e}"),
-    }
+        .expect("pdftotext must be installed (apt-get install -y poppler-utils; .ci/run does)");
+    assert!(out.status.success(), "pdftotext failed on {}", pdf.display());
+    String::from_utf8_lossy(&out.stdout)
+        .replace('\u{200b}', "")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Text of the whole PDF.
+fn pdf_text(pdf: &Path) -> String {
+    pdf_pages(pdf, 1, usize::MAX)
+}
+
+/// Pages of a PDF (`pdfinfo`, poppler-utils).
+fn pdf_page_count(pdf: &Path) -> usize {
+    let out = std::process::Command::new("pdfinfo")
+        .arg(pdf)
+        .output()
+        .expect("pdfinfo must be installed (poppler-utils)");
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .and_then(|n| n.trim().parse().ok())
+        .expect("pdfinfo says how many pages")
+}
+
+/// The sentence of `text` that starts with `start`, up to its evidence
+/// pointer (`→ Finding 1, p. 4`) included.
+fn sentence_from<'a>(text: &'a str, start: &str) -> &'a str {
+    let at = text
+        .find(start)
+        .unwrap_or_else(|| panic!("no sentence starting “{start}” on page 1: {text}"));
+    let rest = &text[at..];
+    let end = rest.find('→').map_or(rest.len(), |arrow| {
+        let Some(page) = rest[arrow..].find(", p. ") else {
+            return rest.len();
+        };
+        let digits_at = arrow + page + ", p. ".len();
+        digits_at + rest[digits_at..].chars().take_while(char::is_ascii_digit).count()
+    });
+    &rest[..end]
 }
 
 #[test]
@@ -407,21 +473,12 @@ fn pdf_report_shows_notes_hashes_and_the_chinese_canary_without_running_payloads
     assert!(text.contains("Canary hits"));
     assert!(text.contains("2021-03-02"));
     assert!(text.contains("Page 1 of"));
-    // CI installs fonts-wqy-microhei; without a CJK font this fails.
     assert!(
         !summary.warnings.iter().any(|w| w.contains("no font")),
-        "no CJK font (apt-get install -y fonts-wqy-microhei): {:?}",
+        "no CJK font: apt-get install -y fonts-wqy-microhei (.ci/run does): {:?}",
         summary.warnings
     );
     assert!(text.contains(CANARY), "Chinese canary rendered as text");
-}
-
-/// Waits until the wall clock has entered a later second than `after`
-/// (PDF timestamps have one-second resolution).
-fn wait_for_next_second(after: i64) {
-    while chrono::Utc::now().timestamp() <= after {
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
 }
 
 #[test]
@@ -521,4 +578,286 @@ fn cli_export_writes_all_three_and_fails_cleanly() {
         .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
         .collect();
     assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
+}
+
+/// The demo's incognito event that carried the Chinese canary search to the
+/// Sensors Analytics collector in Singapore.
+fn incognito_canary_event(case: &Case) -> EventRow {
+    let filter = EventFilter {
+        session: Some("incognito".into()),
+        tracker: Some("sensorsdata".into()),
+        ..EventFilter::default()
+    };
+    case.events(&filter)
+        .expect("events")
+        .into_iter()
+        .find(|e| {
+            e.host == "sa.example-browser-analytics.com"
+                && e.fields.get("properties.keyword").and_then(|v| v.as_str()) == Some("隐私测试 canary")
+        })
+        .expect("the demo sends the canary search to Singapore in incognito mode")
+}
+
+#[test]
+fn pdf_page_one_states_the_incognito_leak_in_a_sentence_an_editor_can_check() {
+    let mut case = demo_case();
+    let canary = incognito_canary_event(&case);
+    let edit = AnnotationEdit {
+        tags: Some(vec!["canary".into()]),
+        severity: Some(Severity::Finding),
+        note: Some("canary search sent to Singapore in incognito".into()),
+    };
+    case.annotate_as(Target::Event(canary.id), &edit, "ana")
+        .expect("annotate");
+    case.save_canaries(&["隐私测试 canary".to_string()]).expect("canary");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("report.pdf");
+    let options = ExportOptions {
+        findings_only: true,
+        reproducible: true,
+        ..ExportOptions::default()
+    };
+    let summary = export_pdf(&case, &options, &out).expect("export");
+    assert_eq!(
+        summary.pages,
+        pdf_page_count(&out),
+        "the export says how many pages it wrote"
+    );
+
+    // The counts in the sentence are the summary's.
+    let groups = case.summary(&SummaryFilter::default()).expect("summary");
+    let group = groups
+        .iter()
+        .find(|g| g.session == "incognito" && g.hosts == ["sa.example-browser-analytics.com"])
+        .expect("the incognito Sensors Analytics group");
+    let count = |kind: &str| {
+        let d = group.data_types.iter().find(|d| d.kind == kind).expect(kind);
+        (d.values, d.distinct_values)
+    };
+    let (searches, different_searches) = count("searchTerm");
+    let (urls, different_urls) = count("visitedUrl");
+    assert!(searches > different_searches && different_searches > 1);
+
+    let page_one = pdf_pages(&out, 1, 1);
+    assert!(page_one.starts_with("Telemetry findings"), "{page_one}");
+    assert!(page_one.contains("Key findings"));
+    let sentence = sentence_from(&page_one, "In incognito mode, com.example.browser sent");
+    for part in [
+        format!("{searches} search terms ({different_searches} different)"),
+        format!("{urls} visited URLs ({different_urls} different)"),
+        "through the Sensors Analytics SDK".to_string(),
+        "to sa.example-browser-analytics.com".to_string(),
+        "(161.117.96.161, Singapore, Alibaba".to_string(),
+        "normal mode sent the same kinds".to_string(),
+        "→ Finding 1, p.".to_string(),
+    ] {
+        assert!(sentence.contains(&part), "“{part}” missing from: {sentence}");
+    }
+    // The researcher's own finding is retold with its values and note.
+    let marked = sentence_from(
+        &page_one,
+        "In incognito mode, com.example.browser sent the search term “隐私测试 canary”",
+    );
+    assert!(
+        marked.contains("canary search sent to Singapore in incognito"),
+        "{marked}"
+    );
+    assert!(marked.contains("UTC"), "{marked}");
+    // Normal mode is there too, after incognito.
+    let normal = page_one
+        .find("In normal mode, com.example.browser sent")
+        .expect("a normal-mode sentence");
+    assert!(page_one.find("In incognito mode").is_some_and(|i| i < normal));
+
+    let text = pdf_text(&out);
+    let finding_page = text
+        .find("Finding 1: ")
+        .map(|at| &text[at..])
+        .expect("the evidence block the sentence points at");
+    // Layers numbered as shown, each naming the layer it was found in.
+    let layers = [
+        "1. request-body",
+        "2. form:data_list",
+        "3. base64",
+        "4. gzip",
+        "5. json[",
+    ];
+    let mut from = 0;
+    for layer in layers {
+        let at = finding_page[from..]
+            .find(layer)
+            .unwrap_or_else(|| panic!("{layer} missing or out of order"));
+        from += at;
+    }
+    assert!(finding_page.contains("inside layer 4"));
+    // The history names the user and says what changed.
+    assert!(
+        finding_page
+            .contains("ana created severity finding; tags canary; note “canary search sent to Singapore in incognito”"),
+        "{finding_page}"
+    );
+    assert!(!text.contains("finding [] \"\""));
+    // A session named after its mode is not said twice.
+    assert!(!text.contains("incognito incognito"), "the mode is repeated");
+    assert!(!text.contains("normal normal"), "the mode is repeated");
+    // Times to the second outside the evidence blocks.
+    let before_evidence = &text[..text.find("Evidence Finding 1").expect("evidence section")];
+    let micros = regex::Regex::new(r"\d{2}:\d{2}:\d{2}\.\d{6}").expect("regex");
+    assert!(
+        !micros.is_match(before_evidence),
+        "microseconds outside the evidence blocks"
+    );
+    assert!(
+        micros.is_match(finding_page),
+        "the evidence block keeps the capture's microseconds"
+    );
+    // Canary hits: one row per event, with the clearest place and every encoding.
+    let row = format!("event {} · request {}", canary.id, canary.exchange_id);
+    assert_eq!(text.matches(&row).count(), 1, "one row for the event");
+    let hits = case.search(&["隐私测试 canary".to_string()]).expect("search");
+    let in_event = hits.iter().filter(|h| h.exchange_id == canary.exchange_id).count();
+    assert!(
+        in_event > 3,
+        "the event's request holds the canary in {in_event} places"
+    );
+    // Its row lists every encoding the canary was found under, beside the event.
+    assert!(text.contains(&format!("plain, form-encoded, base64 {row}")), "{text}");
+    assert!(text.contains("form:data_list › base64 › gzip › json[1] · properties.keyword"));
+}
+
+#[test]
+fn pdf_page_one_names_facebook_branch_and_bugsnag_in_a_real_first_run() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let case = dir.path().join("first-run.telltale");
+    let case = case.to_str().expect("utf-8");
+    let har = fixture("real/har_tweasel-reporthar_android-first-run.har");
+    // No --app: the report names the app from what its requests carried.
+    let import = telltale(&[
+        "import",
+        case,
+        har.to_str().expect("utf-8"),
+        "--session",
+        "first-run",
+        "--mode",
+        "normal",
+    ]);
+    assert!(import.status.success(), "{}", String::from_utf8_lossy(&import.stderr));
+    let exchanges = telltale(&["exchanges", case, "--json"]);
+    let exchanges: serde_json::Value = serde_json::from_slice(&exchanges.stdout).expect("exchanges --json");
+    let exchanges = exchanges.as_array().expect("array");
+    let request = |url_end: &str| {
+        exchanges
+            .iter()
+            .find(|x| x["url"].as_str().is_some_and(|u| u.ends_with(url_end)))
+            .unwrap_or_else(|| panic!("no request to {url_end}"))
+    };
+    let branch = request("api2.branch.io/v1/open");
+    let branch_id = branch["id"].to_string();
+    let annotate = telltale(&[
+        "annotate",
+        case,
+        "--exchange",
+        &branch_id,
+        "--severity",
+        "finding",
+        "--tag",
+        "advertising-id",
+        "--note",
+        "Branch gets the advertising ID on first run",
+    ]);
+    assert!(
+        annotate.status.success(),
+        "{}",
+        String::from_utf8_lossy(&annotate.stderr)
+    );
+    let pdf = dir.path().join("first-run.pdf");
+    let export = telltale(&["export", case, "--pdf", pdf.to_str().expect("utf-8"), "--findings-only"]);
+    let stderr = String::from_utf8_lossy(&export.stderr);
+    assert!(export.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("wrote 1 finding, ") && stderr.contains(" pages, "),
+        "{stderr}"
+    );
+
+    let page_one = pdf_pages(&pdf, 1, 1);
+    let where_to = |x: &serde_json::Value| {
+        format!(
+            "{} ({}, United States, {})",
+            x["host"].as_str().expect("host"),
+            x["server_ip"].as_str().expect("ip"),
+            x["org"].as_str().expect("org")
+        )
+    };
+    let branch_sentence = sentence_from(
+        &page_one,
+        "In normal mode, tld.sample.app sent the device advertising ID (GAID/IDFA) “1209d0b9-b959-42e6-b921-aa5d9d08c1af”, ",
+    );
+    assert!(
+        branch_sentence.contains(&format!("to Branch Metrics at {}", where_to(branch))),
+        "{branch_sentence}"
+    );
+    assert!(branch_sentence.ends_with(&format!(
+        "→ Finding 1, p. {}",
+        &branch_sentence[branch_sentence.len() - 1..]
+    )));
+    let facebook = request("/activities");
+    assert!(
+        page_one.contains(&format!("to Meta (Facebook SDK app events) at {}", where_to(facebook))),
+        "{page_one}"
+    );
+    assert!(
+        page_one.contains("to Bugsnag (SmartBear) at notify.bugsnag.com ("),
+        "{page_one}"
+    );
+    assert!(page_one.contains("Branch gets the advertising ID on first run"));
+}
+
+#[test]
+fn pdf_findings_table_never_splits_a_row_across_pages() {
+    let mut case = demo_case();
+    let events = case
+        .events(&EventFilter {
+            tracker: Some("ga".into()),
+            ..EventFilter::default()
+        })
+        .expect("events");
+    // Few findings with long notes: rows tall enough that page ends fall
+    // inside them unless the table moves them whole.
+    const ROWS: usize = 10;
+    let filler =
+        "A long note the way a researcher writes it, with what was seen and why it matters for the story, ".repeat(9);
+    for (i, event) in events.iter().take(ROWS).enumerate() {
+        let edit = AnnotationEdit {
+            severity: Some(Severity::Notable),
+            note: Some(format!("row-{i}-start {filler} row-{i}-end")),
+            ..AnnotationEdit::default()
+        };
+        case.annotate(Target::Event(event.id), &edit).expect("annotate");
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("long.pdf");
+    let options = ExportOptions {
+        findings_only: true,
+        ..ExportOptions::default()
+    };
+    export_pdf(&case, &options, &out).expect("export");
+    // The table's header repeats on every page it runs over.
+    let table_pages: Vec<String> = (1..=pdf_page_count(&out))
+        .map(|p| pdf_pages(&out, p, p))
+        .filter(|text| text.contains("Event · what was sent"))
+        .collect();
+    assert!(table_pages.len() > 1, "the table is long enough to need several pages");
+    for i in 0..ROWS {
+        let (start, end) = (format!("row-{i}-start"), format!("row-{i}-end"));
+        let page = table_pages
+            .iter()
+            .position(|p| p.contains(&start))
+            .unwrap_or_else(|| panic!("{start} not in the findings table"));
+        assert!(
+            table_pages[page].contains(&end),
+            "row {i} is split across table pages {} and {}",
+            page + 1,
+            page + 2
+        );
+    }
 }

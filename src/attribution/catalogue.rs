@@ -144,6 +144,17 @@ pub fn company_for_host(host: &str) -> Option<&'static CatalogueEntry> {
     }
 }
 
+/// The company behind the SDK whose decoder is `tracker` (`sensorsdata` →
+/// Sensors Data): the first catalogue entry naming that decoder. For data
+/// an SDK sent to a host the catalogue does not know — often the app
+/// maker's own domain running the SDK's collector.
+#[must_use]
+pub fn company_for_tracker(tracker: &str) -> Option<&'static CatalogueEntry> {
+    catalogue()
+        .iter()
+        .find(|entry| entry.tracker.as_deref() == Some(tracker))
+}
+
 /// Lowercase host name without port or trailing dot; `None` for an empty host
 /// or an IPv6 literal (addresses belong to `geo`, not to the catalogue).
 fn normalize_host(host: &str) -> Option<String> {
@@ -163,6 +174,13 @@ fn normalize_host(host: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_tracker_names_its_company() {
+        let sensors = company_for_tracker("sensorsdata").map(|e| e.company.as_str());
+        assert_eq!(sensors, Some("Sensors Data (Sensors Analytics)"));
+        assert!(company_for_tracker("generic").is_none());
+    }
 
     #[test]
     fn embedded_catalogue_parses() {

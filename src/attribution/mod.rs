@@ -10,7 +10,7 @@ mod geo;
 mod user_agent;
 
 use crate::model::{Exchange, exchange_header};
-pub use catalogue::{CatalogueEntry, Category, catalogue, company_for_host};
+pub use catalogue::{CatalogueEntry, Category, catalogue, company_for_host, company_for_tracker};
 pub use geo::{GeoInfo, PRIVATE_NETWORK, country_name, geo_for_ip};
 pub use user_agent::{UserAgentInfo, parse_user_agent};
 

@@ -66,9 +66,9 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<()> {
     type Exporter =
         fn(&crate::store::Case, &ExportOptions, &std::path::Path) -> Result<ExportSummary, crate::export::ExportError>;
     let outputs: [(&Option<PathBuf>, Exporter, &str); 3] = [
-        (&args.csv, export_csv, "rows"),
-        (&args.json, export_json, "events"),
-        (&args.pdf, export_pdf, "findings"),
+        (&args.csv, export_csv, "row"),
+        (&args.json, export_json, "event"),
+        (&args.pdf, export_pdf, "finding"),
     ];
     if let Some(dir) = &args.parquet {
         let summary = crate::export::export_parquet(&case, &options.filter, dir)
@@ -87,13 +87,21 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<()> {
         for warning in &summary.warnings {
             eprintln!("warning: {warning}");
         }
-        eprintln!(
-            "wrote {} {unit} ({} findings, {} bytes) to {}",
-            summary.rows,
-            summary.findings,
-            summary.size_bytes,
-            out.display()
-        );
+        eprintln!("wrote {} to {}", written(&summary, unit), out.display());
     }
     Ok(())
+}
+
+/// `3 findings, 6 pages, 251889 bytes` (PDF) or `214 rows, 1 finding, 80211 bytes`.
+fn written(summary: &ExportSummary, unit: &str) -> String {
+    let count = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    let mut parts = vec![count(summary.rows, unit)];
+    if unit != "finding" {
+        parts.push(count(summary.findings, "finding"));
+    }
+    if summary.pages > 0 {
+        parts.push(count(summary.pages, "page"));
+    }
+    parts.push(format!("{} bytes", summary.size_bytes));
+    parts.join(", ")
 }

@@ -4,7 +4,8 @@
 //! CSV-injection advice) and can never run as a formula.
 
 use super::{ExportError, Redactor};
-use crate::model::format_rfc3339_micros;
+use crate::attribution::geo_for_ip;
+use crate::model::{DataType, format_rfc3339_micros};
 use crate::store::{EventRow, ExportRow};
 use std::borrow::Cow;
 use std::io::Write;
@@ -23,10 +24,14 @@ const EVENT_COLUMNS: &[&str] = &[
     "mode",
     "app",
     "tracker",
+    "company",
     "host",
     "server_ip",
+    "country",
+    "org",
     "event",
     "key_field",
+    "data_types",
     "decode_path",
     "exchange_id",
     "event_id",
@@ -43,8 +48,11 @@ pub const EXPORT_COLUMNS: &[&str] = &[
     "company",
     "host",
     "server_ip",
+    "country",
+    "org",
     "event",
     "key_field",
+    "data_types",
     "decode_path",
     "severity",
     "tags",
@@ -87,9 +95,29 @@ pub fn write_export_csv(
     Ok(())
 }
 
-fn export_record(row: &ExportRow, redactor: &Redactor) -> [String; 19] {
+/// Data types as one cell, `type=value` pairs as `exchanges --csv` writes
+/// them: `searchTerm=purple giraffe 7391; userId=03317bb4875fb038`.
+pub fn data_types_cell(types: &[DataType]) -> String {
+    types
+        .iter()
+        .map(|t| format!("{}={}", t.kind, t.value))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// Country code and network owner of `ip` from the offline databases.
+fn country_and_org(ip: Option<&str>) -> (String, String) {
+    let geo = ip.and_then(geo_for_ip).unwrap_or_default();
+    (
+        geo.country_code.or(geo.country_name).unwrap_or_default(),
+        geo.org.unwrap_or_default(),
+    )
+}
+
+fn export_record(row: &ExportRow, redactor: &Redactor) -> [String; 22] {
     let text = |value: Option<&str>| redactor.text(value.unwrap_or_default());
     let annotation = row.annotation.as_ref();
+    let (country, org) = country_and_org(row.server_ip.as_deref());
     [
         format_rfc3339_micros(row.time_micros),
         redactor.text(&row.session),
@@ -100,8 +128,11 @@ fn export_record(row: &ExportRow, redactor: &Redactor) -> [String; 19] {
         text(row.company.as_deref()),
         redactor.text(&row.host),
         text(row.server_ip.as_deref()),
+        country,
+        org,
         text(row.event.as_deref()),
         text(row.key_field.as_deref()),
+        redactor.text(&data_types_cell(&row.data_types)),
         text(row.decode_path.as_deref()),
         annotation.map(|a| a.severity.to_string()).unwrap_or_default(),
         annotation
@@ -139,16 +170,21 @@ impl<W: Write> EventsCsv<W> {
     }
 
     pub fn write(&mut self, e: &EventRow) -> Result<(), ExportError> {
+        let (country, org) = country_and_org(e.server_ip.as_deref());
         let record = [
             format_rfc3339_micros(e.time_micros),
             e.session.clone(),
             e.mode.to_string(),
             e.app.clone().unwrap_or_default(),
             e.tracker.clone(),
+            e.company.clone().unwrap_or_default(),
             e.host.clone(),
             e.server_ip.clone().unwrap_or_default(),
+            country,
+            org,
             e.event.clone(),
             e.key_field.clone().unwrap_or_default(),
+            data_types_cell(&e.data_types),
             e.decode_path.clone(),
             e.exchange_id.to_string(),
             e.id.to_string(),

@@ -6,7 +6,7 @@
 //! not something that left the device); reports show them with the session.
 
 use super::ExportError;
-use crate::model::{Annotation, Target};
+use crate::model::{Annotation, ExchangeId, Target};
 use crate::store::{AnnotationHistoryEntry, Case, EventFilter, ExportRow, LayerRow};
 use std::collections::{BTreeSet, HashMap};
 
@@ -74,6 +74,30 @@ pub fn collect_findings(case: &Case, filter: &EventFilter) -> Result<Vec<Finding
         (first.time_micros, first.exchange_id, first.event_id, f.annotation.id)
     });
     Ok(findings)
+}
+
+/// The evidence behind a request the report cites as an example: its rows,
+/// the event that carried `kind` first (or the first row), and the layers
+/// on that event's decode path.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Example {
+    /// Never empty; the cited row first.
+    pub rows: Vec<ExportRow>,
+    pub layers: Vec<LayerRow>,
+}
+
+/// The example evidence for `exchange`, `None` when it has no rows.
+pub fn collect_example(case: &Case, exchange: ExchangeId, kind: &str) -> Result<Option<Example>, ExportError> {
+    let mut rows = case.export_exchange_rows(exchange)?;
+    if let Some(at) = rows.iter().position(|r| r.data_types.iter().any(|d| d.kind == kind)) {
+        let cited = rows.remove(at);
+        rows.insert(0, cited);
+    }
+    let Some(cited) = rows.first() else {
+        return Ok(None);
+    };
+    let layers = layers_on_paths(case.exchange_layers(exchange)?, std::slice::from_ref(cited));
+    Ok(Some(Example { rows, layers }))
 }
 
 /// The layers from each row's own layer up to its root, in ordinal order.

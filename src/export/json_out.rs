@@ -8,7 +8,8 @@
 
 use super::evidence::{Finding, collect_findings};
 use super::{ExportError, ExportOptions, Redactor, report_date};
-use crate::model::{Annotation, format_rfc3339_micros};
+use crate::attribution::geo_for_ip;
+use crate::model::{Annotation, DataType, dedupe_data_types, format_rfc3339_micros};
 use crate::store::{AnnotationHistoryEntry, Case, ExportRow, LayerRow, SessionRow};
 use base64::Engine as _;
 use serde::Serialize;
@@ -119,8 +120,32 @@ struct ExchangeJson {
     url: String,
     host: String,
     server_ip: Option<String>,
+    #[serde(flatten)]
+    place: PlaceJson,
+    company: Option<String>,
+    /// Personal data anywhere in the request (its events' included).
+    data_types: Vec<DataType>,
     source_file: String,
     source_sha256: String,
+}
+
+/// Where a server is registered, from the offline databases.
+#[derive(Serialize)]
+struct PlaceJson {
+    country: Option<String>,
+    country_name: Option<String>,
+    org: Option<String>,
+}
+
+impl PlaceJson {
+    fn of(ip: Option<&str>) -> PlaceJson {
+        let geo = ip.and_then(geo_for_ip).unwrap_or_default();
+        PlaceJson {
+            country: geo.country_code,
+            country_name: geo.country_name,
+            org: geo.org,
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -134,10 +159,16 @@ struct EventJson {
     device: Option<String>,
     tracker: Option<String>,
     company: Option<String>,
+    host: String,
+    server_ip: Option<String>,
+    #[serde(flatten)]
+    place: PlaceJson,
     event: Option<String>,
     key_field: Option<String>,
     decode_path: Option<String>,
     fields: Value,
+    /// Personal data the event carried (its own and its request's shared).
+    data_types: Vec<DataType>,
     source_file: String,
     source_sha256: String,
 }
@@ -241,7 +272,7 @@ fn session_json(
 fn finding_json(finding: &Finding, redactor: &Redactor) -> FindingJson {
     FindingJson {
         annotation: annotation_json(&finding.annotation, &finding.history, redactor),
-        exchange: exchange_json(finding.first(), redactor),
+        exchange: exchange_json(finding.first(), &finding.rows, redactor),
         events: finding
             .rows
             .iter()
@@ -281,7 +312,22 @@ pub fn request_line(row: &ExportRow, redactor: &Redactor) -> String {
     redactor.text(&format!("{} {} {}", row.method, row.url, row.http_version))
 }
 
-fn exchange_json(row: &ExportRow, redactor: &Redactor) -> ExchangeJson {
+/// `types` with field and value redacted.
+fn data_types_json(types: &[DataType], redactor: &Redactor) -> Vec<DataType> {
+    types
+        .iter()
+        .map(|t| DataType {
+            kind: t.kind.clone(),
+            field: redactor.text(&t.field),
+            value: redactor.text(&t.value),
+            confidence: t.confidence,
+        })
+        .collect()
+}
+
+fn exchange_json(row: &ExportRow, rows: &[ExportRow], redactor: &Redactor) -> ExchangeJson {
+    let mut types: Vec<DataType> = rows.iter().flat_map(|r| r.data_types.iter().cloned()).collect();
+    dedupe_data_types(&mut types);
     ExchangeJson {
         id: row.exchange_id.0,
         time: format_rfc3339_micros(row.time_micros),
@@ -290,6 +336,9 @@ fn exchange_json(row: &ExportRow, redactor: &Redactor) -> ExchangeJson {
         url: redactor.text(&row.url),
         host: redactor.text(&row.host),
         server_ip: redactor.option(row.server_ip.as_deref()),
+        place: PlaceJson::of(row.server_ip.as_deref()),
+        company: redactor.option(row.company.as_deref()),
+        data_types: data_types_json(&types, redactor),
         source_file: redactor.text(&row.source_file),
         source_sha256: row.source_sha256.clone(),
     }
@@ -306,10 +355,14 @@ fn event_json(row: &ExportRow, redactor: &Redactor) -> EventJson {
         device: redactor.option(row.device.as_deref()),
         tracker: row.tracker.clone(),
         company: row.company.clone(),
+        host: redactor.text(&row.host),
+        server_ip: redactor.option(row.server_ip.as_deref()),
+        place: PlaceJson::of(row.server_ip.as_deref()),
         event: redactor.option(row.event.as_deref()),
         key_field: redactor.option(row.key_field.as_deref()),
         decode_path: redactor.option(row.decode_path.as_deref()),
         fields: redactor.json(&Value::Object(row.fields.clone())),
+        data_types: data_types_json(&row.data_types, redactor),
         source_file: redactor.text(&row.source_file),
         source_sha256: row.source_sha256.clone(),
     }

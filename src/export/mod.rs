@@ -12,13 +12,18 @@
 //! - Runs on any thread that owns the [`Case`]; the GUI calls it from a worker.
 
 mod atomic;
+mod canary_rows;
 mod csv_out;
 mod evidence;
+mod headline;
 mod json_out;
 mod parquet;
 mod pdf;
+mod receiver;
 mod redact;
 mod report;
+mod what_left;
+mod wording;
 
 use crate::store::{Case, EventFilter};
 use std::path::{Path, PathBuf};
@@ -57,6 +62,8 @@ pub struct ExportSummary {
     /// Annotated events and exchanges included.
     pub findings: usize,
     pub size_bytes: u64,
+    /// Pages of the PDF (0 for CSV and JSON).
+    pub pages: usize,
     /// Things the reader should know (a section left out, a font missing).
     pub warnings: Vec<String>,
 }
@@ -102,6 +109,7 @@ pub fn export_csv(case: &Case, options: &ExportOptions, out: &Path) -> Result<Ex
         rows: rows.len(),
         findings: rows.iter().filter(|r| r.annotation.is_some()).count(),
         size_bytes,
+        pages: 0,
         warnings: Vec::new(),
     })
 }
@@ -116,6 +124,7 @@ pub fn export_json(case: &Case, options: &ExportOptions, out: &Path) -> Result<E
         rows: document.event_count(),
         findings: document.finding_count(),
         size_bytes,
+        pages: 0,
         warnings: Vec::new(),
     })
 }
@@ -136,6 +145,7 @@ pub fn export_pdf(case: &Case, options: &ExportOptions, out: &Path) -> Result<Ex
         rows: report.findings.len(),
         findings: report.findings.len(),
         size_bytes,
+        pages: rendered.pages,
         warnings,
     })
 }

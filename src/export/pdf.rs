@@ -66,6 +66,7 @@ const FONT_DIR_DEPTH: usize = 5;
 /// A rendered report.
 pub struct Rendered {
     pub bytes: Vec<u8>,
+    pub pages: usize,
     pub warnings: Vec<String>,
 }
 
@@ -92,7 +93,11 @@ pub fn render(report: &Report, reproducible: bool) -> Result<Rendered, ExportErr
         .map_err(|e| ExportError::Typst(describe_typst_error(&e)))?;
     let options = pdf_options(report, reproducible);
     let bytes = typst_pdf::pdf(&document, &options).map_err(|e| ExportError::Typst(messages(&e)))?;
-    Ok(Rendered { bytes, warnings })
+    Ok(Rendered {
+        bytes,
+        pages: document.pages().len(),
+        warnings,
+    })
 }
 
 fn pdf_options(report: &Report, reproducible: bool) -> PdfOptions {

@@ -5,18 +5,35 @@
 //!
 //! Redaction is applied here, once, to every captured text; hashes are
 //! copied as stored. Long excerpts are cut and wrapped here so the
-//! template only lays out lines.
+//! template only lays out lines. Times are to the second everywhere but in
+//! the evidence blocks, which keep the capture's microseconds.
+//!
+//! The order of the report: key findings (sentences, `headline`), what left
+//! the device (`what_left`), the findings table, canary hits, the timeline,
+//! the sessions with their evidence files, one evidence block per finding
+//! and per example request a sentence cites, and the appendix.
 
-use super::evidence::{Finding, collect_findings};
+use super::canary_rows::group_hits;
+use super::evidence::{Example, Finding, collect_example, collect_findings};
+use super::headline::{Sentence, Sources, headlines};
 use super::json_out::{case_name, request_line};
+use super::receiver::{company, describe_servers, first_sdk, server};
+use super::what_left::{LeftApp, what_left};
+use super::wording::{label, table_rank};
 use super::{ExportError, ExportOptions, Redactor, report_date};
-use crate::model::{Annotation, Mode, Target, format_rfc3339_micros};
-use crate::store::{AggregateRow, AnnotationHistoryEntry, Case, ExportRow, LayerRow, SessionRow};
+use crate::model::{Annotation, DataType, Mode, SessionId, Target, format_rfc3339_micros};
+use crate::palette::LIGHT;
+use crate::store::{
+    AnnotationHistoryEntry, Case, ExportRow, HistoryAction, HostCount, LayerRow, SessionRow, SummaryFilter,
+    SummaryGroup,
+};
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 
 /// Fields shown per finding; the JSON export has them all.
 const FIELDS_SHOWN: usize = 24;
+/// Personal-data rows shown per evidence block.
+const DATA_SHOWN: usize = 30;
 /// Characters of a field value shown.
 const FIELD_CHARS: usize = 300;
 /// Characters of a layer's text shown as an excerpt.
@@ -29,6 +46,8 @@ const EXCERPT_LINE_CHARS: usize = 96;
 const LAYERS_SHOWN: usize = 12;
 /// Events of one annotated exchange listed in its evidence block.
 const EVENTS_SHOWN: usize = 20;
+/// Rows of the canary table; `telltale search` lists every hit.
+const CANARY_ROWS: usize = 200;
 /// Rows of the all-events appendix; the CSV export has every event.
 const APPENDIX_ROWS: usize = 1000;
 /// Time slices of the timeline image.
@@ -38,11 +57,21 @@ const TIMELINE_BUCKETS: u32 = 60;
 #[derive(Clone, Debug, Serialize)]
 pub struct Report {
     pub meta: Meta,
+    pub palette: PaletteData,
+    /// Page 1: sentences from the case summary.
+    pub key_findings: Vec<Sentence>,
+    /// Receivers with personal data not retold on page 1.
+    pub more_groups: usize,
+    /// Page 1: the researcher's findings retold.
+    pub finding_sentences: Vec<Sentence>,
+    pub more_findings: usize,
+    pub left: Vec<LeftApp>,
     pub sessions: Vec<SessionData>,
-    pub summary: Vec<ModeSummary>,
     /// `None` when the case has no saved canaries (the section is left out).
     pub canaries: Option<Canaries>,
-    pub findings: Vec<FindingData>,
+    pub findings: Vec<EvidenceData>,
+    /// Example requests cited by key findings that no annotation covers.
+    pub examples: Vec<EvidenceData>,
     pub timeline: TimelineData,
     /// The all-events appendix; `None` with `findings_only`.
     pub appendix: Option<Appendix>,
@@ -61,6 +90,18 @@ pub struct Meta {
     pub filter: String,
     pub redacted: bool,
     pub redacted_count: usize,
+}
+
+/// The window's colours (`crate::palette::LIGHT`) as `#rrggbb`.
+#[derive(Clone, Debug, Serialize)]
+pub struct PaletteData {
+    pub normal: String,
+    pub incognito: String,
+    pub unknown: String,
+    pub info: String,
+    pub notable: String,
+    pub finding: String,
+    pub canary: String,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -97,58 +138,79 @@ pub struct AnnotationData {
 pub struct HistoryData {
     pub time: String,
     pub user: String,
+    /// `created`, `changed`, `removed`.
     pub action: &'static str,
+    /// What changed, in words: `note “a” → “b”; tags: canary → canary, url`.
     pub change: String,
-}
-
-#[derive(Clone, Debug, Serialize)]
-pub struct ModeSummary {
-    pub mode: &'static str,
-    pub events: i64,
-    pub trackers: Vec<CountRow>,
-    pub hosts: Vec<CountRow>,
-}
-
-/// A labelled count: `tracker` / `company`, or `host` / `server IP`.
-#[derive(Clone, Debug, Serialize)]
-pub struct CountRow {
-    pub name: String,
-    pub detail: String,
-    pub events: i64,
 }
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Canaries {
     pub needles: Vec<String>,
-    pub hits: Vec<CanaryHit>,
+    /// Every hit (layer × transform) that `telltale search` lists.
+    pub hit_count: usize,
+    pub rows: Vec<CanaryRow>,
+    pub more_rows: usize,
 }
 
+/// One event or request that held a canary.
 #[derive(Clone, Debug, Serialize)]
-pub struct CanaryHit {
+pub struct CanaryRow {
     pub needle: String,
+    /// Empty when the session is named after its mode.
     pub session: String,
     pub mode: &'static str,
+    /// `host`, `company`, `country` of the request.
+    pub host: String,
+    pub company: String,
+    pub country: String,
+    /// The clearest place it was found.
     pub location: String,
-    pub transform: String,
-    /// `event 3 in exchange 2`, or `exchange 2` when no event holds it.
+    /// Every encoding it was found under, simplest first.
+    pub encodings: String,
+    /// `event 219 · request 241`.
     pub target: String,
+    pub response_only: bool,
 }
 
+/// One evidence block: an annotated finding or an example request.
 #[derive(Clone, Debug, Serialize)]
-pub struct FindingData {
+pub struct EvidenceData {
+    /// `finding` or `example`.
+    pub kind: &'static str,
+    /// `Finding 1`, `Example A`.
+    pub label: String,
+    /// The block's label in the document, which page 1 links to.
+    pub anchor: String,
     pub number: usize,
+    /// Key findings (page 1) this block backs: `1, 3`.
+    pub backs: String,
+    /// With microseconds (evidence).
     pub time: String,
+    /// To the second (tables).
+    pub time_short: String,
+    /// Empty when the session is named after its mode.
     pub session: String,
     pub mode: &'static str,
     pub company: String,
+    pub company_by_sdk: bool,
+    pub sdk: String,
     pub tracker: String,
+    pub host: String,
+    /// `161.117.96.161, Singapore, Alibaba …`, or empty.
+    pub server: String,
+    pub country: String,
     pub event: String,
     pub key_field: String,
+    /// The headline kinds of data in it: `Search term, Visited URL, Unique user ID`.
+    pub data_summary: String,
     pub decode_path: String,
     pub severity: &'static str,
     pub tags: String,
     pub note: String,
     pub target: String,
+    pub data: Vec<DataRow>,
+    pub more_data: usize,
     pub fields: Vec<FieldData>,
     pub more_fields: usize,
     pub events: Vec<String>,
@@ -161,6 +223,16 @@ pub struct FindingData {
     pub history: Vec<HistoryData>,
 }
 
+/// One piece of personal data in an evidence block.
+#[derive(Clone, Debug, Serialize)]
+pub struct DataRow {
+    pub label: String,
+    pub kind: String,
+    pub field: String,
+    pub value: String,
+    pub confidence: &'static str,
+}
+
 #[derive(Clone, Debug, Serialize)]
 pub struct FieldData {
     pub key: String,
@@ -169,7 +241,9 @@ pub struct FieldData {
 
 #[derive(Clone, Debug, Serialize)]
 pub struct LayerData {
-    pub ordinal: i64,
+    /// 1, 2, 3 … in the order shown (not the stored ordinal).
+    pub number: usize,
+    /// The number of the layer it was found in; empty for a root.
     pub parent: String,
     pub decoder: String,
     pub step: String,
@@ -217,24 +291,81 @@ pub fn build(case: &Case, options: &ExportOptions) -> Result<Report, ExportError
     let mut warnings = Vec::new();
     let findings = collect_findings(case, &options.filter)?;
     let history = case.all_annotation_history()?;
-    let sessions = case
+    let session_rows: Vec<SessionRow> = case
         .sessions()?
-        .iter()
+        .into_iter()
         .filter(|s| session_selected(case, s, options))
+        .collect();
+    let sessions = session_rows
+        .iter()
         .map(|s| session_data(case, s, &history, &redactor))
         .collect::<Result<_, _>>()?;
-    let canaries = canaries(case, &redactor, &mut warnings)?;
-    Ok(Report {
-        meta: meta(case, options, &redactor)?,
-        sessions,
-        summary: summary(&case.export_aggregates(&options.filter)?, &redactor),
-        canaries,
-        findings: findings
+    let groups = summary_groups(case, options)?;
+    let mut hosts: HashMap<SessionId, Vec<HostCount>> = HashMap::new();
+    for session in &session_rows {
+        hosts.insert(session.id, case.host_counts(session.id)?);
+    }
+    let mut headlines = headlines(&Sources {
+        groups: &groups,
+        findings: &findings,
+        hosts: &hosts,
+        redactor: &redactor,
+    });
+    let backs = |anchor: &str| -> String {
+        let numbers: Vec<String> = headlines
+            .key_findings
             .iter()
             .enumerate()
-            .map(|(i, f)| finding_data(i + 1, f, &redactor))
-            .collect(),
-        timeline: timeline(case, options, &redactor)?,
+            .filter(|(_, s)| s.evidence.as_ref().is_some_and(|e| e.anchor == anchor))
+            .map(|(i, _)| (i + 1).to_string())
+            .collect();
+        numbers.join(", ")
+    };
+    let mut finding_blocks: Vec<EvidenceData> = findings
+        .iter()
+        .enumerate()
+        .map(|(i, f)| finding_evidence(i + 1, f, &redactor))
+        .collect();
+    for block in &mut finding_blocks {
+        block.backs = backs(&block.anchor);
+    }
+    let mut examples = Vec::new();
+    for (i, wanted) in headlines.examples.iter().enumerate() {
+        if let Some(example) = collect_example(case, wanted.exchange_id, &wanted.kind)? {
+            let mut block = example_evidence(i + 1, wanted.letter, &example, &redactor);
+            block.backs = backs(&block.anchor);
+            examples.push(block);
+        }
+    }
+    // A sentence never points at a block the report does not have.
+    let anchors: Vec<&str> = finding_blocks
+        .iter()
+        .chain(&examples)
+        .map(|b| b.anchor.as_str())
+        .collect();
+    let mut key_findings = headlines.key_findings;
+    for sentence in key_findings.iter_mut().chain(headlines.findings.iter_mut()) {
+        if sentence
+            .evidence
+            .as_ref()
+            .is_some_and(|e| !anchors.contains(&e.anchor.as_str()))
+        {
+            sentence.evidence = None;
+        }
+    }
+    Ok(Report {
+        meta: meta(case, options, &redactor)?,
+        palette: palette(),
+        key_findings,
+        more_groups: headlines.more_groups,
+        finding_sentences: headlines.findings,
+        more_findings: headlines.more_findings,
+        left: what_left(&groups, &hosts, &redactor),
+        sessions,
+        canaries: canaries(case, &redactor, &mut warnings)?,
+        findings: finding_blocks,
+        examples,
+        timeline: timeline(case, options, unnamed_app(&groups).as_deref(), &redactor)?,
         appendix: appendix(case, options, &redactor)?,
         warnings,
     })
@@ -243,6 +374,34 @@ pub fn build(case: &Case, options: &ExportOptions) -> Result<Report, ExportError
 /// Every character of captured text in the report, for font selection.
 pub fn all_text(report: &Report) -> String {
     serde_json::to_string(report).unwrap_or_default()
+}
+
+fn palette() -> PaletteData {
+    PaletteData {
+        normal: LIGHT.normal.hex(),
+        incognito: LIGHT.incognito.hex(),
+        unknown: LIGHT.unknown.hex(),
+        info: LIGHT.severity_info.hex(),
+        notable: LIGHT.severity_notable.hex(),
+        finding: LIGHT.severity_finding.hex(),
+        canary: LIGHT.canary.hex(),
+    }
+}
+
+/// The summary groups under the export's filter (session and mode in the
+/// query; app and tracker here, as the summary does not filter by them).
+fn summary_groups(case: &Case, options: &ExportOptions) -> Result<Vec<SummaryGroup>, ExportError> {
+    let filter = &options.filter;
+    let groups = case.summary(&SummaryFilter {
+        session: filter.session.clone(),
+        mode: filter.mode,
+        ..SummaryFilter::default()
+    })?;
+    Ok(groups
+        .into_iter()
+        .filter(|g| filter.app.as_ref().is_none_or(|app| g.app.as_ref() == Some(app)))
+        .filter(|g| filter.tracker.as_ref().is_none_or(|t| g.trackers.contains(t)))
+        .collect())
 }
 
 fn meta(case: &Case, options: &ExportOptions, redactor: &Redactor) -> Result<Meta, ExportError> {
@@ -281,6 +440,25 @@ fn session_selected(case: &Case, session: &SessionRow, options: &ExportOptions) 
     by_name && options.filter.mode.is_none_or(|m| m == session.mode)
 }
 
+/// `2020-04-20 10:00:35`: UTC to the second, for tables and headings.
+pub fn time_to_second(time_micros: i64) -> String {
+    let text = format_rfc3339_micros(time_micros);
+    match text.split_once('T') {
+        Some((day, rest)) => format!("{day} {}", rest.get(..8).unwrap_or(rest)),
+        None => text,
+    }
+}
+
+/// The session's name, or empty when it only repeats the mode (a session
+/// called “incognito” in incognito mode reads “incognito”, not twice).
+fn session_label(session: &str, mode: Mode, redactor: &Redactor) -> String {
+    if session.trim().eq_ignore_ascii_case(mode.as_str()) {
+        String::new()
+    } else {
+        redactor.text(session)
+    }
+}
+
 fn session_data(
     case: &Case,
     session: &SessionRow,
@@ -293,8 +471,8 @@ fn session_data(
         app: redactor.text(session.app.as_deref().unwrap_or("—")),
         device: redactor.text(session.device.as_deref().unwrap_or("—")),
         mode: session.mode.as_str(),
-        start: session.start_micros.map(format_rfc3339_micros).unwrap_or_default(),
-        end: session.end_micros.map(format_rfc3339_micros).unwrap_or_default(),
+        start: session.start_micros.map(time_to_second).unwrap_or_default(),
+        end: session.end_micros.map(time_to_second).unwrap_or_default(),
         exchanges: session.exchange_count,
         events: session.event_count,
         sources: session
@@ -325,60 +503,93 @@ fn annotation_data(annotation: &Annotation, history: &[AnnotationHistoryEntry], 
 }
 
 fn history_data(entry: &AnnotationHistoryEntry, redactor: &Redactor) -> HistoryData {
-    let show = |value: &Option<serde_json::Value>| value.as_ref().map_or_else(|| "—".to_string(), describe_value);
     HistoryData {
-        time: format_rfc3339_micros(entry.changed_micros),
+        time: time_to_second(entry.changed_micros),
         user: redactor.text(&entry.user_name),
-        action: entry.action.as_str(),
-        change: redactor.text(&format!("{} → {}", show(&entry.old_value), show(&entry.new_value))),
+        action: match entry.action {
+            HistoryAction::Create => "created",
+            HistoryAction::Update => "changed",
+            HistoryAction::Delete => "removed",
+        },
+        change: redactor.text(&describe_change(
+            entry.action,
+            entry.old_value.as_ref(),
+            entry.new_value.as_ref(),
+        )),
     }
 }
 
-/// `finding [url, incognito] "note"` for one recorded annotation value.
-fn describe_value(value: &serde_json::Value) -> String {
-    let severity = value["severity"].as_str().unwrap_or("");
-    let tags: Vec<&str> = value["tags"]
-        .as_array()
-        .map(|t| t.iter().filter_map(|v| v.as_str()).collect())
-        .unwrap_or_default();
-    let note = value["note"].as_str().unwrap_or("");
-    format!("{severity} [{}] “{note}”", tags.join(", "))
+/// One recorded annotation value, read as severity, tags and note.
+struct Recorded {
+    severity: String,
+    tags: Vec<String>,
+    note: String,
 }
 
-fn summary(rows: &[AggregateRow], redactor: &Redactor) -> Vec<ModeSummary> {
-    Mode::ALL
-        .iter()
-        .filter_map(|mode| {
-            let in_mode: Vec<&AggregateRow> = rows.iter().filter(|r| r.mode == *mode).collect();
-            if in_mode.is_empty() {
-                return None;
-            }
-            let mut trackers: BTreeMap<(String, String), i64> = BTreeMap::new();
-            let mut hosts: BTreeMap<(String, String), i64> = BTreeMap::new();
-            for row in &in_mode {
-                let company = row.company.clone().unwrap_or_default();
-                *trackers.entry((row.tracker.clone(), company)).or_default() += row.events;
-                let ip = row.server_ip.clone().unwrap_or_else(|| "—".into());
-                *hosts.entry((redactor.text(&row.host), redactor.text(&ip))).or_default() += row.events;
-            }
-            Some(ModeSummary {
-                mode: mode.as_str(),
-                events: in_mode.iter().map(|r| r.events).sum(),
-                trackers: count_rows(trackers),
-                hosts: count_rows(hosts),
-            })
-        })
-        .collect()
+impl Recorded {
+    fn from(value: Option<&serde_json::Value>) -> Recorded {
+        let value = value.cloned().unwrap_or_default();
+        Recorded {
+            severity: value["severity"].as_str().unwrap_or("").to_string(),
+            tags: value["tags"]
+                .as_array()
+                .map(|t| t.iter().filter_map(|v| v.as_str().map(str::to_string)).collect())
+                .unwrap_or_default(),
+            note: value["note"].as_str().unwrap_or("").to_string(),
+        }
+    }
+
+    fn tags_text(&self) -> String {
+        if self.tags.is_empty() {
+            "none".into()
+        } else {
+            self.tags.join(", ")
+        }
+    }
+
+    fn note_text(&self) -> String {
+        if self.note.is_empty() {
+            "no note".into()
+        } else {
+            format!("“{}”", self.note)
+        }
+    }
+
+    /// `severity finding; tags canary; note “…”`.
+    fn describe(&self) -> String {
+        format!(
+            "severity {}; tags {}; note {}",
+            self.severity,
+            self.tags_text(),
+            self.note_text()
+        )
+    }
 }
 
-/// Largest counts first, then by name, so the order is stable.
-fn count_rows(counts: BTreeMap<(String, String), i64>) -> Vec<CountRow> {
-    let mut rows: Vec<CountRow> = counts
-        .into_iter()
-        .map(|((name, detail), events)| CountRow { name, detail, events })
-        .collect();
-    rows.sort_by(|a, b| b.events.cmp(&a.events).then_with(|| a.name.cmp(&b.name)));
-    rows
+/// What a history entry changed, in words.
+fn describe_change(action: HistoryAction, old: Option<&serde_json::Value>, new: Option<&serde_json::Value>) -> String {
+    let (old, new) = (Recorded::from(old), Recorded::from(new));
+    match action {
+        HistoryAction::Create => new.describe(),
+        HistoryAction::Delete => format!("was: {}", old.describe()),
+        HistoryAction::Update => {
+            let mut changes = Vec::new();
+            if old.severity != new.severity {
+                changes.push(format!("severity {} → {}", old.severity, new.severity));
+            }
+            if old.tags != new.tags {
+                changes.push(format!("tags {} → {}", old.tags_text(), new.tags_text()));
+            }
+            if old.note != new.note {
+                changes.push(format!("note {} → {}", old.note_text(), new.note_text()));
+            }
+            if changes.is_empty() {
+                "saved unchanged".into()
+            } else {
+                changes.join("; ")
+            }
+        }
+    }
 }
 
 fn canaries(case: &Case, redactor: &Redactor, warnings: &mut Vec<String>) -> Result<Option<Canaries>, ExportError> {
@@ -390,44 +601,100 @@ fn canaries(case: &Case, redactor: &Redactor, warnings: &mut Vec<String>) -> Res
     if hits.is_empty() {
         warnings.push(format!("none of the {} saved canaries was found", needles.len()));
     }
+    let groups = group_hits(&hits);
+    let mut exchanges = HashMap::new();
+    let mut rows = Vec::new();
+    for group in groups.iter().take(CANARY_ROWS) {
+        let exchange = match exchanges.entry(group.exchange_id) {
+            std::collections::hash_map::Entry::Occupied(known) => known.into_mut(),
+            std::collections::hash_map::Entry::Vacant(slot) => slot.insert(case.exchange_row(group.exchange_id)?),
+        };
+        let trackers: Vec<&str> = exchange.tracker.as_deref().into_iter().collect();
+        let receiver = company(exchange.company.as_deref(), &exchange.host, trackers);
+        let country = exchange
+            .server_ip
+            .as_deref()
+            .map(server)
+            .and_then(|s| s.country)
+            .unwrap_or_default();
+        rows.push(CanaryRow {
+            needle: redactor.text(&group.needle),
+            session: session_label(&group.session, group.mode, redactor),
+            mode: group.mode.as_str(),
+            host: redactor.text(&exchange.host),
+            company: receiver.map(|c| redactor.text(&c.name)).unwrap_or_default(),
+            country,
+            location: redactor.text(&group.location),
+            encodings: group.encodings.join(", "),
+            target: match group.event_id {
+                Some(event) => format!("event {event} · request {}", group.exchange_id),
+                None => format!("request {}", group.exchange_id),
+            },
+            response_only: group.response_only,
+        });
+    }
     Ok(Some(Canaries {
         needles: needles.iter().map(|n| redactor.text(n)).collect(),
-        hits: hits
-            .into_iter()
-            .map(|h| CanaryHit {
-                needle: redactor.text(&h.needle),
-                session: redactor.text(&h.session),
-                mode: h.mode.as_str(),
-                location: redactor.text(&h.location),
-                transform: h.transform,
-                target: match h.event_id {
-                    Some(event) => format!("event {event} in exchange {}", h.exchange_id),
-                    None => format!("exchange {}", h.exchange_id),
-                },
-            })
-            .collect(),
+        hit_count: hits.len(),
+        more_rows: groups.len().saturating_sub(CANARY_ROWS),
+        rows,
     }))
 }
 
-fn finding_data(number: usize, finding: &Finding, redactor: &Redactor) -> FindingData {
-    let first = finding.first();
-    let annotation = &finding.annotation;
-    let event_rows: Vec<&ExportRow> = finding.rows.iter().filter(|r| r.event_id.is_some()).collect();
+/// The parts of an evidence block shared by findings and examples.
+fn evidence_data(
+    kind: &'static str,
+    label: String,
+    anchor: String,
+    number: usize,
+    rows: &[ExportRow],
+    layers: &[LayerRow],
+    redactor: &Redactor,
+) -> Option<EvidenceData> {
+    let first = rows.first()?;
+    let event_rows: Vec<&ExportRow> = rows.iter().filter(|r| r.event_id.is_some()).collect();
     let (fields, more_fields) = fields_shown(first, redactor);
-    FindingData {
+    let trackers: Vec<&str> = first.tracker.as_deref().into_iter().collect();
+    let receiver = company(first.company.as_deref(), &first.host, trackers.iter().copied());
+    let ips: Vec<String> = first.server_ip.iter().cloned().collect();
+    let data = data_rows(rows, redactor);
+    Some(EvidenceData {
+        kind,
+        label,
+        anchor,
         number,
+        backs: String::new(),
         time: format_rfc3339_micros(first.time_micros),
-        session: redactor.text(&first.session),
+        time_short: time_to_second(first.time_micros),
+        session: session_label(&first.session, first.mode, redactor),
         mode: first.mode.as_str(),
-        company: redactor.text(first.company.as_deref().unwrap_or("—")),
+        company: receiver
+            .as_ref()
+            .map(|c| redactor.text(&c.name))
+            .unwrap_or_else(|| "—".into()),
+        company_by_sdk: receiver.as_ref().is_some_and(|c| c.by_sdk),
+        sdk: first_sdk(trackers.iter().copied())
+            .map(|s| format!("{s} SDK"))
+            .unwrap_or_default(),
         tracker: first.tracker.clone().unwrap_or_else(|| "—".into()),
-        event: finding_event(annotation.target, &event_rows, redactor),
+        host: redactor.text(&first.host),
+        server: redactor.text(&describe_servers(&ips)),
+        country: first
+            .server_ip
+            .as_deref()
+            .map(server)
+            .and_then(|s| s.country)
+            .unwrap_or_default(),
+        event: String::new(),
         key_field: redactor.text(first.key_field.as_deref().unwrap_or(&first.url)),
+        data_summary: data_summary(&data),
         decode_path: redactor.text(first.decode_path.as_deref().unwrap_or("—")),
-        severity: annotation.severity.as_str(),
-        tags: redactor.text(&annotation.tags.join(", ")),
-        note: redactor.text(&annotation.note),
-        target: format!("{} {}", annotation.target.kind(), annotation.target.id()),
+        severity: "",
+        tags: String::new(),
+        note: String::new(),
+        target: String::new(),
+        more_data: data.len().saturating_sub(DATA_SHOWN),
+        data: data.into_iter().take(DATA_SHOWN).collect(),
         fields,
         more_fields,
         events: event_rows
@@ -436,28 +703,136 @@ fn finding_data(number: usize, finding: &Finding, redactor: &Redactor) -> Findin
             .map(|r| event_line(r, redactor))
             .collect(),
         more_events: event_rows.len().saturating_sub(EVENTS_SHOWN),
-        layers: finding
-            .layers
-            .iter()
-            .take(LAYERS_SHOWN)
-            .map(|l| layer_data(l, redactor))
-            .collect(),
-        more_layers: finding.layers.len().saturating_sub(LAYERS_SHOWN),
+        layers: numbered_layers(layers, redactor),
+        more_layers: layers.len().saturating_sub(LAYERS_SHOWN),
         request_line: request_line(first, redactor),
         source_file: redactor.text(&first.source_file),
         source_sha256: first.source_sha256.clone(),
-        history: finding.history.iter().map(|h| history_data(h, redactor)).collect(),
+        history: Vec::new(),
+    })
+}
+
+fn finding_evidence(number: usize, finding: &Finding, redactor: &Redactor) -> EvidenceData {
+    let annotation = &finding.annotation;
+    let event_rows: Vec<&ExportRow> = finding.rows.iter().filter(|r| r.event_id.is_some()).collect();
+    let mut block = evidence_data(
+        "finding",
+        format!("Finding {number}"),
+        format!("finding-{number}"),
+        number,
+        &finding.rows,
+        &finding.layers,
+        redactor,
+    )
+    // `collect_findings` never yields a finding without rows.
+    .unwrap_or_else(|| empty_evidence(number));
+    block.event = finding_event(annotation.target, &event_rows, redactor);
+    if block.event.is_empty() {
+        block.event = request_name(finding.first(), redactor);
+    }
+    block.severity = annotation.severity.as_str();
+    block.tags = redactor.text(&annotation.tags.join(", "));
+    block.note = redactor.text(&annotation.note);
+    block.target = target_text(annotation.target, finding.first());
+    block.history = finding.history.iter().map(|h| history_data(h, redactor)).collect();
+    block
+}
+
+fn example_evidence(number: usize, letter: char, example: &Example, redactor: &Redactor) -> EvidenceData {
+    let mut block = evidence_data(
+        "example",
+        format!("Example {letter}"),
+        format!("example-{letter}"),
+        number,
+        &example.rows,
+        &example.layers,
+        redactor,
+    )
+    .unwrap_or_else(|| empty_evidence(number));
+    let Some(cited) = example.rows.first() else {
+        return block;
+    };
+    block.event = match cited.event.as_deref() {
+        Some(event) => redactor.text(event),
+        None => request_name(cited, redactor),
+    };
+    block.target = match cited.event_id {
+        Some(event) => format!("event {event} in request {}", cited.exchange_id),
+        None => format!("request {}", cited.exchange_id),
+    };
+    block
+}
+
+/// A block for the impossible case of evidence without rows, so a report
+/// never fails over it.
+fn empty_evidence(number: usize) -> EvidenceData {
+    EvidenceData {
+        kind: "finding",
+        label: format!("Finding {number}"),
+        anchor: format!("finding-{number}"),
+        number,
+        backs: String::new(),
+        time: String::new(),
+        time_short: String::new(),
+        session: String::new(),
+        mode: "unknown",
+        company: "—".into(),
+        company_by_sdk: false,
+        sdk: String::new(),
+        tracker: "—".into(),
+        host: String::new(),
+        server: String::new(),
+        country: String::new(),
+        event: String::new(),
+        key_field: String::new(),
+        data_summary: String::new(),
+        decode_path: String::new(),
+        severity: "",
+        tags: String::new(),
+        note: String::new(),
+        target: String::new(),
+        data: Vec::new(),
+        more_data: 0,
+        fields: Vec::new(),
+        more_fields: 0,
+        events: Vec::new(),
+        more_events: 0,
+        layers: Vec::new(),
+        more_layers: 0,
+        request_line: String::new(),
+        source_file: String::new(),
+        source_sha256: String::new(),
+        history: Vec::new(),
     }
 }
 
-/// The event name, or for a whole exchange how many events it carried.
+/// `event 16 in request 8`, `request 8`, `session 2`.
+fn target_text(target: Target, first: &ExportRow) -> String {
+    match target {
+        Target::Event(id) => format!("event {id} in request {}", first.exchange_id),
+        Target::Exchange(id) => format!("request {id}"),
+        Target::Session(id) => format!("session {id}"),
+    }
+}
+
+/// The event name, or for a whole exchange how many events it carried
+/// (empty when it carried none).
 fn finding_event(target: Target, rows: &[&ExportRow], redactor: &Redactor) -> String {
     match (target, rows) {
         (Target::Event(_), [row, ..]) => redactor.text(row.event.as_deref().unwrap_or("")),
-        (_, []) => "(no decoded event)".into(),
+        // No event: the caller names the request instead.
+        (_, []) => String::new(),
         (_, [row]) => redactor.text(row.event.as_deref().unwrap_or("")),
         (_, rows) => format!("{} events in one request", rows.len()),
     }
+}
+
+/// `POST api2.branch.io/v1/open`: a request without events, by its line
+/// (without the query, which the evidence block shows in full).
+fn request_name(row: &ExportRow, redactor: &Redactor) -> String {
+    let without_scheme = row.url.split_once("://").map_or(row.url.as_str(), |(_, rest)| rest);
+    let path = without_scheme.split(['?', '#']).next().unwrap_or(without_scheme);
+    redactor.text(&format!("{} {path}", row.method))
 }
 
 fn event_line(row: &ExportRow, redactor: &Redactor) -> String {
@@ -465,6 +840,38 @@ fn event_line(row: &ExportRow, redactor: &Redactor) -> String {
     let event = row.event.as_deref().unwrap_or("");
     let key = row.key_field.as_deref().unwrap_or("");
     redactor.text(&format!("#{id} {event} {key}"))
+}
+
+/// Headline kinds named in `data`, in order, at most four and a count of the rest.
+fn data_summary(data: &[DataRow]) -> String {
+    let mut labels: Vec<&str> = Vec::new();
+    for row in data.iter().filter(|d| super::wording::is_headline(&d.kind)) {
+        if !labels.contains(&row.label.as_str()) {
+            labels.push(&row.label);
+        }
+    }
+    let shown = labels.iter().take(4).copied().collect::<Vec<_>>().join(", ");
+    match labels.len() {
+        0..=4 => shown,
+        n => format!("{shown} and {} more", n - 4),
+    }
+}
+
+/// The personal data of `rows` (once per kind, field and value), headline
+/// kinds first.
+fn data_rows(rows: &[ExportRow], redactor: &Redactor) -> Vec<DataRow> {
+    let mut all: Vec<DataType> = rows.iter().flat_map(|r| r.data_types.iter().cloned()).collect();
+    crate::model::dedupe_data_types(&mut all);
+    all.sort_by_key(|d| table_rank(&d.kind));
+    all.into_iter()
+        .map(|d| DataRow {
+            label: label(&d.kind),
+            field: redactor.text(&d.field),
+            value: redactor.text(&clip(&d.value, FIELD_CHARS)),
+            confidence: d.confidence.as_str(),
+            kind: d.kind,
+        })
+        .collect()
 }
 
 /// The first fields in payload order, and how many more there are.
@@ -485,7 +892,26 @@ fn fields_shown(row: &ExportRow, redactor: &Redactor) -> (Vec<FieldData>, usize)
     (fields, total.saturating_sub(FIELDS_SHOWN))
 }
 
-fn layer_data(layer: &LayerRow, redactor: &Redactor) -> LayerData {
+/// The first layers, numbered 1, 2, 3 … as shown, each naming the number
+/// of the layer it was found in.
+fn numbered_layers(layers: &[LayerRow], redactor: &Redactor) -> Vec<LayerData> {
+    let shown: Vec<&LayerRow> = layers.iter().take(LAYERS_SHOWN).collect();
+    let numbers: HashMap<i64, usize> = shown.iter().enumerate().map(|(i, l)| (l.ordinal, i + 1)).collect();
+    shown
+        .iter()
+        .enumerate()
+        .map(|(i, layer)| {
+            let parent = layer.parent_ordinal.map(|p| match numbers.get(&p) {
+                Some(number) => number.to_string(),
+                // A parent not shown (beyond the limit) keeps its stored ordinal.
+                None => format!("#{p}"),
+            });
+            layer_data(i + 1, parent, layer, redactor)
+        })
+        .collect()
+}
+
+fn layer_data(number: usize, parent: Option<String>, layer: &LayerRow, redactor: &Redactor) -> LayerData {
     let excerpt = match (&layer.text, &layer.bytes) {
         (Some(text), _) => wrap_lines(&redactor.excerpt(text, EXCERPT_CHARS), EXCERPT_LINE_CHARS),
         (None, Some(_)) if redactor.is_active() => vec!["(binary content withheld: redaction is on)".into()],
@@ -493,11 +919,8 @@ fn layer_data(layer: &LayerRow, redactor: &Redactor) -> LayerData {
         (None, None) => Vec::new(),
     };
     LayerData {
-        ordinal: layer.ordinal,
-        parent: layer
-            .parent_ordinal
-            .map(|p| p.to_string())
-            .unwrap_or_else(|| "—".into()),
+        number,
+        parent: parent.unwrap_or_default(),
         decoder: layer.decoder.clone(),
         step: redactor.text(&layer.step),
         summary: redactor.text(&layer.summary),
@@ -523,6 +946,11 @@ fn hex_excerpt(bytes: &[u8]) -> Vec<String> {
     lines
 }
 
+/// `text` cut to `max` characters with `…` when longer.
+fn clip(text: &str, max: usize) -> String {
+    super::wording::clip(text, max)
+}
+
 /// Splits `text` into lines of at most `width` characters (at newlines
 /// first), with control characters shown as spaces.
 fn wrap_lines(text: &str, width: usize) -> Vec<String> {
@@ -537,7 +965,28 @@ fn wrap_lines(text: &str, width: usize) -> Vec<String> {
     lines
 }
 
-fn timeline(case: &Case, options: &ExportOptions, redactor: &Redactor) -> Result<TimelineData, ExportError> {
+/// The one app id that sessions without an app name carried, if there is
+/// exactly one: the name for the timeline's lane of events without an app.
+fn unnamed_app(groups: &[SummaryGroup]) -> Option<String> {
+    let mut names: Vec<String> = Vec::new();
+    for group in groups.iter().filter(|g| g.app.is_none()) {
+        let name = super::headline::app_name(group, groups);
+        if !names.contains(&name) {
+            names.push(name);
+        }
+    }
+    match names.as_slice() {
+        [one] if !one.starts_with("the app in session") => names.pop(),
+        _ => None,
+    }
+}
+
+fn timeline(
+    case: &Case,
+    options: &ExportOptions,
+    unnamed_app: Option<&str>,
+    redactor: &Redactor,
+) -> Result<TimelineData, ExportError> {
     let timeline = case.export_timeline(&options.filter, TIMELINE_BUCKETS)?;
     if timeline.lanes.is_empty() {
         return Ok(TimelineData::default());
@@ -549,7 +998,7 @@ fn timeline(case: &Case, options: &ExportOptions, redactor: &Redactor) -> Result
             label: format!(
                 "{} · {}",
                 if lane.app.is_empty() {
-                    "unknown app".into()
+                    unnamed_app.map_or_else(|| "unknown app".into(), |app| redactor.text(app))
                 } else {
                     redactor.text(&lane.app)
                 },
@@ -561,8 +1010,8 @@ fn timeline(case: &Case, options: &ExportOptions, redactor: &Redactor) -> Result
         })
         .collect();
     Ok(TimelineData {
-        start: format_rfc3339_micros(timeline.start_micros),
-        end: format_rfc3339_micros(timeline.end_micros),
+        start: time_to_second(timeline.start_micros),
+        end: time_to_second(timeline.end_micros),
         buckets: TIMELINE_BUCKETS,
         max: lanes.iter().flat_map(|l| l.counts.iter().copied()).max().unwrap_or(0),
         lanes,
@@ -580,8 +1029,8 @@ fn appendix(case: &Case, options: &ExportOptions, redactor: &Redactor) -> Result
             .iter()
             .take(APPENDIX_ROWS)
             .map(|r| AppendixRow {
-                time: format_rfc3339_micros(r.time_micros),
-                session: redactor.text(&r.session),
+                time: time_to_second(r.time_micros),
+                session: session_label(&r.session, r.mode, redactor),
                 mode: r.mode.as_str(),
                 tracker: r.tracker.clone().unwrap_or_default(),
                 event: redactor.text(r.event.as_deref().unwrap_or("")),
@@ -609,5 +1058,38 @@ mod tests {
         assert_eq!(lines.len(), 4);
         assert!(lines[0].starts_with("ab ab"));
         assert_eq!(lines[3], "… 100 bytes in all");
+    }
+
+    #[test]
+    fn tables_show_times_to_the_second() {
+        assert_eq!(time_to_second(1_587_376_835_716_000), "2020-04-20 10:00:35");
+    }
+
+    #[test]
+    fn a_session_named_after_its_mode_is_not_said_twice() {
+        let redactor = Redactor::new(&[]);
+        assert_eq!(session_label("incognito", Mode::Incognito, &redactor), "");
+        assert_eq!(
+            session_label("after update", Mode::Incognito, &redactor),
+            "after update"
+        );
+    }
+
+    #[test]
+    fn history_says_what_changed_in_words() {
+        let old = serde_json::json!({"severity": "notable", "tags": ["canary"], "note": ""});
+        let new = serde_json::json!({"severity": "finding", "tags": ["canary"], "note": "sent to Singapore"});
+        assert_eq!(
+            describe_change(HistoryAction::Update, Some(&old), Some(&new)),
+            "severity notable → finding; note no note → “sent to Singapore”"
+        );
+        assert_eq!(
+            describe_change(HistoryAction::Create, None, Some(&new)),
+            "severity finding; tags canary; note “sent to Singapore”"
+        );
+        assert_eq!(
+            describe_change(HistoryAction::Delete, Some(&old), None),
+            "was: severity notable; tags canary; note no note"
+        );
     }
 }

@@ -11,8 +11,8 @@
 
 use super::root_layers::{ExchangeContent, ROOT_DECODERS, split_content};
 use super::{Case, EventFilter, StoreError};
-use crate::attribution::company_for_host;
-use crate::model::{Annotation, EventId, ExchangeId, Mode, SessionId, Target};
+use crate::attribution::{company_for_host, company_for_tracker};
+use crate::model::{Annotation, DataType, EventId, ExchangeId, Mode, SessionId, Target};
 use rusqlite::{OptionalExtension, Row, params_from_iter, types::Value};
 use std::collections::HashMap;
 
@@ -45,6 +45,9 @@ pub struct ExportRow {
     pub source_sha256: String,
     /// The event's own annotation, else its exchange's.
     pub annotation: Option<Annotation>,
+    /// Personal data the event carried (its own and what its request sent
+    /// beside all its events), or the whole request's for a row without event.
+    pub data_types: Vec<DataType>,
 }
 
 /// Events sent in one mode to one tracker and host.
@@ -105,6 +108,14 @@ const EXCHANGE_ROW_SQL: &str =
      WHERE NOT EXISTS (SELECT 1 FROM events v WHERE v.exchange_id = x.exchange_id)
        AND x.exchange_id IN (SELECT target_id FROM annotations WHERE target_kind = 'exchange')";
 
+/// One request as a row without event, whether annotated or not.
+const BARE_EXCHANGE_ROW_SQL: &str =
+    "SELECT NULL, x.exchange_id, x.session_id, s.name, x.time_micros, x.mode, x.app, s.device,
+        x.tracker, x.company, x.host, x.server_ip, x.method, x.url, x.http_version, NULL, NULL,
+        NULL, NULL, '{}', src.file_name, src.sha256
+     FROM exchanges x JOIN sessions s ON s.session_id = x.session_id
+     JOIN sources src ON src.source_id = x.source_id WHERE x.exchange_id = ?1";
+
 impl Case {
     /// Rows to export: every event matching `filter`, or with
     /// `findings_only` only annotated events and annotated exchanges.
@@ -128,7 +139,40 @@ impl Case {
         if let Some(limit) = filter.limit {
             rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
         }
+        self.attach_data_types(&mut rows)?;
         Ok(rows)
+    }
+
+    /// The rows of one request, annotated or not: its events, or one row
+    /// without event when it decoded into none (evidence for a report's
+    /// example request).
+    pub fn export_exchange_rows(&self, exchange: ExchangeId) -> Result<Vec<ExportRow>, StoreError> {
+        let annotations: HashMap<Target, Annotation> = self.annotations()?.into_iter().map(|a| (a.target, a)).collect();
+        let mut statement = self.conn.prepare_cached(&format!(
+            "{EVENT_ROW_SQL} AND v.exchange_id = ?1 ORDER BY v.time_micros, v.event_id"
+        ))?;
+        let mut rows: Vec<ExportRow> = statement.query_map([exchange], export_row)?.collect::<Result<_, _>>()?;
+        if rows.is_empty() {
+            let mut statement = self.conn.prepare_cached(BARE_EXCHANGE_ROW_SQL)?;
+            rows = statement.query_map([exchange], export_row)?.collect::<Result<_, _>>()?;
+        }
+        for row in &mut rows {
+            let own = row.event_id.and_then(|id| annotations.get(&Target::Event(id)));
+            row.annotation = own.or(annotations.get(&Target::Exchange(row.exchange_id))).cloned();
+        }
+        self.attach_data_types(&mut rows)?;
+        Ok(rows)
+    }
+
+    /// Fills each row's data types: the event's, or the whole request's.
+    fn attach_data_types(&self, rows: &mut [ExportRow]) -> Result<(), StoreError> {
+        for row in rows {
+            row.data_types = match row.event_id {
+                Some(event) => self.event_data_types(event, row.exchange_id)?,
+                None => self.exchange_data_types(row.exchange_id)?,
+            };
+        }
+        Ok(())
     }
 
     /// Every decoded layer of `exchange`, by ordinal; root layers get their
@@ -224,7 +268,7 @@ impl Case {
             Ok(AggregateRow {
                 mode: r.get::<_, String>(0)?.parse().unwrap_or_default(),
                 tracker: r.get(1)?,
-                company: company_or_catalogue(r.get(2)?, &host),
+                company: company_or_catalogue(r.get(2)?, &host, Some(&r.get::<_, String>(1)?)),
                 host,
                 server_ip: r.get(4)?,
                 events: r.get(5)?,
@@ -315,14 +359,19 @@ impl Case {
 }
 
 /// The company stored with the exchange, else the tracker catalogue's
-/// company for the host (older cases and hosts attributed after import).
-fn company_or_catalogue(stored: Option<String>, host: &str) -> Option<String> {
-    stored.or_else(|| company_for_host(host).map(|entry| entry.company.clone()))
+/// company for the host (older cases and hosts attributed after import),
+/// else the company behind the SDK that sent it: a vendor's own analytics
+/// domain running Sensors Analytics still names Sensors Data.
+fn company_or_catalogue(stored: Option<String>, host: &str, tracker: Option<&str>) -> Option<String> {
+    stored
+        .or_else(|| company_for_host(host).map(|entry| entry.company.clone()))
+        .or_else(|| tracker.and_then(company_for_tracker).map(|entry| entry.company.clone()))
 }
 
 fn export_row(r: &Row<'_>) -> rusqlite::Result<ExportRow> {
     let fields: String = r.get(19)?;
     let host: String = r.get(10)?;
+    let tracker: Option<String> = r.get(8)?;
     Ok(ExportRow {
         event_id: r.get(0)?,
         exchange_id: r.get(1)?,
@@ -332,8 +381,8 @@ fn export_row(r: &Row<'_>) -> rusqlite::Result<ExportRow> {
         mode: r.get::<_, String>(5)?.parse().unwrap_or_default(),
         app: r.get(6)?,
         device: r.get(7)?,
-        tracker: r.get(8)?,
-        company: company_or_catalogue(r.get(9)?, &host),
+        company: company_or_catalogue(r.get(9)?, &host, tracker.as_deref()),
+        tracker,
         host,
         server_ip: r.get(11)?,
         method: r.get(12)?,
@@ -347,5 +396,6 @@ fn export_row(r: &Row<'_>) -> rusqlite::Result<ExportRow> {
         source_file: r.get(20)?,
         source_sha256: r.get(21)?,
         annotation: None,
+        data_types: Vec::new(),
     })
 }

@@ -26,6 +26,12 @@ pub struct SummaryDataType {
     pub kind: String,
     /// Requests that carried it.
     pub requests: u64,
+    /// Values sent: one per event (or request, for data sent beside the
+    /// events) and distinct value, so a value named by two fields of one
+    /// event counts once.
+    pub values: u64,
+    /// Different values among them.
+    pub distinct_values: u64,
     /// One value as sent (the smallest, so the choice is stable).
     pub example_value: String,
     pub example_exchange_id: ExchangeId,
@@ -126,7 +132,9 @@ impl Case {
         }
         drop(rows);
         let sql = format!(
-            "SELECT {GROUP_COLUMNS}, d.type, count(DISTINCT d.exchange_id), min(d.value), min(d.exchange_id)
+            "SELECT {GROUP_COLUMNS}, d.type, count(DISTINCT d.exchange_id), min(d.value), min(d.exchange_id),
+                    count(DISTINCT d.exchange_id || ':' || coalesce(d.event_id, '') || ':' || d.value),
+                    count(DISTINCT d.value)
              FROM data_types d JOIN exchanges x USING (exchange_id){condition}
              GROUP BY {GROUP_COLUMNS}, d.type
              ORDER BY count(DISTINCT d.exchange_id) DESC, d.type"
@@ -141,6 +149,8 @@ impl Case {
                     requests: r.get::<_, i64>(5)?.max(0) as u64,
                     example_value: r.get(6)?,
                     example_exchange_id: r.get(7)?,
+                    values: r.get::<_, i64>(8)?.max(0) as u64,
+                    distinct_values: r.get::<_, i64>(9)?.max(0) as u64,
                 });
             }
         }
