@@ -2,8 +2,7 @@
 //! run with the `duckdb` Python package over two generated cases) give the
 //! same numbers as Telltale's own `summary` and event listing.
 
-#[path = "../benches/support/synthetic.rs"]
-mod synthetic;
+use crate::synthetic;
 
 use std::collections::BTreeMap;
 use std::path::Path;

@@ -305,8 +305,8 @@ fn a_real_capture_lists_every_request_with_its_company_and_opens_one_in_the_insp
     let (index, open) = rows
         .iter()
         .enumerate()
-        .find(|(_, r)| r.url.ends_with("/v1/open"))
-        .expect("Branch's open call");
+        .find(|(_, r)| r.url.contains("/mobile_sdk_gk?"))
+        .expect("the Facebook SDK's gatekeeper fetch");
     assert_eq!(open.event_count, 0);
     harness.state_mut().push(Command::SelectIndex(index as u64));
     wait_for(&mut harness, "the request's detail", |h| {
@@ -323,7 +323,7 @@ fn a_real_capture_lists_every_request_with_its_company_and_opens_one_in_the_insp
         kinds.dedup();
         kinds.len()
     };
-    assert!(kinds >= 5, "Branch's open call carries device data: {kinds}");
+    assert!(kinds >= 3, "the gatekeeper fetch carries device data: {kinds}");
     assert!(
         harness
             .query_by_label(&format!("Personal data ({kinds} kinds)"))
@@ -337,7 +337,7 @@ fn a_real_capture_lists_every_request_with_its_company_and_opens_one_in_the_insp
     );
     assert!(
         harness
-            .query_by_label_contains("Branch Metrics (attribution)")
+            .query_by_label_contains("Facebook (Meta) (advertising)")
             .is_some()
     );
 }
@@ -350,7 +350,7 @@ fn facets_count_requests_and_a_company_narrows_the_requests_table() {
     harness.get_by_label("Companies").click();
     harness.run_steps(2);
     let branch = harness
-        .query_all_by_label_contains("Branch Metrics")
+        .query_all_by_label_contains("Branch")
         .find(|n| format!("{n:?}").contains("5 req"))
         .map(|n| n.rect());
     assert!(branch.is_some(), "the company facet counts Branch's 5 requests");
@@ -370,7 +370,7 @@ fn facets_count_requests_and_a_company_narrows_the_requests_table() {
     assert!((0..5).all(|i| state.requests.row(i).is_some_and(|r| r.host.ends_with("branch.io"))));
     harness.step();
     assert!(
-        harness.query_by_label_contains("company: Branch Metrics").is_some(),
+        harness.query_by_label_contains("company: Branch").is_some(),
         "a chip says so"
     );
 }

@@ -3,8 +3,7 @@
 //! then `kill -9` mid-import; the window's worker annotating while its
 //! import thread writes; a Cancel clicked while an import is still queued.
 
-#[path = "../benches/support/synthetic.rs"]
-mod synthetic;
+use crate::synthetic;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -138,12 +137,26 @@ fn annotate_from_a_second_process_succeeds_while_an_import_runs_and_a_killed_imp
 }
 
 fn next_reply(jobs: &mut Jobs, mut wanted: impl FnMut(&Reply) -> bool) -> Reply {
+    thread_local! {
+        // Replies polled together with the one returned, for the next call
+        // (each test runs on a thread of its own).
+        static PENDING: std::cell::RefCell<std::collections::VecDeque<Reply>> =
+            const { std::cell::RefCell::new(std::collections::VecDeque::new()) };
+    }
     let deadline = Instant::now() + Duration::from_secs(300);
     loop {
-        for reply in jobs.poll() {
-            if wanted(&reply) {
-                return reply;
+        let found = PENDING.with(|pending| {
+            let mut pending = pending.borrow_mut();
+            pending.extend(jobs.poll());
+            while let Some(reply) = pending.pop_front() {
+                if wanted(&reply) {
+                    return Some(reply);
+                }
             }
+            None
+        });
+        if let Some(reply) = found {
+            return reply;
         }
         assert!(Instant::now() < deadline, "no such reply");
         std::thread::sleep(Duration::from_millis(10));

@@ -14,13 +14,13 @@ mod decode_sdks;
 mod decode_trackers;
 mod export;
 mod export_parquet;
-#[cfg(feature = "gui")]
-mod gui;
-mod import_concurrency;
 mod fuzz_props;
 mod fuzz_regressions;
+#[cfg(feature = "gui")]
+mod gui;
 mod hostile_corpus;
 mod hostile_inputs;
+mod import_concurrency;
 mod ingest_burp;
 mod ingest_formats;
 mod ingest_har;
@@ -32,3 +32,6 @@ mod injection;
 mod integrity;
 mod redaction;
 mod requests;
+// The generator the benchmarks use, shared by the Parquet and concurrency tests.
+#[path = "../benches/support/synthetic.rs"]
+mod synthetic;

@@ -15,11 +15,7 @@ use telltale::model::Exchange;
 /// and exchanges whose bodies stay under the content-decoding cap.
 pub fn import_with(importer: &dyn Importer, bytes: &[u8]) {
     let mut sink = CheckingSink::default();
-    let input = ImportInput {
-        file_name: "fuzz.input",
-        path: None,
-        bytes,
-    };
+    let input = ImportInput::new("fuzz.input", None, bytes);
     if let Err(error) = importer.import(&input, &mut sink) {
         let message = error.to_string();
         assert!(!message.contains('\n'), "multi-line error: {message:?}");
@@ -116,6 +112,12 @@ pub const TRACKERS: &[&str] = &[
     "adjust",
     "firebase",
     "generic",
+    "appsflyer",
+    "growingio",
+    "bytedance-applog",
+    "tencent-mta",
+    "umeng",
+    "appmetrica",
 ];
 
 /// How the payload is wrapped before it goes where the tracker looks.
@@ -216,6 +218,37 @@ pub fn tracker_exchange(selector: u8, how: u8, payload: &[u8]) -> (&'static str,
             wrapped.clone(),
             "application/x-www-form-urlencoded",
         ),
+        "appsflyer" => (
+            "https://inapps.appsflyersdk.com/api/v6.12/androidevent?app_id=com.example.shop&buildnumber=6.12.2".into(),
+            wrapped.clone(),
+            "application/json",
+        ),
+        "growingio" => (
+            "https://napi.growingio.com/v3/projects/91eaf9b283361032/collect?stm=1588248000000".into(),
+            wrapped.clone(),
+            "application/json",
+        ),
+        "bytedance-applog" => (
+            "https://log.snssdk.com/service/2/app_log/?aid=10001&device_platform=android".into(),
+            wrapped.clone(),
+            "application/json",
+        ),
+        "tencent-mta" => (
+            "http://pingma.qq.com:80/mstat/report".into(),
+            wrapped.clone(),
+            "application/octet-stream",
+        ),
+        "umeng" => (
+            "https://ulogs.umeng.com/unify_logs".into(),
+            wrapped.clone(),
+            "application/octet-stream",
+        ),
+        "appmetrica" => (
+            "https://report.appmetrica.yandex.net/report?deviceid=4f1d2c3b&uuid=0123456789abcdef&app_id=com.example.maps"
+                .into(),
+            wrapped.clone(),
+            "application/x-protobuf",
+        ),
         _ => (
             "https://logs.example.org/v1/events".into(),
             wrapped.clone(),
@@ -223,13 +256,18 @@ pub fn tracker_exchange(selector: u8, how: u8, payload: &[u8]) -> (&'static str,
         ),
     };
     let (_, host, port) = telltale::model::split_url(&url);
+    let mut request_headers = vec![("Content-Type".to_string(), content_type.to_string())];
+    if id == "tencent-mta" {
+        // How MTA marks its encrypted bodies (see decode/trackers/tencent_mta.rs).
+        request_headers.push(("Content-Encoding".into(), "rc4,gzip".into()));
+    }
     let exchange = Exchange {
         method: "POST".into(),
         url,
         host,
         port,
         http_version: "HTTP/1.1".into(),
-        request_headers: vec![("Content-Type".into(), content_type.into())],
+        request_headers,
         request_body: body,
         ..Exchange::default()
     };

@@ -90,7 +90,7 @@ pub fn run(args: &ImportArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// `; sent to Meta (9 requests), Branch Metrics (5) …; 25 kinds of personal data`:
+/// `; sent to Facebook (Meta) (9), Branch (5) …; 38 kinds of personal data`:
 /// who received what, so an import that decoded no event still says what left.
 fn recipients(case: &Case, outcome: &ImportOutcome) -> Result<String, crate::store::StoreError> {
     let Some(source) = outcome.source_id else {

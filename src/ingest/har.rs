@@ -114,8 +114,10 @@ impl HarImporter {
             sink,
             context: EntryContext {
                 base_dir: path.and_then(Path::parent),
+                external_bytes_read: std::cell::Cell::new(0),
             },
             error: None,
+            stopped: false,
             entries: 0,
             seen_log: false,
             seen_entries: false,
@@ -143,6 +145,10 @@ fn finish_stream(
 ) -> Result<ImportSummary, ImportError> {
     if let Some(error) = state.error {
         return Err(error);
+    }
+    // The sink asked to stop: the parse was cut on purpose, not broken.
+    if state.stopped {
+        return Ok(ImportSummary::default());
     }
     if let Err(e) = result {
         if e.is_io() {

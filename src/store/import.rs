@@ -284,6 +284,7 @@ struct Staging {
 
 impl Staging {
     /// Takes the lock file, then creates the staging session and source.
+    #[allow(clippy::too_many_arguments)]
     fn begin(
         case: &mut Case,
         name: &str,
@@ -549,7 +550,16 @@ impl Case {
         }
         let session_name = options.session.clone().unwrap_or_else(|| file_name.to_string());
         let size_bytes = usize::try_from(size).unwrap_or(usize::MAX);
-        let staging = Staging::begin(self, &session_name, options, file_name, size_bytes, &sha256, "har", None)?;
+        let staging = Staging::begin(
+            self,
+            &session_name,
+            options,
+            file_name,
+            size_bytes,
+            &sha256,
+            "har",
+            None,
+        )?;
         let file = std::fs::File::open(path)?;
         let feed = SourceFeed::default();
         let run = run_stages(&mut self.conn, &staging, observer, size, &feed, |sink| {
@@ -834,6 +844,16 @@ impl StoreSink<'_> {
         let decoded = decode_exchange(&exchange);
         let app = app_from_exchange(&exchange).or_else(|| self.session.app.clone());
         let catalogue_entry = company_for_host(&exchange.host);
+        // A known tracker endpoint on a host the catalogue leaves alone.
+        let by_endpoint = catalogue_entry
+            .is_none()
+            .then(|| {
+                decoded
+                    .endpoint
+                    .as_deref()
+                    .and_then(crate::decode::endpoints::company_of)
+            })
+            .flatten();
         // The payload's own incognito flag wins over the session's mode.
         let mode = decoded
             .events
@@ -872,11 +892,15 @@ impl StoreSink<'_> {
             tracker: decoded
                 .tracker
                 .or_else(|| catalogue_entry.and_then(|e| e.tracker.clone())),
-            company: catalogue_entry.map(|e| e.company.clone()),
+            company: catalogue_entry
+                .map(|e| e.company.clone())
+                .or_else(|| by_endpoint.as_ref().map(|(company, _)| company.clone())),
             notes: serde_json::to_string(&exchange.notes).unwrap_or_else(|_| "[]".into()),
             layers: decoded.layers,
             events,
-            category: catalogue_entry.map(|e| e.category.as_str().to_string()),
+            category: catalogue_entry
+                .map(|e| e.category.as_str().to_string())
+                .or_else(|| by_endpoint.map(|(_, category)| category.as_str().to_string())),
             endpoint: decoded.endpoint,
             mode,
             decode_path_summary: decoded.decode_path_summary,
@@ -1314,6 +1338,12 @@ mod tests {
         fn format(&self) -> &'static str {
             "har"
         }
+        fn name(&self) -> &'static str {
+            "stubborn test importer"
+        }
+        fn extensions(&self) -> &'static [&'static str] {
+            &[]
+        }
         fn claims(&self, _head: &[u8]) -> Claim {
             Claim::Certain
         }
@@ -1351,6 +1381,7 @@ mod tests {
             None,
             b"{}",
             &ImportOptions::default(),
+            None,
             &mut StopAfter(1500),
         );
         assert!(

@@ -268,6 +268,8 @@ mod tests {
                     .map(|k| SummaryDataType {
                         kind: (*k).into(),
                         requests: 1,
+                        values: 1,
+                        distinct_values: 1,
                         example_value: "v".into(),
                         example_exchange_id: ExchangeId(1),
                     })

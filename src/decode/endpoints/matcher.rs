@@ -15,7 +15,7 @@ use regex::Regex;
 use super::table::Endpoint;
 
 /// Precompiled URL matching for a list of endpoints.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct Matcher {
     exact: HashMap<String, Vec<usize>>,
     /// Every URL pattern and its endpoint.
@@ -25,17 +25,6 @@ pub struct Matcher {
     /// Patterns whose host part is a pattern: the literal every host it
     /// matches contains (empty: none known, always tried), and the pattern.
     by_literal: Vec<(String, usize)>,
-}
-
-impl Default for Matcher {
-    fn default() -> Self {
-        Matcher {
-            exact: HashMap::new(),
-            patterns: Vec::new(),
-            by_host: HashMap::new(),
-            by_literal: Vec::new(),
-        }
-    }
 }
 
 impl Matcher {

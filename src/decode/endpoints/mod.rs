@@ -54,6 +54,28 @@ pub fn table() -> &'static Table {
     &LOADED.table
 }
 
+/// The tracker whose endpoint `endpoint_id` (`facebook/adnw-sync2`) is.
+pub fn tracker_of(endpoint_id: &str) -> Option<&'static table::Tracker> {
+    let tracker_id = endpoint_id.split_once('/')?.0;
+    LOADED.table.trackers.iter().find(|tracker| tracker.id == tracker_id)
+}
+
+/// The company and category a request matched to `endpoint_id` goes to,
+/// for hosts the catalogue does not list (`www.facebook.com/adnw_sync2`,
+/// `www.google.com/pagead/…` are trackers on a first-party host): named as
+/// the catalogue names the tracker's company, so it groups with the rest.
+pub fn company_of(endpoint_id: &str) -> Option<(String, crate::attribution::Category)> {
+    let tracker = tracker_of(endpoint_id)?;
+    let catalogued = crate::attribution::company_for_tracker(&tracker.id)
+        .or_else(|| {
+            crate::attribution::catalogue()
+                .iter()
+                .find(|entry| entry.company.contains(&tracker.company))
+        })
+        .map(|entry| entry.company.clone());
+    Some((catalogued.unwrap_or_else(|| tracker.company.clone()), tracker.category))
+}
+
 /// Every tracker id of the table, in table order.
 pub fn tracker_ids() -> Vec<&'static str> {
     LOADED
@@ -228,4 +250,3 @@ mod tests {
         assert_eq!(body_kind(&tree_of("", "text/plain")), None);
     }
 }
-

@@ -417,7 +417,10 @@ mod tests {
         );
     }
 
-    fn event_names(endpoint: &Endpoint, exchange: &Exchange) -> Option<Vec<(String, Option<i64>, Option<String>)>> {
+    /// (name, time, decode path) of each event.
+    type Named = Vec<(String, Option<i64>, Option<String>)>;
+
+    fn event_names(endpoint: &Endpoint, exchange: &Exchange) -> Option<Named> {
         let tree = decode_exchange_tree(exchange);
         let document = Document::build(exchange, &tree);
         events(endpoint, "demo", exchange, &tree, &document).map(|events| {

@@ -27,7 +27,7 @@ fn first_run() -> Case {
     case
 }
 
-fn facet<'a>(facets: &'a [FacetList], facet: Facet) -> &'a FacetList {
+fn facet(facets: &[FacetList], facet: Facet) -> &FacetList {
     facets.iter().find(|f| f.facet == facet).expect("facet listed")
 }
 
@@ -204,7 +204,7 @@ fn every_request_of_a_real_capture_is_listed_with_its_company() {
         .iter()
         .map(|(c, n)| (c.split(' ').next().unwrap_or(""), *n))
         .collect();
-    assert_eq!(short, [("Branch", 5), ("Bugsnag", 2), ("Meta", 9)], "{counts:?}");
+    assert_eq!(short, [("Branch", 5), ("Bugsnag", 2), ("Facebook", 9)], "{counts:?}");
     // The rows agree with `telltale exchanges` (the same store, another query).
     let listed = case.exchanges(&ExchangeFilter::default()).expect("exchanges");
     for row in &rows {
@@ -257,23 +257,26 @@ fn facets_count_requests_also_where_no_event_was_decoded() {
 #[test]
 fn search_hits_narrow_requests_without_events() {
     let case = first_run();
-    // The Branch SDK names the app's key in its open call; no event is
+    // The Facebook SDK fetches its gatekeepers at start-up; no event is
     // decoded from that request.
-    let branch = case
+    let facebook = case
         .exchanges(&ExchangeFilter {
-            host: Some("api2.branch.io".into()),
+            host: Some("graph.facebook.com".into()),
             ..ExchangeFilter::default()
         })
         .expect("exchanges");
-    let open = branch.iter().find(|x| x.url.ends_with("/v1/open")).expect("/v1/open");
-    assert_eq!(open.event_count, 0);
-    let hits = case.search(&["branch_key".to_string()]).expect("search");
+    let fetch = facebook
+        .iter()
+        .find(|x| x.url.contains("/mobile_sdk_gk?"))
+        .expect("gatekeeper fetch");
+    assert_eq!(fetch.event_count, 0);
+    let hits = case.search(&["gatekeepers".to_string()]).expect("search");
     assert!(
-        hits.iter().any(|h| h.exchange_id == open.id && h.event_id.is_none()),
+        hits.iter().any(|h| h.exchange_id == fetch.id && h.event_id.is_none()),
         "{hits:?}"
     );
     let mut filter = BrowseFilter {
-        text: "branch_key".into(),
+        text: "gatekeepers".into(),
         ..BrowseFilter::default()
     };
     filter.hits = Some(SearchHits {
@@ -304,7 +307,8 @@ fn tracker_requests_without_events_are_timeline_marks() {
         .filter(|x| x.event_count == 0 && (x.company.is_some() || x.tracker.is_some()))
         .map(|x| x.id)
         .collect();
-    assert!(without_events.len() >= 10, "{without_events:?}");
+    // Config fetches of the Facebook SDK (6) and Branch's skip list (2).
+    assert_eq!(without_events.len(), 8, "{without_events:?}");
     assert_eq!(lanes.lanes[0].requests, without_events.len() as u64);
     let (start, end) = lanes.extent.expect("extent");
     let window = TimelineWindow {

@@ -118,12 +118,12 @@ impl Case {
     /// Each session's start: its first event or request, whichever is
     /// earlier (an event's own time can precede the request that sent it).
     pub fn session_starts(&self) -> Result<HashMap<SessionId, i64>, StoreError> {
+        // Kept up to date at import (schema 3), so no scan of every row.
         let mut statement = self.conn.prepare_cached(
-            "SELECT session_id, min(first) FROM (
-                 SELECT session_id, min(time_micros) AS first FROM events GROUP BY session_id
-                 UNION ALL SELECT session_id, min(time_micros) FROM exchanges GROUP BY session_id)
-             WHERE session_id NOT IN (SELECT session_id FROM sessions WHERE import_token IS NOT NULL)
-             GROUP BY session_id
+            "SELECT session_id,
+                    min(coalesce(first_event_micros, start_micros), coalesce(start_micros, first_event_micros))
+             FROM sessions
+             WHERE import_token IS NULL AND coalesce(first_event_micros, start_micros) IS NOT NULL",
         )?;
         let rows = statement.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
         Ok(rows.collect::<Result<_, _>>()?)
