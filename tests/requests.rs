@@ -79,6 +79,9 @@ fn every_request_is_listed_with_company_and_position() {
         assert_eq!(row["source_file"], "har_tweasel-reporthar_android-first-run.har");
         assert_eq!(row["session"], "first-run");
         assert_eq!(row["mode"], "normal");
+        // Named by the SDKs inside (Facebook's extinfo, Bugsnag's app.id):
+        // the HAR itself does not say which app it captured.
+        assert_eq!(row["app"], "tld.sample.app", "{row}");
         assert!(row["company"].is_string(), "no company: {row}");
         assert!(row["category"].is_string(), "no category: {row}");
         for key in [

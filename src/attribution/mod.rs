@@ -49,6 +49,28 @@ fn is_http_stack(app: &str) -> bool {
 
 /// An Android package or iOS bundle id: dotted, no spaces (`com.example.app`).
 /// `XMLHttpRequest` (what web pages send in that header) is not one.
+/// The app an SDK says it runs in: an `appId` the decoders read from the
+/// payload that is a package name (`tld.sample.app`; SDKs also call their
+/// own numeric app keys `appId`, which name no app). For captures without
+/// capture metadata, `X-Requested-With` or an app User-Agent, where the
+/// SDK's own report is the best evidence there is.
+pub fn app_from_data_types(data_types: &[crate::model::RequestDataType]) -> Option<String> {
+    data_types
+        .iter()
+        .map(|found| &found.data_type)
+        .filter(|data_type| data_type.kind == "appId")
+        .map(|data_type| data_type.value.trim())
+        .find(|value| {
+            looks_like_package(value)
+                && value.split('.').count() >= 2
+                && value.split('.').all(|part| {
+                    part.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+                        && part.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                })
+        })
+        .map(str::to_string)
+}
+
 fn looks_like_package(value: &str) -> bool {
     value.contains('.') && !value.contains(' ') && value.len() <= 200
 }
@@ -99,6 +121,21 @@ fn last_key_segment(key: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_sdks_app_id_names_the_app_only_when_it_is_a_package() {
+        use crate::model::{Confidence, DataType, RequestDataType};
+        let found = |value: &str| RequestDataType {
+            data_type: DataType::new("appId", "body.extinfo[1]", value, Confidence::Sdk),
+            event: None,
+        };
+        // Facebook's numeric app id, then the package in `extinfo`.
+        let types = [found("138566025676"), found("tld.sample.app")];
+        assert_eq!(app_from_data_types(&types).as_deref(), Some("tld.sample.app"));
+        assert_eq!(app_from_data_types(&[found("138566025676")]), None);
+        assert_eq!(app_from_data_types(&[found("1.2.3")]), None);
+        assert_eq!(app_from_data_types(&[found("My App 2.0")]), None);
+    }
 
     #[test]
     fn key_field_prefers_url_then_search_then_screen() {

@@ -842,7 +842,9 @@ impl StoreSink<'_> {
 
     fn prepare(&self, exchange: Exchange) -> PreparedExchange {
         let decoded = decode_exchange(&exchange);
-        let app = app_from_exchange(&exchange).or_else(|| self.session.app.clone());
+        let app = app_from_exchange(&exchange)
+            .or_else(|| self.session.app.clone())
+            .or_else(|| crate::attribution::app_from_data_types(&decoded.data_types));
         let catalogue_entry = company_for_host(&exchange.host);
         // A known tracker endpoint on a host the catalogue leaves alone.
         let by_endpoint = catalogue_entry
@@ -1220,6 +1222,7 @@ fn publish(
     warnings: &[String],
 ) -> Result<SessionId, StoreError> {
     let tx = conn.transaction()?;
+    let inferred = infer_app(&tx, staging.session)?;
     let skipped: Vec<serde_json::Value> = summary
         .skipped
         .iter()
@@ -1284,12 +1287,96 @@ fn publish(
     for source in unsealed {
         super::integrity::seal_source(&tx, source)?;
     }
-    store_figures(&tx, target, totals)?;
+    if let Some(app) = &inferred {
+        tx.execute(
+            "UPDATE sessions SET app = ?2 WHERE session_id = ?1 AND app IS NULL",
+            params![target, app],
+        )?;
+    }
+    store_figures(&tx, target, &totals.with_app_for_unnamed(inferred.as_deref()))?;
     tx.commit()?;
     Ok(target)
 }
 
 /// Adds the import's counts, span, lanes and facet counts to the session's.
+/// The app of a capture that names none in its metadata, headers or
+/// User-Agent, when the SDKs inside say which (see
+/// `attribution::app_from_data_types`): one app and no other, named by at
+/// least three requests and a quarter of the tracker requests (config
+/// fetches and attribution calls often name no app; in the Android
+/// first-run capture 5 of 16 do). The requests and events of the staging
+/// session that name no app are then given it, since they came from the
+/// capture of that app; a capture where two apps are named, or only one or
+/// two requests name one, is left alone.
+fn infer_app(tx: &Transaction<'_>, staging: SessionId) -> Result<Option<String>, StoreError> {
+    let named: Vec<(String, i64)> = {
+        let mut statement = tx.prepare(
+            "SELECT app, count(*) FROM exchanges WHERE session_id = ?1 AND app IS NOT NULL GROUP BY app LIMIT 2",
+        )?;
+        statement
+            .query_map([staging], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<_, _>>()?
+    };
+    let [(app, naming)] = named.as_slice() else {
+        return Ok(None);
+    };
+    let unnamed: i64 = tx.query_row(
+        "SELECT count(*) FROM exchanges WHERE session_id = ?1 AND app IS NULL",
+        [staging],
+        |r| r.get(0),
+    )?;
+    let trackers: i64 = tx.query_row(
+        "SELECT count(*) FROM exchanges WHERE session_id = ?1 AND (company IS NOT NULL OR tracker IS NOT NULL)",
+        [staging],
+        |r| r.get(0),
+    )?;
+    if unnamed == 0 || *naming < 3 || naming * 4 < trackers {
+        return Ok(None);
+    }
+    for table in ["exchanges", "events"] {
+        tx.execute(
+            &format!("UPDATE {table} SET app = ?2 WHERE session_id = ?1 AND app IS NULL"),
+            params![staging, app],
+        )?;
+    }
+    Ok(Some(app.clone()))
+}
+
+impl Totals {
+    /// The figures with the lanes and facet counts of rows without an app
+    /// moved to `app` (what [`infer_app`] did to the rows).
+    fn with_app_for_unnamed(&self, app: Option<&str>) -> Totals {
+        let mut totals = Totals {
+            exchanges: self.exchanges,
+            events: self.events,
+            start_micros: self.start_micros,
+            end_micros: self.end_micros,
+            first_event_micros: self.first_event_micros,
+            lanes: HashMap::new(),
+            facets: HashMap::new(),
+        };
+        for ((lane_app, mode), &(count, first, last)) in &self.lanes {
+            let lane_app = lane_app.clone().or_else(|| app.map(String::from));
+            let entry = totals.lanes.entry((lane_app, *mode)).or_insert((0, first, last));
+            entry.0 += count;
+            entry.1 = entry.1.min(first);
+            entry.2 = entry.2.max(last);
+        }
+        for ((facet, value), (detail, count)) in &self.facets {
+            let value = match app {
+                Some(app) if *facet == "app" && value.is_empty() => app.to_string(),
+                _ => value.clone(),
+            };
+            let entry = totals.facets.entry((*facet, value)).or_insert((None, 0));
+            entry.1 += count;
+            if *detail > entry.0 {
+                entry.0 = detail.clone();
+            }
+        }
+        totals
+    }
+}
+
 fn store_figures(tx: &Transaction<'_>, session: SessionId, totals: &Totals) -> Result<(), StoreError> {
     tx.execute(
         "UPDATE sessions SET exchange_count = exchange_count + ?2, event_count = event_count + ?3,
