@@ -158,7 +158,7 @@ pub struct EventFilterArgs {
     /// Only events in this mode.
     #[arg(long, value_parser = |s: &str| s.parse::<crate::model::Mode>())]
     pub mode: Option<crate::model::Mode>,
-    /// Only this tracker (sensorsdata, mixpanel, ga, ga4, segment, amplitude, adjust, firebase, generic).
+    /// Only this tracker: an SDK decoder or endpoint-table id (`sensorsdata`, `facebook`, `branch` …; README lists them) or `generic`.
     #[arg(long)]
     pub tracker: Option<String>,
 }
