@@ -218,3 +218,33 @@ fn cancelled_import_leaves_no_trace() {
     assert_eq!(again.exchanges, 87);
     assert!(case.verify().expect("verify").problems.is_empty());
 }
+
+/// `telltale events CASE --json | head -c 300`: the reader closes the pipe
+/// early, and the listing ends quietly with exit 0 (it printed "Broken pipe
+/// (os error 32)" and exited 1).
+#[test]
+fn a_reader_that_closes_the_pipe_early_ends_the_listing_quietly() {
+    use std::io::Read as _;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let case = dir.path().join("demo.telltale");
+    let demo = telltale(&["demo", path_str(&case)]);
+    assert!(demo.status.success(), "{}", text(&demo.stderr));
+    let mut child = Command::new(env!("CARGO_BIN_EXE_telltale"))
+        .args(["events", path_str(&case), "--json"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut head = [0u8; 300];
+    child
+        .stdout
+        .take()
+        .expect("stdout")
+        .read_exact(&mut head)
+        .expect("300 bytes");
+    // The pipe closes here; the demo's 426 events are far more than a pipe holds.
+    let out = child.wait_with_output().expect("wait");
+    assert!(head.starts_with(b"["), "{}", text(&head));
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stderr), "");
+}
