@@ -123,6 +123,13 @@ fn kill_during_import_leaves_no_partial_session() {
         );
         let context = format!("seed {SEED:#x}, round {round}, kill after {delay:?}");
         let case = assert_whole(&case_path, &context);
+        // Opening the case removed what the killed import had written (the
+        // staging rows are invisible anyway; this checks they are gone).
+        assert_eq!(
+            crate::import_concurrency::staged_exchanges(&case_path),
+            0,
+            "{context}: staging rows left behind"
+        );
         let sessions = case.sessions().expect("sessions");
         let this = sessions.iter().find(|s| s.name == format!("s{round}"));
         match this {

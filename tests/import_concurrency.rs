@@ -49,7 +49,7 @@ fn case_with_one_session(dir: &Path) -> PathBuf {
 }
 
 /// Rows the running import has written into its staging session so far.
-fn staged_exchanges(case: &Path) -> i64 {
+pub(crate) fn staged_exchanges(case: &Path) -> i64 {
     let conn = rusqlite::Connection::open(case).expect("open");
     conn.query_row(
         "SELECT count(*) FROM exchanges WHERE session_id IN (SELECT session_id FROM sessions WHERE import_token IS NOT NULL)",
@@ -96,24 +96,33 @@ fn annotate_from_a_second_process_succeeds_while_an_import_runs_and_a_killed_imp
         .expect("start import");
     wait_until("the import to commit a first batch", || staged_exchanges(&case) > 0);
 
-    let annotate = telltale()
-        .args([
-            "annotate",
-            case_arg,
-            "--session",
-            "normal",
-            "--severity",
-            "finding",
-            "--note",
-            "seen during import",
-        ])
-        .output()
-        .expect("run annotate");
-    assert!(
-        annotate.status.success(),
-        "{}",
-        String::from_utf8_lossy(&annotate.stderr)
-    );
+    // Several notes in a row, each while batches are being written: one
+    // that met a batch without waiting for it would fail.
+    for attempt in 0..8 {
+        let note = if attempt == 7 {
+            "seen during import".to_string()
+        } else {
+            format!("draft {attempt}")
+        };
+        let annotate = telltale()
+            .args([
+                "annotate",
+                case_arg,
+                "--session",
+                "normal",
+                "--severity",
+                "finding",
+                "--note",
+                &note,
+            ])
+            .output()
+            .expect("run annotate");
+        assert!(
+            annotate.status.success(),
+            "attempt {attempt}: {}",
+            String::from_utf8_lossy(&annotate.stderr)
+        );
+    }
     // The partial import is invisible to every reader meanwhile.
     assert_eq!(session_names(&case), ["normal"]);
     assert!(

@@ -735,4 +735,24 @@ mod tests {
         assert!(read_external_body(&context, "../etc/passwd", &mut notes).is_empty());
         assert!(notes[0].contains("not read"), "{notes:?}");
     }
+
+    #[cfg(unix)]
+    #[test]
+    fn external_body_through_a_symlink_out_of_the_folder_is_refused() {
+        let outside = tempfile::tempdir().expect("tempdir");
+        let secret = outside.path().join("secret.txt");
+        std::fs::write(&secret, "not evidence").expect("write");
+        let folder = tempfile::tempdir().expect("tempdir");
+        std::os::unix::fs::symlink(&secret, folder.path().join("body.bin")).expect("symlink");
+        std::fs::write(folder.path().join("inside.bin"), "evidence").expect("write");
+        let context = EntryContext {
+            base_dir: Some(folder.path()),
+            external_bytes_read: std::cell::Cell::new(0),
+        };
+        let mut notes = Vec::new();
+        // A plain name, but the link leads out of the HAR's folder.
+        assert!(read_external_body(&context, "body.bin", &mut notes).is_empty());
+        assert!(notes.iter().any(|n| n.contains("not read")), "{notes:?}");
+        assert_eq!(read_external_body(&context, "inside.bin", &mut Vec::new()), b"evidence");
+    }
 }
