@@ -70,7 +70,7 @@ check content-decoding-cap src/codec.rs \
     --test tests hostile_inputs::hostile_inputs_end_cleanly_and_leave_the_case_as_it_was
 check annotation-waits-for-import src/store/mod.rs \
     's/const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs\(60\);/const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_millis(0);/' \
-    --test tests import_concurrency::annotate_from_a_second_process
+    --test tests import_concurrency::an_annotation_waits_for_a_write_in_progress
 check abandoned-import-cleanup src/store/import.rs \
     's/(pub\(crate\) fn remove_abandoned_imports\(&mut self\) -> Result<usize, StoreError> \{\n)/$1        return Ok(0);\n/' \
     --test tests crash_safety::kill_during_import_leaves_no_partial_session

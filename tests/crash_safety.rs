@@ -130,6 +130,11 @@ fn kill_during_import_leaves_no_partial_session() {
             0,
             "{context}: staging rows left behind"
         );
+        assert_eq!(
+            crate::import_concurrency::staging_sessions(&case_path),
+            0,
+            "{context}: a staging session left behind"
+        );
         let sessions = case.sessions().expect("sessions");
         let this = sessions.iter().find(|s| s.name == format!("s{round}"));
         match this {

@@ -59,6 +59,17 @@ pub(crate) fn staged_exchanges(case: &Path) -> i64 {
     .unwrap_or(0)
 }
 
+/// Staging sessions (running or abandoned imports) in the case file.
+pub(crate) fn staging_sessions(case: &Path) -> i64 {
+    let conn = rusqlite::Connection::open(case).expect("open");
+    conn.query_row(
+        "SELECT count(*) FROM sessions WHERE import_token IS NOT NULL",
+        [],
+        |r| r.get(0),
+    )
+    .unwrap_or(0)
+}
+
 fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
     let deadline = Instant::now() + Duration::from_secs(300);
     while !done() {
@@ -143,6 +154,43 @@ fn annotate_from_a_second_process_succeeds_while_an_import_runs_and_a_killed_imp
     assert_eq!(list[0]["note"], "seen during import");
     let verify = telltale().args(["verify", case_arg]).output().expect("verify");
     assert!(verify.status.success(), "{}", String::from_utf8_lossy(&verify.stdout));
+}
+
+/// A note saved while another connection holds the write lock (as the
+/// import's writer does while it commits a batch) waits for the lock
+/// instead of failing: here the lock is held for 1.5 s.
+#[test]
+fn an_annotation_waits_for_a_write_in_progress() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let case = case_with_one_session(dir.path());
+    let mut writer = rusqlite::Connection::open(&case).expect("open");
+    let batch = writer
+        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+        .expect("take the write lock");
+    let case_arg = case.to_str().expect("utf-8").to_string();
+    let annotate = std::thread::spawn(move || {
+        telltale()
+            .args([
+                "annotate",
+                &case_arg,
+                "--session",
+                "normal",
+                "--note",
+                "saved while locked",
+            ])
+            .output()
+            .expect("run annotate")
+    });
+    std::thread::sleep(Duration::from_millis(1500));
+    batch.commit().expect("release the lock");
+    let out = annotate.join().expect("annotate thread");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let list = telltale()
+        .args(["annotations", case.to_str().expect("utf-8"), "--json"])
+        .output()
+        .expect("annotations");
+    let list: serde_json::Value = serde_json::from_slice(&list.stdout).expect("json");
+    assert_eq!(list[0]["note"], "saved while locked");
 }
 
 fn next_reply(jobs: &mut Jobs, mut wanted: impl FnMut(&Reply) -> bool) -> Reply {
