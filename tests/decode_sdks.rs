@@ -431,18 +431,6 @@ fn appmetrica_report_is_marked_and_query_data_is_named() {
 
 // --- Attribution over every fixture ----------------------------------------------
 
-/// `shared/fixtures` beside the checkout (CI) or beside the worktrees.
-fn shared_fixtures() -> PathBuf {
-    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    [
-        manifest.join("../shared/fixtures"),
-        manifest.join("../../shared/fixtures"),
-    ]
-    .into_iter()
-    .find(|candidate| candidate.join("real").is_dir())
-    .unwrap_or_else(|| panic!("shared/fixtures not found beside {}", manifest.display()))
-}
-
 fn capture_files(dir: &Path, out: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else { return };
     let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
@@ -473,9 +461,8 @@ fn every_request_to_a_catalogued_host_has_its_company_after_import() {
         &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures"),
         &mut files,
     );
-    let shared = shared_fixtures();
-    capture_files(&shared.join("public"), &mut files);
-    capture_files(&shared.join("real"), &mut files);
+    // The repo's copies of the public and real fixtures (tests/fixtures/*/
+    // SOURCES.md): CI checks out the repository alone.
     let dir = tempfile::tempdir().expect("tempdir");
     let case = dir.path().join("all.telltale");
     let case_arg = case.to_str().expect("utf-8 path");
