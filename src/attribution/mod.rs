@@ -61,8 +61,8 @@ pub fn app_from_data_types(data_types: &[crate::model::RequestDataType]) -> Opti
         .filter(|data_type| data_type.kind == "appId")
         .map(|data_type| data_type.value.trim())
         .find(|value| {
+            // Dot-separated identifiers, as Android and iOS name packages.
             looks_like_package(value)
-                && value.split('.').count() >= 2
                 && value.split('.').all(|part| {
                     part.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
                         && part.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')

@@ -340,27 +340,7 @@ impl Case {
         ));
         push_request_conditions(&mut sql, &scope.filter, &scope.starts);
         sql.push(" GROUP BY x.app, x.mode, bucket, key");
-        let mut statement = self.conn.prepare_cached(&sql.text)?;
-        let rows = statement.query_map(params_from_iter(sql.values), |r| {
-            let key = (
-                r.get::<_, Option<String>>(0)?,
-                r.get::<_, String>(1)?.parse().unwrap_or_default(),
-            );
-            Ok((key, r.get::<_, i64>(2)?, r.get::<_, String>(3)?, r.get::<_, i64>(4)?))
-        })?;
-        let mut buckets = Vec::new();
-        for row in rows {
-            let (key, bucket, tracker, count) = row?;
-            if let Some(&lane) = scope.lane_of.get(&key) {
-                buckets.push(TimelineBucket {
-                    lane,
-                    bucket: u32::try_from(bucket.max(0)).unwrap_or(u32::MAX),
-                    tracker,
-                    count: count.max(0) as u64,
-                });
-            }
-        }
-        Ok(buckets)
+        self.buckets_of(sql, scope)
     }
 
     fn slice_marks(&self, mut sql: Sql, scope: &WindowScope) -> Result<Vec<TimelineMark>, StoreError> {
@@ -417,6 +397,13 @@ impl Case {
         ));
         push_conditions(&mut sql, &scope.filter, &scope.starts);
         sql.push(" GROUP BY v.app, v.mode, bucket, v.tracker");
+        self.buckets_of(sql, scope)
+    }
+
+    /// Runs a bucket query whose columns are (app, mode, bucket, key,
+    /// count), for events and tracker requests alike, keeping the rows of
+    /// known lanes.
+    fn buckets_of(&self, sql: Sql, scope: &WindowScope) -> Result<Vec<TimelineBucket>, StoreError> {
         let mut statement = self.conn.prepare_cached(&sql.text)?;
         let rows = statement.query_map(params_from_iter(sql.values), |r| {
             let key = (
@@ -428,6 +415,7 @@ impl Case {
         let mut buckets = Vec::new();
         for row in rows {
             let (key, bucket, tracker, count) = row?;
+            // A row in no known lane arrived after the lanes were read: skip it.
             if let Some(&lane) = scope.lane_of.get(&key) {
                 buckets.push(TimelineBucket {
                     lane,
