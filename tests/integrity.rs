@@ -210,7 +210,6 @@ const SCHEMA_1_TABLES: &[(&str, &str)] = &[
         "sources",
         "source_id, session_id, file_name, size_bytes, sha256, format, imported_at_micros, exchange_count, skipped, warnings",
     ),
-    ("source_chunks", "source_id, seq, bytes"),
     (
         "exchanges",
         "exchange_id, session_id, source_id, seq, time_micros, duration_micros, method, url, host, port, http_version, status, request_headers, response_headers, request_body, request_body_original, response_body, response_body_original, server_ip, server_port, client_ip, app_hint, user_agent, requested_with, app, tracker, company, notes",
@@ -252,6 +251,28 @@ fn schema_1_case(dir: &Path) -> PathBuf {
             "INSERT INTO main.{table} ({columns}) SELECT {columns} FROM current.{table}"
         ))
         .expect("copy rows");
+    }
+    // Schema 1 kept the pieces as they were read: undo schema 6's zstd.
+    let pieces: Vec<(i64, i64, Vec<u8>, Option<String>)> = {
+        let mut statement = conn
+            .prepare("SELECT source_id, seq, bytes, compression FROM current.source_chunks")
+            .expect("prepare");
+        statement
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .expect("query")
+            .collect::<Result<_, _>>()
+            .expect("rows")
+    };
+    for (source, seq, bytes, compression) in pieces {
+        let bytes = match compression.as_deref() {
+            Some("zstd") => zstd::bulk::decompress(&bytes, 1 << 20).expect("a piece decompresses"),
+            _ => bytes,
+        };
+        conn.execute(
+            "INSERT INTO main.source_chunks (source_id, seq, bytes) VALUES (?1, ?2, ?3)",
+            params![source, seq, bytes],
+        )
+        .expect("copy piece");
     }
     conn.execute_batch("DETACH DATABASE current").expect("detach");
     old

@@ -79,12 +79,20 @@ pub fn run(args: &ImportArgs) -> anyhow::Result<()> {
         observer.finish();
         let outcome = outcome.map_err(|e| anyhow!("{e} — {}", file.display()))?;
         // The researcher's typed canaries name what they find in the new requests.
-        case.apply_typed_canaries()
+        let canary_hits = case
+            .apply_typed_canaries()
             .map_err(|e| anyhow!("{e} — {}", args.case.display()))?;
         for warning in &outcome.warnings {
             eprintln!("  warning: {warning}");
         }
-        let recipients = recipients(&case, &outcome).map_err(|e| anyhow!("{e} — {}", args.case.display()))?;
+        let recipients = if canary_hits == 0 {
+            recipients_text(
+                outcome.companies.iter().map(|(name, n)| (name.as_str(), *n)).collect(),
+                outcome.data_types.len(),
+            )
+        } else {
+            recipients(&case, &outcome).map_err(|e| anyhow!("{e} — {}", args.case.display()))?
+        };
         eprintln!("{}{recipients}", summary_line(file, &outcome));
     }
     Ok(())
@@ -92,6 +100,9 @@ pub fn run(args: &ImportArgs) -> anyhow::Result<()> {
 
 /// `; sent to Facebook (Meta) (9), Branch (5) …; 38 kinds of personal data`:
 /// who received what, so an import that decoded no event still says what left.
+/// The import's own figures say it (counted as the rows were written); only
+/// when typed canaries added data types to the new requests is the case
+/// asked again.
 fn recipients(case: &Case, outcome: &ImportOutcome) -> Result<String, crate::store::StoreError> {
     let Some(source) = outcome.source_id else {
         return Ok(String::new());
@@ -116,6 +127,11 @@ fn recipients(case: &Case, outcome: &ImportOutcome) -> Result<String, crate::sto
         }
     }
     companies.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    Ok(recipients_text(companies, kinds.len()))
+}
+
+/// The recipients part of the summary line, companies most requests first.
+fn recipients_text(companies: Vec<(&str, u64)>, kinds: usize) -> String {
     let mut text = String::new();
     if !companies.is_empty() {
         let shown: Vec<String> = companies
@@ -129,10 +145,10 @@ fn recipients(case: &Case, outcome: &ImportOutcome) -> Result<String, crate::sto
             text.push_str(&format!(" and {more} more companies"));
         }
     }
-    if !kinds.is_empty() {
-        text.push_str(&format!("; {} kinds of personal data", kinds.len()));
+    if kinds > 0 {
+        text.push_str(&format!("; {kinds} kinds of personal data"));
     }
-    Ok(text)
+    text
 }
 
 fn summary_line(file: &std::path::Path, outcome: &ImportOutcome) -> String {

@@ -24,8 +24,10 @@
 //!   while writing and stored at publish time, so listing sessions and the
 //!   window's first counts never scan every event.
 
+use super::figures::{Totals, store_figures};
 use super::root_layers::stored_in_exchange;
 use super::search_index::BlockBuilder;
+use super::source_chunks::StoredChunk;
 use super::{Case, StoreError};
 use crate::attribution::{app_from_exchange, company_for_host, key_field};
 use crate::decode::decode_exchange;
@@ -33,7 +35,6 @@ use crate::ingest::{ExchangeSink, Flow, ImportError, ImportInput, ImportSummary,
 use crate::model::{Exchange, Layer, Mode, SessionId, SourceId, now_micros};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use sha2::{Digest, Sha256};
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
@@ -96,6 +97,10 @@ pub struct ImportOutcome {
     pub events: u64,
     pub skipped: Vec<(String, u64)>,
     pub warnings: Vec<String>,
+    /// Requests of this import per receiving company, most first.
+    pub companies: Vec<(String, u64)>,
+    /// The kinds of personal data this import's requests carried.
+    pub data_types: Vec<String>,
 }
 
 /// The session rows are decoded against: its app and mode fill in what a
@@ -352,10 +357,9 @@ impl Staging {
                     now_micros()
                 ],
             )?;
-            let keylog_source = tx.last_insert_rowid();
-            let mut insert = tx.prepare("INSERT INTO source_chunks (source_id, seq, bytes) VALUES (?1, ?2, ?3)")?;
+            let keylog_source = SourceId(tx.last_insert_rowid());
             for (seq, chunk) in keylog_bytes.chunks(SOURCE_CHUNK_BYTES).enumerate() {
-                insert.execute(params![keylog_source, seq as i64, chunk])?;
+                StoredChunk::pack(chunk.to_vec()).insert(&tx, keylog_source, seq as i64)?;
             }
         }
         tx.commit()?;
@@ -613,6 +617,8 @@ impl Case {
                     events: totals.events,
                     skipped: summary.skipped,
                     warnings,
+                    companies: totals.companies(),
+                    data_types: totals.data_type_kinds(),
                 })
             }
             Err(error) => {
@@ -691,43 +697,43 @@ fn run_stages(
 }
 
 /// Rows of one exchange, ready to bind.
-struct PreparedExchange {
-    exchange: Exchange,
-    request_headers: String,
-    response_headers: String,
-    app: Option<String>,
-    tracker: Option<String>,
-    company: Option<String>,
-    notes: String,
-    layers: Vec<Layer>,
-    events: Vec<PreparedEvent>,
-    category: Option<String>,
-    endpoint: Option<String>,
+pub(super) struct PreparedExchange {
+    pub(super) exchange: Exchange,
+    pub(super) request_headers: String,
+    pub(super) response_headers: String,
+    pub(super) app: Option<String>,
+    pub(super) tracker: Option<String>,
+    pub(super) company: Option<String>,
+    pub(super) notes: String,
+    pub(super) layers: Vec<Layer>,
+    pub(super) events: Vec<PreparedEvent>,
+    pub(super) category: Option<String>,
+    pub(super) endpoint: Option<String>,
     /// The payload's own incognito flag when an event has one, else the session's.
-    mode: Mode,
-    decode_path_summary: String,
-    data_types: Vec<crate::model::RequestDataType>,
+    pub(super) mode: Mode,
+    pub(super) decode_path_summary: String,
+    pub(super) data_types: Vec<crate::model::RequestDataType>,
     /// The search block that this exchange closes (its filter).
-    closes_block: Option<Vec<u8>>,
+    pub(super) closes_block: Option<Vec<u8>>,
 }
 
-struct PreparedEvent {
-    layer: Option<i64>,
-    time_micros: i64,
-    app: Option<String>,
-    device: Option<String>,
-    mode: Mode,
-    tracker: String,
-    name: String,
-    fields: String,
-    key_field: Option<String>,
-    decode_path: String,
+pub(super) struct PreparedEvent {
+    pub(super) layer: Option<i64>,
+    pub(super) time_micros: i64,
+    pub(super) app: Option<String>,
+    pub(super) device: Option<String>,
+    pub(super) mode: Mode,
+    pub(super) tracker: String,
+    pub(super) name: String,
+    pub(super) fields: String,
+    pub(super) key_field: Option<String>,
+    pub(super) decode_path: String,
 }
 
 /// One transaction's worth of rows.
 #[derive(Default)]
 struct Batch {
-    source_chunks: Vec<Vec<u8>>,
+    source_chunks: Vec<StoredChunk>,
     exchanges: Vec<PreparedExchange>,
     /// A search block closed after the last exchange of this batch.
     trailing_block: Option<Vec<u8>>,
@@ -797,7 +803,10 @@ impl StoreSink<'_> {
 
     /// Moves the file pieces read so far into the batch.
     fn take_source_chunks(&mut self) {
-        self.batch.source_chunks.extend(self.source.take());
+        // Compressed here, on the parsing thread, so the writer only writes.
+        self.batch
+            .source_chunks
+            .extend(self.source.take().into_iter().map(StoredChunk::pack));
         self.progress.bytes_done = self.progress.bytes_done.max(self.source.bytes_read.get());
     }
 
@@ -947,59 +956,6 @@ impl ExchangeSink for StoreSink<'_> {
     }
 }
 
-/// What the writer wrote, for the session's figures.
-#[derive(Default)]
-struct Totals {
-    exchanges: u64,
-    events: u64,
-    start_micros: Option<i64>,
-    end_micros: Option<i64>,
-    first_event_micros: Option<i64>,
-    /// (app, mode) → (events, first, last).
-    lanes: HashMap<(Option<String>, Mode), (u64, i64, i64)>,
-    /// (facet, value) → (detail, events).
-    facets: HashMap<(&'static str, String), (Option<String>, u64)>,
-}
-
-impl Totals {
-    fn count_exchange(&mut self, prepared: &PreparedExchange) {
-        let exchange = &prepared.exchange;
-        self.exchanges += 1;
-        let end = exchange.time_micros + exchange.duration_micros.unwrap_or(0);
-        self.start_micros = Some(
-            self.start_micros
-                .map_or(exchange.time_micros, |t| t.min(exchange.time_micros)),
-        );
-        self.end_micros = Some(self.end_micros.map_or(end, |t| t.max(end)));
-        for event in &prepared.events {
-            self.events += 1;
-            let time = event.time_micros;
-            self.first_event_micros = Some(self.first_event_micros.map_or(time, |t| t.min(time)));
-            let lane = self
-                .lanes
-                .entry((event.app.clone(), event.mode))
-                .or_insert((0, time, time));
-            lane.0 += 1;
-            lane.1 = lane.1.min(time);
-            lane.2 = lane.2.max(time);
-            let company = prepared.company.clone();
-            for (facet, value, detail) in [
-                ("app", event.app.clone().unwrap_or_default(), None),
-                ("mode", event.mode.as_str().to_string(), None),
-                ("tracker", event.tracker.clone(), company.clone()),
-                ("host", exchange.host.clone(), company),
-                ("event", event.name.clone(), None),
-            ] {
-                let entry = self.facets.entry((facet, value)).or_insert((None, 0));
-                entry.1 += 1;
-                if detail > entry.0 {
-                    entry.0 = detail;
-                }
-            }
-        }
-    }
-}
-
 /// The exchange ids of the search block being written.
 #[derive(Default)]
 struct BlockRange(Option<(i64, i64)>);
@@ -1048,10 +1004,8 @@ fn write_all_batches(
     for batch in batches {
         let tx = conn.transaction()?;
         {
-            let mut insert_chunk =
-                tx.prepare_cached("INSERT INTO source_chunks (source_id, seq, bytes) VALUES (?1, ?2, ?3)")?;
             for chunk in &batch.source_chunks {
-                insert_chunk.execute(params![source, chunk_seq, chunk])?;
+                chunk.insert(&tx, source, chunk_seq)?;
                 chunk_seq += 1;
             }
             let mut rows = RowWriter::new(&tx)?;
@@ -1298,7 +1252,6 @@ fn publish(
     Ok(target)
 }
 
-/// Adds the import's counts, span, lanes and facet counts to the session's.
 /// The app of a capture that names none in its metadata, headers or
 /// User-Agent, when the SDKs inside say which (see
 /// `attribution::app_from_data_types`): one app and no other, named by at
@@ -1340,72 +1293,6 @@ fn infer_app(tx: &Transaction<'_>, staging: SessionId) -> Result<Option<String>,
         )?;
     }
     Ok(Some(app.clone()))
-}
-
-impl Totals {
-    /// The figures with the lanes and facet counts of rows without an app
-    /// moved to `app` (what [`infer_app`] did to the rows).
-    fn with_app_for_unnamed(&self, app: Option<&str>) -> Totals {
-        let mut totals = Totals {
-            exchanges: self.exchanges,
-            events: self.events,
-            start_micros: self.start_micros,
-            end_micros: self.end_micros,
-            first_event_micros: self.first_event_micros,
-            lanes: HashMap::new(),
-            facets: HashMap::new(),
-        };
-        for ((lane_app, mode), &(count, first, last)) in &self.lanes {
-            let lane_app = lane_app.clone().or_else(|| app.map(String::from));
-            let entry = totals.lanes.entry((lane_app, *mode)).or_insert((0, first, last));
-            entry.0 += count;
-            entry.1 = entry.1.min(first);
-            entry.2 = entry.2.max(last);
-        }
-        for ((facet, value), (detail, count)) in &self.facets {
-            let value = match app {
-                Some(app) if *facet == "app" && value.is_empty() => app.to_string(),
-                _ => value.clone(),
-            };
-            let entry = totals.facets.entry((*facet, value)).or_insert((None, 0));
-            entry.1 += count;
-            if *detail > entry.0 {
-                entry.0 = detail.clone();
-            }
-        }
-        totals
-    }
-}
-
-fn store_figures(tx: &Transaction<'_>, session: SessionId, totals: &Totals) -> Result<(), StoreError> {
-    tx.execute(
-        "UPDATE sessions SET exchange_count = exchange_count + ?2, event_count = event_count + ?3,
-             start_micros = CASE WHEN start_micros IS NULL OR ?4 < start_micros THEN ?4 ELSE start_micros END,
-             end_micros = CASE WHEN end_micros IS NULL OR ?5 > end_micros THEN ?5 ELSE end_micros END,
-             first_event_micros = CASE WHEN first_event_micros IS NULL OR ?6 < first_event_micros THEN ?6 ELSE first_event_micros END
-         WHERE session_id = ?1",
-        params![
-            session,
-            totals.exchanges as i64,
-            totals.events as i64,
-            totals.start_micros,
-            totals.end_micros,
-            totals.first_event_micros
-        ],
-    )?;
-    let mut lane = tx.prepare_cached(
-        "INSERT INTO session_lanes (session_id, app, mode, event_count, first_micros, last_micros) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-    )?;
-    for ((app, mode), (count, first, last)) in &totals.lanes {
-        lane.execute(params![session, app, mode.as_str(), *count as i64, first, last])?;
-    }
-    let mut facet = tx.prepare_cached(
-        "INSERT INTO session_facets (session_id, facet, value, detail, event_count) VALUES (?1, ?2, ?3, ?4, ?5)",
-    )?;
-    for ((name, value), (detail, count)) in &totals.facets {
-        facet.execute(params![session, name, value, detail, *count as i64])?;
-    }
-    Ok(())
 }
 
 fn headers_json(headers: &crate::model::Headers) -> String {

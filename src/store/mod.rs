@@ -21,6 +21,7 @@ mod browse;
 mod canaries;
 mod demo;
 mod exchanges;
+mod figures;
 mod findings;
 mod ids;
 mod import;
@@ -29,6 +30,7 @@ mod queries;
 mod root_layers;
 mod search;
 mod search_index;
+mod source_chunks;
 mod summary;
 mod verify;
 

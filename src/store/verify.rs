@@ -46,20 +46,33 @@ impl Case {
             .collect::<Result<_, _>>()?;
         let mut chunks = self
             .conn
-            .prepare("SELECT bytes FROM source_chunks WHERE source_id = ?1 ORDER BY seq")?;
+            .prepare("SELECT seq, bytes, compression FROM source_chunks WHERE source_id = ?1 ORDER BY seq")?;
         for (source_id, file_name, size_bytes, sha256, decoded_sha256) in listed {
             let mut hasher = Sha256::new();
             let mut size = 0i64;
+            let mut unreadable = None;
             let mut rows = chunks.query([source_id])?;
             while let Some(row) = rows.next()? {
-                let bytes: Vec<u8> = row.get(0)?;
-                size += bytes.len() as i64;
-                hasher.update(&bytes);
+                let (seq, bytes, compression): (i64, Vec<u8>, Option<String>) = (row.get(0)?, row.get(1)?, row.get(2)?);
+                match super::source_chunks::unpack(bytes, compression.as_deref()) {
+                    Ok(bytes) => {
+                        size += bytes.len() as i64;
+                        hasher.update(&bytes);
+                    }
+                    Err(why) => {
+                        unreadable.get_or_insert(format!("piece {seq} {why}"));
+                    }
+                }
             }
             let actual = hex::encode(hasher.finalize());
             report.sources_checked += 1;
             report.bytes_checked += size.max(0) as u64;
-            if actual != sha256 || size != size_bytes {
+            if let Some(why) = unreadable {
+                report.problems.push(VerifyProblem {
+                    file_name: Some(file_name.clone()),
+                    problem: format!("stored bytes do not match: {why}"),
+                });
+            } else if actual != sha256 || size != size_bytes {
                 report.problems.push(VerifyProblem {
                     file_name: Some(file_name.clone()),
                     problem: format!("stored bytes do not match: SHA-256 is {actual} ({size} bytes), recorded {sha256} ({size_bytes} bytes)"),

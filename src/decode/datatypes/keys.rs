@@ -608,10 +608,11 @@ static NOT_PERSONAL: &[&str] = &[
 ];
 
 /// What the key (with its parent key) says the value is: one or two kinds.
-pub fn kinds_for_key(parent: Option<&str>, key: &str) -> Vec<&'static str> {
+pub fn kinds_for_key(parent: Option<&str>, key: &str) -> &'static [&'static str] {
     let key = normalize(key);
     if let Some(parent) = parent {
-        let combined = format!("{}{key}", normalize(parent));
+        let mut combined = normalize(parent);
+        combined.push_str(&key);
         let found = lookup(&combined);
         if !found.is_empty() {
             return found;
@@ -620,20 +621,37 @@ pub fn kinds_for_key(parent: Option<&str>, key: &str) -> Vec<&'static str> {
     lookup(&key)
 }
 
-fn lookup(normalized: &str) -> Vec<&'static str> {
-    if let Some((_, first, second)) = PAIRED_KEYS.iter().find(|(key, _, _)| *key == normalized) {
-        return vec![first, second];
-    }
-    KEYS.iter()
-        .filter(|(_, spellings)| spellings.contains(&normalized))
-        .map(|(kind, _)| *kind)
-        .collect()
+/// Spelling → kinds, built once from [`PAIRED_KEYS`] and [`KEYS`]: every
+/// leaf of every decoded payload is looked up (twice with its parent), and
+/// scanning the ~600 spellings each time was a tenth of an import's CPU.
+static INDEX: std::sync::LazyLock<std::collections::HashMap<&'static str, Vec<&'static str>>> =
+    std::sync::LazyLock::new(|| {
+        let mut index: std::collections::HashMap<&'static str, Vec<&'static str>> = std::collections::HashMap::new();
+        for (kind, spellings) in KEYS {
+            for spelling in *spellings {
+                let kinds = index.entry(spelling).or_default();
+                if !kinds.contains(kind) {
+                    kinds.push(kind);
+                }
+            }
+        }
+        // A paired key names both halves and nothing else.
+        for (key, first, second) in PAIRED_KEYS {
+            index.insert(key, vec![first, second]);
+        }
+        index
+    });
+
+fn lookup(normalized: &str) -> &'static [&'static str] {
+    INDEX.get(normalized).map_or(&[], Vec::as_slice)
 }
+
+static NOT_PERSONAL_SET: std::sync::LazyLock<std::collections::HashSet<&'static str>> =
+    std::sync::LazyLock::new(|| NOT_PERSONAL.iter().copied().collect());
 
 /// Whether the key says "this is not about the user" (an event id, a checksum).
 pub fn says_not_personal(key: &str) -> bool {
-    let key = normalize(key);
-    NOT_PERSONAL.contains(&key.as_str())
+    NOT_PERSONAL_SET.contains(normalize(key).as_str())
 }
 
 /// Every kind the key table can name (for the vocabulary test).

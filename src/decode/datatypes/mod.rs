@@ -81,7 +81,7 @@ fn recognise_leaf(leaf: &Leaf, found: &mut Vec<Found>) {
     let parent = parents.last().copied();
     let kinds = keys::kinds_for_key(parent, key);
     if !kinds.is_empty() {
-        for kind in kinds {
+        for &kind in kinds {
             if fits_kind(kind, &leaf.value) {
                 found.push(Found::new(kind, leaf.path.clone(), &leaf.value, Confidence::KeyName));
             }

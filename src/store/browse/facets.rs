@@ -4,7 +4,9 @@
 //! trackers and data types. A facet's counts ignore that facet's own picks,
 //! so the other values stay visible and clickable.
 
-use super::filter::{BrowseFilter, Facet, SessionStarts, Sql, push_conditions, push_request_conditions};
+use super::filter::{
+    BrowseFilter, Facet, SessionStarts, Sql, push_conditions, push_request_conditions, visible_sessions,
+};
 use crate::store::{Case, StoreError};
 use rusqlite::params_from_iter;
 use std::collections::HashMap;
@@ -46,16 +48,64 @@ struct FacetSql {
 impl Case {
     /// Counts for every listed facet under `filter`.
     pub fn facets(&self, filter: &BrowseFilter) -> Result<Vec<FacetList>, StoreError> {
+        self.facets_with(filter, true)
+    }
+
+    /// [`Case::facets`], from the kept figures where they answer (`kept`)
+    /// or always by grouping the rows (what the kept figures are checked against).
+    pub(super) fn facets_with(&self, filter: &BrowseFilter, kept: bool) -> Result<Vec<FacetList>, StoreError> {
         let starts = self.session_starts()?;
         Facet::LISTED
             .iter()
             .map(|&facet| {
                 let others = filter.without(Some(facet), true);
+                if kept && others.only_hides_sessions() && facet != Facet::Tag {
+                    let (requests, events) = self.kept_facet_counts(facet, &others)?;
+                    return Ok(merge(facet, requests, events));
+                }
                 let requests = self.facet_counts(&request_sql(facet), &others, &starts, true)?;
                 let events = self.facet_counts(&event_sql(facet), &others, &starts, false)?;
                 Ok(merge(facet, requests, events))
             })
             .collect()
+    }
+
+    /// The request and event counts of one facet from the figures kept at
+    /// import (schema 5; `store/figures.rs`), summed over the sessions
+    /// `filter` shows: the same lists as [`Case::facet_counts`] gives when
+    /// the filter only hides sessions, without grouping every row.
+    #[allow(clippy::type_complexity)]
+    fn kept_facet_counts(
+        &self,
+        facet: Facet,
+        filter: &BrowseFilter,
+    ) -> Result<(Vec<(String, Option<String>, u64)>, Vec<(String, Option<String>, u64)>), StoreError> {
+        let mut sql =
+            Sql::new("SELECT value, max(detail), sum(request_count), sum(event_count) FROM session_facets t WHERE ");
+        let label = sql.bind(facet.label().to_string());
+        sql.push(&format!("t.facet = {label}"));
+        visible_sessions(&mut sql, filter);
+        sql.push(" GROUP BY value");
+        let mut statement = self.conn.prepare_cached(&sql.text)?;
+        let rows = statement.query_map(params_from_iter(sql.values), |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, Option<String>>(1)?,
+                r.get::<_, i64>(2)?.max(0) as u64,
+                r.get::<_, i64>(3)?.max(0) as u64,
+            ))
+        })?;
+        let (mut requests, mut events) = (Vec::new(), Vec::new());
+        for row in rows {
+            let (value, detail, request_count, event_count) = row?;
+            if request_count > 0 {
+                requests.push((value.clone(), detail.clone(), request_count));
+            }
+            if event_count > 0 {
+                events.push((value, detail, event_count));
+            }
+        }
+        Ok((requests, events))
     }
 
     /// (value, detail, count) of one facet over requests or events.

@@ -14,7 +14,9 @@
 //! time range of the filter is ignored here: the timeline shows the
 //! selection, it is not cut by it.
 
-use super::filter::{BrowseFilter, Rows, Sql, push_conditions, push_request_conditions, time_expr, time_expr_of};
+use super::filter::{
+    BrowseFilter, Rows, Sql, push_conditions, push_request_conditions, time_expr, time_expr_of, visible_sessions,
+};
 use crate::model::{EventId, ExchangeId, Mode, SessionId};
 use crate::store::{Case, StoreError};
 use rusqlite::params_from_iter;
@@ -133,11 +135,88 @@ impl Case {
     /// lets through, busiest app first, normal before incognito, and their
     /// time extent.
     pub fn timeline_lanes(&self, filter: &BrowseFilter, relative: bool) -> Result<Lanes, StoreError> {
+        self.timeline_lanes_with(filter, relative, true)
+    }
+
+    /// [`Case::timeline_lanes`], from the kept figures where they answer
+    /// (`use_kept`) or always by grouping the rows.
+    pub(super) fn timeline_lanes_with(
+        &self,
+        filter: &BrowseFilter,
+        relative: bool,
+        use_kept: bool,
+    ) -> Result<Lanes, StoreError> {
         let starts = self.session_starts()?;
         let filter = filter.without(None, false);
         let mut extent: Option<(i64, i64)> = None;
         let mut lanes: Vec<Lane> = Vec::new();
-        for rows in [Rows::Events, Rows::Requests] {
+        let mut add = |app: Option<String>, mode: Mode, rows: Rows, count: u64, first: i64, last: i64| {
+            extent = Some(extent.map_or((first, last), |(a, b)| (a.min(first), b.max(last))));
+            let lane = match lanes.iter_mut().position(|l| l.app == app && l.mode == mode) {
+                Some(index) => &mut lanes[index],
+                None => {
+                    lanes.push(Lane {
+                        app,
+                        mode,
+                        count: 0,
+                        requests: 0,
+                    });
+                    let last = lanes.len() - 1;
+                    &mut lanes[last]
+                }
+            };
+            match rows {
+                Rows::Events => lane.count += count,
+                Rows::Requests => lane.requests += count,
+            }
+        };
+        let kept = use_kept && filter.only_hides_sessions();
+        if kept {
+            // Kept up to date at import (schema 5; store/figures.rs).
+            let mut sql = Sql::new(
+                "SELECT t.session_id, t.app, t.mode, t.event_count, t.first_micros, t.last_micros, t.request_count,
+                        t.request_first_micros, t.request_last_micros FROM session_lanes t WHERE 1 = 1",
+            );
+            visible_sessions(&mut sql, &filter);
+            let mut statement = self.conn.prepare_cached(&sql.text)?;
+            let found = statement.query_map(params_from_iter(sql.values), |r| {
+                Ok((
+                    r.get::<_, SessionId>(0)?,
+                    r.get::<_, Option<String>>(1)?,
+                    r.get::<_, String>(2)?.parse::<Mode>().unwrap_or_default(),
+                    [
+                        (
+                            Rows::Events,
+                            r.get::<_, i64>(3)?,
+                            r.get::<_, Option<i64>>(4)?,
+                            r.get::<_, Option<i64>>(5)?,
+                        ),
+                        (
+                            Rows::Requests,
+                            r.get::<_, i64>(6)?,
+                            r.get::<_, Option<i64>>(7)?,
+                            r.get::<_, Option<i64>>(8)?,
+                        ),
+                    ],
+                ))
+            })?;
+            // What `time_expr_of` subtracts for a relative axis.
+            let offset = |session: &SessionId| match relative && !starts.is_empty() {
+                true => starts.get(session).copied().unwrap_or(0),
+                false => 0,
+            };
+            for row in found {
+                let (session, app, mode, figures) = row?;
+                for (rows, count, first, last) in figures {
+                    if let (true, Some(first), Some(last)) = (count > 0, first, last) {
+                        let shift = offset(&session);
+                        add(app.clone(), mode, rows, count as u64, first - shift, last - shift);
+                    }
+                }
+            }
+        }
+        let queried: &[Rows] = if kept { &[] } else { &[Rows::Events, Rows::Requests] };
+        for &rows in queried {
             let mut sql = Sql::new("");
             let time = time_expr_of(&mut sql, rows, relative, &starts);
             match rows {
@@ -168,24 +247,7 @@ impl Case {
             })?;
             for row in found {
                 let (app, mode, count, first, last) = row?;
-                extent = Some(extent.map_or((first, last), |(a, b)| (a.min(first), b.max(last))));
-                let lane = match lanes.iter_mut().find(|l| l.app == app && l.mode == mode) {
-                    Some(lane) => lane,
-                    None => {
-                        lanes.push(Lane {
-                            app,
-                            mode,
-                            count: 0,
-                            requests: 0,
-                        });
-                        let last = lanes.len() - 1;
-                        &mut lanes[last]
-                    }
-                };
-                match rows {
-                    Rows::Events => lane.count += count,
-                    Rows::Requests => lane.requests += count,
-                }
+                add(app, mode, rows, count, first, last);
             }
         }
         // Busiest app first; within an app, normal before incognito.

@@ -71,12 +71,14 @@ pub(super) enum BlockAlg {
     TripleDes,
     Des,
     Idea,
+    /// KISA SEED (RFC 4162 suites), from the `kisaseed` crate.
+    Seed,
 }
 
 impl BlockAlg {
     fn block_bytes(self) -> usize {
         match self {
-            BlockAlg::Aes | BlockAlg::Camellia => 16,
+            BlockAlg::Aes | BlockAlg::Camellia | BlockAlg::Seed => 16,
             BlockAlg::TripleDes | BlockAlg::Des | BlockAlg::Idea => 8,
         }
     }
@@ -101,6 +103,11 @@ pub(super) struct Suite {
     pub protection: Protection,
     pub key_bytes: usize,
     pub hash: HashAlg,
+    /// Export suites (RFC 2246 §6.3): the key block holds only `key_bytes`
+    /// (5) of secret key material per direction and no IVs; the write key
+    /// is PRF-expanded from it to this many bytes, the IVs come from a PRF
+    /// over the randoms alone.
+    pub export_key_bytes: Option<usize>,
 }
 
 /// What a cipher suite id means to Telltale.
@@ -137,10 +144,16 @@ pub(super) fn suite(id: u16) -> SuiteLookup {
         TlsCipherMac::HmacSha384 => Some(MacAlg::Sha384),
         _ => None,
     };
-    // Export suites derive their keys differently; they are named, not read.
-    if info.name.contains("_EXPORT") {
-        return unsupported();
-    }
+    // Export suites: only DES40 (40 bits of secret in an 8-byte DES key) is
+    // read; RC2 and the RC4_40 suites carry an MD5 MAC Telltale does not check.
+    let (key_bytes, export_key_bytes) = if info.name.contains("_EXPORT") {
+        match (info.enc, info.enc_mode, mac) {
+            (TlsCipherEnc::Des, TlsCipherEncMode::Cbc, Some(_)) if info.name.contains("DES40") => (5, Some(8)),
+            _ => return unsupported(),
+        }
+    } else {
+        (key_bytes, None)
+    };
     let protection = match (info.enc, info.enc_mode, mac) {
         (TlsCipherEnc::Aes, TlsCipherEncMode::Gcm, _) if matches!(key_bytes, 16 | 32) => Protection::AesGcm,
         (TlsCipherEnc::Chacha20_Poly1305, _, _) => Protection::ChaCha20Poly1305,
@@ -153,6 +166,9 @@ pub(super) fn suite(id: u16) -> SuiteLookup {
         (TlsCipherEnc::TripleDes, TlsCipherEncMode::Cbc, Some(mac)) => Protection::Cbc(BlockAlg::TripleDes, mac),
         (TlsCipherEnc::Des, TlsCipherEncMode::Cbc, Some(mac)) => Protection::Cbc(BlockAlg::Des, mac),
         (TlsCipherEnc::Idea, TlsCipherEncMode::Cbc, Some(mac)) => Protection::Cbc(BlockAlg::Idea, mac),
+        (TlsCipherEnc::Seed, TlsCipherEncMode::Cbc, Some(mac)) if key_bytes == 16 => {
+            Protection::Cbc(BlockAlg::Seed, mac)
+        }
         (TlsCipherEnc::Rc4, _, Some(mac)) if key_bytes == 16 => Protection::Rc4(mac),
         _ => return unsupported(),
     };
@@ -167,7 +183,9 @@ pub(super) fn suite(id: u16) -> SuiteLookup {
         Protection::Cbc(BlockAlg::Aes, mac) => format!("aes-{}-cbc-{}", key_bytes * 8, mac_name(mac)),
         Protection::Cbc(BlockAlg::Camellia, mac) => format!("camellia-{}-cbc-{}", key_bytes * 8, mac_name(mac)),
         Protection::Cbc(BlockAlg::TripleDes, mac) => format!("3des-ede-cbc-{}", mac_name(mac)),
+        Protection::Cbc(BlockAlg::Des, mac) if export_key_bytes.is_some() => format!("des40-cbc-{}", mac_name(mac)),
         Protection::Cbc(BlockAlg::Des, mac) => format!("des-cbc-{}", mac_name(mac)),
+        Protection::Cbc(BlockAlg::Seed, mac) => format!("seed-cbc-{}", mac_name(mac)),
         Protection::Cbc(BlockAlg::Idea, mac) => format!("idea-cbc-{}", mac_name(mac)),
         Protection::Rc4(mac) => format!("rc4-128-{}", mac_name(mac)),
     };
@@ -177,6 +195,7 @@ pub(super) fn suite(id: u16) -> SuiteLookup {
         protection,
         key_bytes,
         hash,
+        export_key_bytes,
     })
 }
 
@@ -229,19 +248,30 @@ pub(super) fn tls12_keys(
     client_random: &[u8],
     server_random: &[u8],
 ) -> Option<Tls12Keys> {
-    let (mac_bytes, iv_bytes) = match suite.protection {
+    let (mac_bytes, mut iv_bytes) = match suite.protection {
         Protection::AesGcm => (0, 4),
         Protection::ChaCha20Poly1305 => (0, 12),
         Protection::Cbc(cipher, mac) => (mac.len(), cipher.block_bytes()),
         Protection::Rc4(mac) => (mac.len(), 0),
     };
-    let total = 2 * (mac_bytes + suite.key_bytes + iv_bytes);
-    let seed = [server_random, client_random].concat();
-    let block = if version >= 0x0303 {
-        prf_tls12(suite.hash, master, b"key expansion", &seed, total)?
-    } else {
-        prf_tls10(master, b"key expansion", &seed, total)?
+    let prf = |secret: &[u8], label: &[u8], seed: &[u8], len: usize| {
+        if version >= 0x0303 {
+            prf_tls12(suite.hash, secret, label, seed, len)
+        } else {
+            prf_tls10(secret, label, seed, len)
+        }
     };
+    let block_iv_bytes = iv_bytes;
+    if suite.export_key_bytes.is_some() {
+        iv_bytes = 0;
+    }
+    let total = 2 * (mac_bytes + suite.key_bytes + iv_bytes);
+    let block = prf(
+        master,
+        b"key expansion",
+        &[server_random, client_random].concat(),
+        total,
+    )?;
     let mut rest = block.as_slice();
     let mut take = |n: usize| -> Vec<u8> {
         let (head, tail) = rest.split_at(n.min(rest.len()));
@@ -250,10 +280,18 @@ pub(super) fn tls12_keys(
     };
     let client_mac = take(mac_bytes);
     let server_mac = take(mac_bytes);
-    let client_key = take(suite.key_bytes);
-    let server_key = take(suite.key_bytes);
-    let client_iv = take(iv_bytes);
-    let server_iv = take(iv_bytes);
+    let mut client_key = take(suite.key_bytes);
+    let mut server_key = take(suite.key_bytes);
+    let mut client_iv = take(iv_bytes);
+    let mut server_iv = take(iv_bytes);
+    if let Some(final_bytes) = suite.export_key_bytes {
+        // RFC 2246 §6.3: the randoms in client-then-server order here.
+        let randoms = [client_random, server_random].concat();
+        client_key = prf(&client_key, b"client write key", &randoms, final_bytes)?;
+        server_key = prf(&server_key, b"server write key", &randoms, final_bytes)?;
+        let ivs = prf(&[], b"IV block", &randoms, 2 * block_iv_bytes)?;
+        (client_iv, server_iv) = (ivs[..block_iv_bytes].to_vec(), ivs[block_iv_bytes..].to_vec());
+    }
     let mut client = RecordDecryptor::new(suite, &client_key, client_iv, client_mac, false, version)?;
     let mut server = RecordDecryptor::new(suite, &server_key, server_iv, server_mac, false, version)?;
     client.encrypt_then_mac = encrypt_then_mac;
@@ -500,6 +538,7 @@ fn cbc_decrypt(cipher: BlockAlg, key: &[u8], iv: &[u8], ciphertext: &[u8]) -> Op
         (BlockAlg::TripleDes, 24) => cbc_with::<des::TdesEde3>(key, iv, ciphertext),
         (BlockAlg::Des, 8) => cbc_with::<des::Des>(key, iv, ciphertext),
         (BlockAlg::Idea, 16) => cbc_with::<idea::Idea>(key, iv, ciphertext),
+        (BlockAlg::Seed, 16) => cbc_with::<kisaseed::SEED>(key, iv, ciphertext),
         _ => None,
     }
 }
@@ -647,11 +686,31 @@ mod tests {
             panic!("3DES is read");
         };
         assert_eq!((tdes.short.as_str(), tdes.key_bytes), ("3des-ede-cbc-sha", 24));
-        assert!(matches!(suite(0x0096), SuiteLookup::Unsupported(name) if name == "TLS_RSA_WITH_SEED_CBC_SHA"));
-        assert!(
-            matches!(suite(0x0008), SuiteLookup::Unsupported(_)),
-            "export suites are not read"
+        let SuiteLookup::Supported(seed) = suite(0x0096) else {
+            panic!("TLS_RSA_WITH_SEED_CBC_SHA is read");
+        };
+        assert_eq!((seed.short.as_str(), seed.key_bytes), ("seed-cbc-sha", 16));
+        let SuiteLookup::Supported(des40) = suite(0x0008) else {
+            panic!("TLS_RSA_EXPORT_WITH_DES40_CBC_SHA is read");
+        };
+        assert_eq!(
+            (des40.short.as_str(), des40.key_bytes, des40.export_key_bytes),
+            ("des40-cbc-sha", 5, Some(8))
         );
+        assert!(
+            matches!(suite(0x0003), SuiteLookup::Unsupported(name) if name == "TLS_RSA_EXPORT_WITH_RC4_40_MD5"),
+            "MD5-MAC export suites are named, not read"
+        );
+    }
+
+    /// RFC 4269 appendix B.2: the `kisaseed` cipher the SEED suites use,
+    /// decrypting through the same CBC path (one block, zero IV).
+    #[test]
+    fn seed_decrypts_the_rfc_4269_vector() {
+        let key: Vec<u8> = (0u8..16).collect();
+        let ciphertext = unhex("c1 1f 22 f2 01 40 50 50 84 48 35 97 e4 37 0f 43");
+        let plain = cbc_decrypt(BlockAlg::Seed, &key, &[0u8; 16], &ciphertext).expect("decrypts");
+        assert_eq!(plain, vec![0u8; 16]);
     }
 
     #[test]

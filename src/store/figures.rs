@@ -1,0 +1,273 @@
+//! The figures kept per session at import (schema 3 and 5): counts, time
+//! span, timeline lanes and facet counts, so that `sessions` and the
+//! window's first frame read a few rows instead of grouping every request
+//! and event once per facet.
+//!
+//! The counting here mirrors the window's queries exactly (what
+//! `browse/facets.rs` groups requests and events by, and which requests
+//! `browse/timeline.rs` draws as marks of their own); the test
+//! `kept_facets_and_lanes_equal_the_queries` in `browse/tests.rs` compares
+//! the two on real captures. Annotations' tags change after import and are
+//! always counted by query.
+
+use super::StoreError;
+use super::import::PreparedExchange;
+use crate::model::{Mode, SessionId};
+use rusqlite::{Transaction, params};
+use std::collections::{BTreeSet, HashMap};
+
+/// One lane's figures: its events and its tracker requests without events,
+/// each with the time span they cover.
+#[derive(Clone, Copy, Debug, Default)]
+pub(super) struct LaneTotals {
+    pub events: u64,
+    pub event_span: Option<(i64, i64)>,
+    pub requests: u64,
+    pub request_span: Option<(i64, i64)>,
+}
+
+/// One facet value's figures.
+#[derive(Clone, Debug, Default)]
+pub(super) struct FacetTotals {
+    /// The greatest detail among the requests, and among the events (SQL
+    /// `max()`, as the window's queries take; the window shows the
+    /// requests' detail when there is one).
+    pub request_detail: Option<String>,
+    pub event_detail: Option<String>,
+    pub requests: u64,
+    pub events: u64,
+}
+
+fn keep_max(kept: &mut Option<String>, seen: Option<&String>) {
+    if seen > kept.as_ref() {
+        *kept = seen.cloned();
+    }
+}
+
+/// What the writer wrote, for the session's figures.
+#[derive(Default)]
+pub(super) struct Totals {
+    pub exchanges: u64,
+    pub events: u64,
+    pub start_micros: Option<i64>,
+    pub end_micros: Option<i64>,
+    pub first_event_micros: Option<i64>,
+    /// (app, mode) → figures.
+    pub lanes: HashMap<(Option<String>, Mode), LaneTotals>,
+    /// (facet label, value) → figures; labels are `Facet::label`'s.
+    pub facets: HashMap<(&'static str, String), FacetTotals>,
+}
+
+fn widen(span: &mut Option<(i64, i64)>, time: i64) {
+    *span = Some(span.map_or((time, time), |(a, b)| (a.min(time), b.max(time))));
+}
+
+fn join_spans(a: Option<(i64, i64)>, b: Option<(i64, i64)>) -> Option<(i64, i64)> {
+    match (a, b) {
+        (Some((a0, a1)), Some((b0, b1))) => Some((a0.min(b0), a1.max(b1))),
+        (a, b) => a.or(b),
+    }
+}
+
+impl Totals {
+    fn facet(&mut self, facet: &'static str, value: &str) -> &mut FacetTotals {
+        self.facets.entry((facet, value.to_string())).or_default()
+    }
+
+    fn count_request(&mut self, facet: &'static str, value: &str, detail: Option<&String>) {
+        let entry = self.facet(facet, value);
+        entry.requests += 1;
+        keep_max(&mut entry.request_detail, detail);
+    }
+
+    fn count_event(&mut self, facet: &'static str, value: &str, detail: Option<&String>) {
+        let entry = self.facet(facet, value);
+        entry.events += 1;
+        keep_max(&mut entry.event_detail, detail);
+    }
+
+    pub(super) fn count_exchange(&mut self, prepared: &PreparedExchange) {
+        let exchange = &prepared.exchange;
+        self.exchanges += 1;
+        let end = exchange.time_micros + exchange.duration_micros.unwrap_or(0);
+        self.start_micros = Some(
+            self.start_micros
+                .map_or(exchange.time_micros, |t| t.min(exchange.time_micros)),
+        );
+        self.end_micros = Some(self.end_micros.map_or(end, |t| t.max(end)));
+        let company = prepared.company.as_ref();
+        // The request, once per value (browse/facets.rs `request_sql`).
+        let request_values = [
+            ("app", prepared.app.as_deref().unwrap_or(""), None),
+            ("mode", prepared.mode.as_str(), None),
+            (
+                "company",
+                prepared.company.as_deref().unwrap_or(""),
+                prepared.category.as_ref(),
+            ),
+            ("tracker", prepared.tracker.as_deref().unwrap_or(""), company),
+            ("host", exchange.host.as_str(), company),
+        ];
+        for (facet, value, detail) in request_values {
+            self.count_request(facet, value, detail);
+        }
+        let data_types: BTreeSet<&str> = prepared.data_types.iter().map(|d| d.data_type.kind.as_str()).collect();
+        for kind in &data_types {
+            self.count_request("data type", kind, None);
+        }
+        let names: BTreeSet<&str> = prepared.events.iter().map(|e| e.name.as_str()).collect();
+        for name in names {
+            self.count_request("event", name, None);
+        }
+        // A tracker request that decoded into no event is a mark of its own
+        // on the timeline (browse/timeline.rs `REQUEST_MARK`).
+        if prepared.events.is_empty() && (prepared.company.is_some() || prepared.tracker.is_some()) {
+            let lane = self.lanes.entry((prepared.app.clone(), prepared.mode)).or_default();
+            lane.requests += 1;
+            widen(&mut lane.request_span, exchange.time_micros);
+        }
+        for (index, event) in prepared.events.iter().enumerate() {
+            self.events += 1;
+            let time = event.time_micros;
+            self.first_event_micros = Some(self.first_event_micros.map_or(time, |t| t.min(time)));
+            let lane = self.lanes.entry((event.app.clone(), event.mode)).or_default();
+            lane.events += 1;
+            widen(&mut lane.event_span, time);
+            let event_values = [
+                ("app", event.app.as_deref().unwrap_or(""), None),
+                ("mode", event.mode.as_str(), None),
+                (
+                    "company",
+                    prepared.company.as_deref().unwrap_or(""),
+                    prepared.category.as_ref(),
+                ),
+                ("tracker", event.tracker.as_str(), company),
+                ("host", exchange.host.as_str(), company),
+                ("event", event.name.as_str(), None),
+            ];
+            for (facet, value, detail) in event_values {
+                self.count_event(facet, value, detail);
+            }
+            // An event carries its own data types and those its request sent
+            // beside all its events (an index past the events is stored as NULL).
+            let carried: BTreeSet<&str> = prepared
+                .data_types
+                .iter()
+                .filter(|d| d.event.is_none_or(|i| i == index || i >= prepared.events.len()))
+                .map(|d| d.data_type.kind.as_str())
+                .collect();
+            for kind in carried {
+                self.count_event("data type", kind, None);
+            }
+        }
+    }
+
+    /// Requests per receiving company, most first (then by name).
+    pub(super) fn companies(&self) -> Vec<(String, u64)> {
+        let mut companies: Vec<(String, u64)> = self
+            .facets
+            .iter()
+            .filter(|((facet, value), figures)| *facet == "company" && !value.is_empty() && figures.requests > 0)
+            .map(|((_, value), figures)| (value.clone(), figures.requests))
+            .collect();
+        companies.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        companies
+    }
+
+    /// The kinds of personal data the requests carried, by name.
+    pub(super) fn data_type_kinds(&self) -> Vec<String> {
+        let mut kinds: Vec<String> = self
+            .facets
+            .iter()
+            .filter(|((facet, _), figures)| *facet == "data type" && figures.requests > 0)
+            .map(|((_, value), _)| value.clone())
+            .collect();
+        kinds.sort();
+        kinds
+    }
+
+    /// The figures with the lanes and facet counts of rows without an app
+    /// moved to `app` (what `import::infer_app` did to the rows).
+    pub(super) fn with_app_for_unnamed(&self, app: Option<&str>) -> Totals {
+        let mut totals = Totals {
+            exchanges: self.exchanges,
+            events: self.events,
+            start_micros: self.start_micros,
+            end_micros: self.end_micros,
+            first_event_micros: self.first_event_micros,
+            lanes: HashMap::new(),
+            facets: HashMap::new(),
+        };
+        for ((lane_app, mode), lane) in &self.lanes {
+            let lane_app = lane_app.clone().or_else(|| app.map(String::from));
+            let entry = totals.lanes.entry((lane_app, *mode)).or_default();
+            entry.events += lane.events;
+            entry.requests += lane.requests;
+            entry.event_span = join_spans(entry.event_span, lane.event_span);
+            entry.request_span = join_spans(entry.request_span, lane.request_span);
+        }
+        for ((facet, value), figures) in &self.facets {
+            let value = match app {
+                Some(app) if *facet == "app" && value.is_empty() => app,
+                _ => value.as_str(),
+            };
+            let entry = totals.facet(facet, value);
+            entry.requests += figures.requests;
+            entry.events += figures.events;
+            keep_max(&mut entry.request_detail, figures.request_detail.as_ref());
+            keep_max(&mut entry.event_detail, figures.event_detail.as_ref());
+        }
+        totals
+    }
+}
+
+/// Adds the import's counts, span, lanes and facet counts to the session's.
+pub(super) fn store_figures(tx: &Transaction<'_>, session: SessionId, totals: &Totals) -> Result<(), StoreError> {
+    tx.execute(
+        "UPDATE sessions SET exchange_count = exchange_count + ?2, event_count = event_count + ?3,
+             start_micros = CASE WHEN start_micros IS NULL OR ?4 < start_micros THEN ?4 ELSE start_micros END,
+             end_micros = CASE WHEN end_micros IS NULL OR ?5 > end_micros THEN ?5 ELSE end_micros END,
+             first_event_micros = CASE WHEN first_event_micros IS NULL OR ?6 < first_event_micros THEN ?6 ELSE first_event_micros END
+         WHERE session_id = ?1",
+        params![
+            session,
+            totals.exchanges as i64,
+            totals.events as i64,
+            totals.start_micros,
+            totals.end_micros,
+            totals.first_event_micros
+        ],
+    )?;
+    let mut lane = tx.prepare_cached(
+        "INSERT INTO session_lanes (session_id, app, mode, event_count, first_micros, last_micros, request_count,
+             request_first_micros, request_last_micros) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?;
+    for ((app, mode), figures) in &totals.lanes {
+        lane.execute(params![
+            session,
+            app,
+            mode.as_str(),
+            figures.events as i64,
+            figures.event_span.map(|s| s.0),
+            figures.event_span.map(|s| s.1),
+            figures.requests as i64,
+            figures.request_span.map(|s| s.0),
+            figures.request_span.map(|s| s.1),
+        ])?;
+    }
+    let mut facet = tx.prepare_cached(
+        "INSERT INTO session_facets (session_id, facet, value, detail, request_count, event_count)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    for ((name, value), figures) in &totals.facets {
+        facet.execute(params![
+            session,
+            name,
+            value,
+            figures.request_detail.as_ref().or(figures.event_detail.as_ref()),
+            figures.requests as i64,
+            figures.events as i64
+        ])?;
+    }
+    Ok(())
+}
