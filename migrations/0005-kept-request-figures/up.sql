@@ -73,3 +73,7 @@ INSERT INTO session_facets (session_id, facet, value, detail, request_count, eve
                     JOIN data_types d ON d.exchange_id = v.exchange_id AND (d.event_id = v.event_id OR d.event_id IS NULL))
           UNION ALL SELECT session_id, 'event', event_name, NULL, 0, 1 FROM events)
     GROUP BY session_id, facet, value;
+
+-- The window lists the requests that carry notes (what an importer could
+-- not read) at open: without an index that is a scan of every request.
+CREATE INDEX IF NOT EXISTS exchanges_with_notes ON exchanges (exchange_id) WHERE notes <> '[]';

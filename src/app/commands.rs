@@ -205,6 +205,11 @@ fn search(state: &mut AppState, jobs: &mut Jobs, text: String) {
 }
 
 fn ask_timeline(state: &mut AppState, jobs: &mut Jobs, key: TimelineKey, window: Option<WindowSpec>, buckets: u32) {
+    // Before the case is open there is nothing to count; asked then, the
+    // worker would count the timeline before the case's first figures.
+    if state.case.is_none() {
+        return;
+    }
     let (view, filter, relative) = match key {
         TimelineKey::Main => (state.view_id, state.filter.clone(), state.settings.relative_time),
         TimelineKey::CompareA | TimelineKey::CompareB => {

@@ -221,12 +221,14 @@ fn request_sql(facet: Facet) -> FacetSql {
             from: "exchanges x JOIN events e ON e.exchange_id = x.exchange_id, json_each(e.fields) f",
             count: "count(DISTINCT x.exchange_id)",
         },
+        // Driven from the (few) annotations: joining every request to them
+        // took most of a second on a 400 000-request case.
         Facet::Tag => FacetSql {
             group: "t.value",
             detail: "NULL",
-            from: "exchanges x JOIN annotations a ON (a.target_kind = 'exchange' AND a.target_id = x.exchange_id)
-                   OR (a.target_kind = 'event'
-                       AND a.target_id IN (SELECT event_id FROM events WHERE exchange_id = x.exchange_id)),
+            from: "annotations a JOIN exchanges x ON x.exchange_id = CASE a.target_kind
+                       WHEN 'exchange' THEN a.target_id
+                       WHEN 'event' THEN (SELECT e.exchange_id FROM events e WHERE e.event_id = a.target_id) END,
                    json_each(a.tags) t",
             count: "count(DISTINCT x.exchange_id)",
         },

@@ -435,3 +435,45 @@ fn check_kept_figures(case: &Case, filters: &[BrowseFilter], pass: &str) {
         }
     }
 }
+
+/// Tags count the requests annotated themselves or through one of their
+/// events (once each), and the events annotated.
+#[test]
+fn tag_facet_counts_requests_through_their_events() {
+    use crate::model::{AnnotationEdit, Target};
+    let mut case = demo();
+    let tag = |tags: &[&str]| AnnotationEdit {
+        tags: Some(tags.iter().map(|t| t.to_string()).collect()),
+        ..AnnotationEdit::default()
+    };
+    let page = case
+        .event_page(&BrowseFilter::default(), Sort::default(), 0, 50)
+        .expect("page");
+    // Two events of one request, one event of another, and a third request itself.
+    let first = &page[0];
+    let sibling = page
+        .iter()
+        .find(|r| r.exchange_id == first.exchange_id && r.id != first.id);
+    let other = page
+        .iter()
+        .find(|r| r.exchange_id != first.exchange_id)
+        .expect("another request");
+    case.annotate(Target::Event(first.id), &tag(&["leak"])).expect("tag");
+    if let Some(sibling) = sibling {
+        case.annotate(Target::Event(sibling.id), &tag(&["leak"])).expect("tag");
+    }
+    case.annotate(Target::Event(other.id), &tag(&["leak", "check"]))
+        .expect("tag");
+    let third = page
+        .iter()
+        .find(|r| r.exchange_id != first.exchange_id && r.exchange_id != other.exchange_id)
+        .expect("a third request");
+    case.annotate(Target::Exchange(third.exchange_id), &tag(&["check"]))
+        .expect("tag");
+    let facets = case.facets(&BrowseFilter::default()).expect("facets");
+    let tags = facet(&facets, Facet::Tag);
+    let leak = value(tags, "leak");
+    assert_eq!((leak.requests, leak.events), (2, 1 + u64::from(sibling.is_some()) + 1));
+    let check = value(tags, "check");
+    assert_eq!((check.requests, check.events), (2, 1));
+}
