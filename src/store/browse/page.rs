@@ -86,15 +86,22 @@ const LIST_FROM: &str = " FROM events v JOIN sessions s ON s.session_id = v.sess
     JOIN exchanges x ON x.exchange_id = v.exchange_id WHERE 1 = 1";
 
 impl Case {
+    /// The sum of a per-session count kept up to date at import (schema 3:
+    /// `event_count`, `exchange_count`) over the sessions `filter` shows.
+    pub(super) fn kept_session_total(&self, column: &'static str, filter: &BrowseFilter) -> Result<u64, StoreError> {
+        let mut sql = Sql::new(&format!(
+            "SELECT coalesce(sum(t.{column}), 0) FROM sessions t WHERE 1 = 1"
+        ));
+        visible_sessions(&mut sql, filter);
+        let mut statement = self.conn.prepare_cached(&sql.text)?;
+        let count: i64 = statement.query_row(params_from_iter(sql.values), |r| r.get(0))?;
+        Ok(count.max(0) as u64)
+    }
+
     /// How many events `filter` lets through.
     pub fn event_count(&self, filter: &BrowseFilter) -> Result<u64, StoreError> {
         if filter.only_hides_sessions() {
-            // Kept up to date at import (schema 3).
-            let mut sql = Sql::new("SELECT coalesce(sum(t.event_count), 0) FROM sessions t WHERE 1 = 1");
-            visible_sessions(&mut sql, filter);
-            let mut statement = self.conn.prepare_cached(&sql.text)?;
-            let count: i64 = statement.query_row(params_from_iter(sql.values), |r| r.get(0))?;
-            return Ok(count.max(0) as u64);
+            return self.kept_session_total("event_count", filter);
         }
         let starts = self.session_starts()?;
         let mut sql = Sql::new("SELECT count(*) FROM events v WHERE 1 = 1");

@@ -8,7 +8,7 @@
 //! detail. Country is looked up per row after the query, so it is shown
 //! but cannot be sorted by.
 
-use super::filter::{BrowseFilter, Sql, push_request_conditions, visible_sessions};
+use super::filter::{BrowseFilter, Sql, push_request_conditions};
 use crate::model::{ExchangeId, Mode, SessionId, Severity};
 use crate::store::{Case, StoreError};
 use rusqlite::{OptionalExtension, Row, params_from_iter};
@@ -111,12 +111,7 @@ impl Case {
     /// How many requests `filter` lets through.
     pub fn request_count(&self, filter: &BrowseFilter) -> Result<u64, StoreError> {
         if filter.only_hides_sessions() {
-            // Kept up to date at import (schema 3).
-            let mut sql = Sql::new("SELECT coalesce(sum(t.exchange_count), 0) FROM sessions t WHERE 1 = 1");
-            visible_sessions(&mut sql, filter);
-            let mut statement = self.conn.prepare_cached(&sql.text)?;
-            let count: i64 = statement.query_row(params_from_iter(sql.values), |r| r.get(0))?;
-            return Ok(count.max(0) as u64);
+            return self.kept_session_total("exchange_count", filter);
         }
         let starts = self.session_starts()?;
         let mut sql = Sql::new("SELECT count(*) FROM exchanges x WHERE 1 = 1");
