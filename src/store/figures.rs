@@ -11,6 +11,7 @@
 //! always counted by query.
 
 use super::StoreError;
+use super::browse::Facet;
 use super::import::PreparedExchange;
 use crate::model::{Mode, SessionId};
 use rusqlite::{Transaction, params};
@@ -54,8 +55,9 @@ pub(super) struct Totals {
     pub first_event_micros: Option<i64>,
     /// (app, mode) → figures.
     pub lanes: HashMap<(Option<String>, Mode), LaneTotals>,
-    /// (facet label, value) → figures; labels are `Facet::label`'s.
-    pub facets: HashMap<(&'static str, String), FacetTotals>,
+    /// (facet, value) → figures; stored under `Facet::label`, which the
+    /// window reads them by.
+    pub facets: HashMap<(Facet, String), FacetTotals>,
 }
 
 fn widen(span: &mut Option<(i64, i64)>, time: i64) {
@@ -70,17 +72,17 @@ fn join_spans(a: Option<(i64, i64)>, b: Option<(i64, i64)>) -> Option<(i64, i64)
 }
 
 impl Totals {
-    fn facet(&mut self, facet: &'static str, value: &str) -> &mut FacetTotals {
+    fn facet(&mut self, facet: Facet, value: &str) -> &mut FacetTotals {
         self.facets.entry((facet, value.to_string())).or_default()
     }
 
-    fn count_request(&mut self, facet: &'static str, value: &str, detail: Option<&String>) {
+    fn count_request(&mut self, facet: Facet, value: &str, detail: Option<&String>) {
         let entry = self.facet(facet, value);
         entry.requests += 1;
         keep_max(&mut entry.request_detail, detail);
     }
 
-    fn count_event(&mut self, facet: &'static str, value: &str, detail: Option<&String>) {
+    fn count_event(&mut self, facet: Facet, value: &str, detail: Option<&String>) {
         let entry = self.facet(facet, value);
         entry.events += 1;
         keep_max(&mut entry.event_detail, detail);
@@ -98,26 +100,26 @@ impl Totals {
         let company = prepared.company.as_ref();
         // The request, once per value (browse/facets.rs `request_sql`).
         let request_values = [
-            ("app", prepared.app.as_deref().unwrap_or(""), None),
-            ("mode", prepared.mode.as_str(), None),
+            (Facet::App, prepared.app.as_deref().unwrap_or(""), None),
+            (Facet::Mode, prepared.mode.as_str(), None),
             (
-                "company",
+                Facet::Company,
                 prepared.company.as_deref().unwrap_or(""),
                 prepared.category.as_ref(),
             ),
-            ("tracker", prepared.tracker.as_deref().unwrap_or(""), company),
-            ("host", exchange.host.as_str(), company),
+            (Facet::Tracker, prepared.tracker.as_deref().unwrap_or(""), company),
+            (Facet::Host, exchange.host.as_str(), company),
         ];
         for (facet, value, detail) in request_values {
             self.count_request(facet, value, detail);
         }
         let data_types: BTreeSet<&str> = prepared.data_types.iter().map(|d| d.data_type.kind.as_str()).collect();
         for kind in &data_types {
-            self.count_request("data type", kind, None);
+            self.count_request(Facet::DataType, kind, None);
         }
         let names: BTreeSet<&str> = prepared.events.iter().map(|e| e.name.as_str()).collect();
         for name in names {
-            self.count_request("event", name, None);
+            self.count_request(Facet::Event, name, None);
         }
         // A tracker request that decoded into no event is a mark of its own
         // on the timeline (browse/timeline.rs `REQUEST_MARK`).
@@ -134,16 +136,16 @@ impl Totals {
             lane.events += 1;
             widen(&mut lane.event_span, time);
             let event_values = [
-                ("app", event.app.as_deref().unwrap_or(""), None),
-                ("mode", event.mode.as_str(), None),
+                (Facet::App, event.app.as_deref().unwrap_or(""), None),
+                (Facet::Mode, event.mode.as_str(), None),
                 (
-                    "company",
+                    Facet::Company,
                     prepared.company.as_deref().unwrap_or(""),
                     prepared.category.as_ref(),
                 ),
-                ("tracker", event.tracker.as_str(), company),
-                ("host", exchange.host.as_str(), company),
-                ("event", event.name.as_str(), None),
+                (Facet::Tracker, event.tracker.as_str(), company),
+                (Facet::Host, exchange.host.as_str(), company),
+                (Facet::Event, event.name.as_str(), None),
             ];
             for (facet, value, detail) in event_values {
                 self.count_event(facet, value, detail);
@@ -157,7 +159,7 @@ impl Totals {
                 .map(|d| d.data_type.kind.as_str())
                 .collect();
             for kind in carried {
-                self.count_event("data type", kind, None);
+                self.count_event(Facet::DataType, kind, None);
             }
         }
     }
@@ -167,7 +169,7 @@ impl Totals {
         let mut companies: Vec<(String, u64)> = self
             .facets
             .iter()
-            .filter(|((facet, value), figures)| *facet == "company" && !value.is_empty() && figures.requests > 0)
+            .filter(|((facet, value), figures)| *facet == Facet::Company && !value.is_empty() && figures.requests > 0)
             .map(|((_, value), figures)| (value.clone(), figures.requests))
             .collect();
         companies.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
@@ -179,7 +181,7 @@ impl Totals {
         let mut kinds: Vec<String> = self
             .facets
             .iter()
-            .filter(|((facet, _), figures)| *facet == "data type" && figures.requests > 0)
+            .filter(|((facet, _), figures)| *facet == Facet::DataType && figures.requests > 0)
             .map(|((_, value), _)| value.clone())
             .collect();
         kinds.sort();
@@ -208,10 +210,10 @@ impl Totals {
         }
         for ((facet, value), figures) in &self.facets {
             let value = match app {
-                Some(app) if *facet == "app" && value.is_empty() => app,
+                Some(app) if *facet == Facet::App && value.is_empty() => app,
                 _ => value.as_str(),
             };
-            let entry = totals.facet(facet, value);
+            let entry = totals.facet(*facet, value);
             entry.requests += figures.requests;
             entry.events += figures.events;
             keep_max(&mut entry.request_detail, figures.request_detail.as_ref());
@@ -262,7 +264,7 @@ pub(super) fn store_figures(tx: &Transaction<'_>, session: SessionId, totals: &T
     for ((name, value), figures) in &totals.facets {
         facet.execute(params![
             session,
-            name,
+            name.label(),
             value,
             figures.request_detail.as_ref().or(figures.event_detail.as_ref()),
             figures.requests as i64,

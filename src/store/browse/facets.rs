@@ -36,6 +36,9 @@ pub struct FacetList {
     pub more: u64,
 }
 
+/// (value, detail, count) rows of one facet over requests or events.
+type FacetRows = Vec<(String, Option<String>, u64)>;
+
 /// How one facet is counted over one kind of row.
 struct FacetSql {
     group: &'static str,
@@ -74,12 +77,7 @@ impl Case {
     /// import (schema 5; `store/figures.rs`), summed over the sessions
     /// `filter` shows: the same lists as [`Case::facet_counts`] gives when
     /// the filter only hides sessions, without grouping every row.
-    #[allow(clippy::type_complexity)]
-    fn kept_facet_counts(
-        &self,
-        facet: Facet,
-        filter: &BrowseFilter,
-    ) -> Result<(Vec<(String, Option<String>, u64)>, Vec<(String, Option<String>, u64)>), StoreError> {
+    fn kept_facet_counts(&self, facet: Facet, filter: &BrowseFilter) -> Result<(FacetRows, FacetRows), StoreError> {
         let mut sql =
             Sql::new("SELECT value, max(detail), sum(request_count), sum(event_count) FROM session_facets t WHERE ");
         let label = sql.bind(facet.label().to_string());
@@ -115,7 +113,7 @@ impl Case {
         filter: &BrowseFilter,
         starts: &SessionStarts,
         requests: bool,
-    ) -> Result<Vec<(String, Option<String>, u64)>, StoreError> {
+    ) -> Result<FacetRows, StoreError> {
         let FacetSql {
             group,
             detail,
@@ -143,11 +141,7 @@ impl Case {
 
 /// Joins the request and event counts of one facet, most requests first
 /// (then most events, then by value), and cuts the list.
-fn merge(
-    facet: Facet,
-    requests: Vec<(String, Option<String>, u64)>,
-    events: Vec<(String, Option<String>, u64)>,
-) -> FacetList {
+fn merge(facet: Facet, requests: FacetRows, events: FacetRows) -> FacetList {
     let mut by_value: HashMap<String, FacetCount> = HashMap::new();
     for (value, detail, count) in requests {
         let entry = by_value.entry(value.clone()).or_insert_with(|| FacetCount {
