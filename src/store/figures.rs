@@ -57,7 +57,9 @@ pub(super) struct Totals {
     pub lanes: HashMap<(Option<String>, Mode), LaneTotals>,
     /// (facet, value) → figures; stored under `Facet::label`, which the
     /// window reads them by.
-    pub facets: HashMap<(Facet, String), FacetTotals>,
+    /// Keyed by facet first so a value already seen is found by `&str`,
+    /// without allocating a key for each of an exchange's dozen values.
+    pub facets: HashMap<Facet, HashMap<String, FacetTotals>>,
 }
 
 fn widen(span: &mut Option<(i64, i64)>, time: i64) {
@@ -73,7 +75,11 @@ fn join_spans(a: Option<(i64, i64)>, b: Option<(i64, i64)>) -> Option<(i64, i64)
 
 impl Totals {
     fn facet(&mut self, facet: Facet, value: &str) -> &mut FacetTotals {
-        self.facets.entry((facet, value.to_string())).or_default()
+        let values = self.facets.entry(facet).or_default();
+        if !values.contains_key(value) {
+            values.insert(value.to_string(), FacetTotals::default());
+        }
+        values.get_mut(value).expect("inserted above")
     }
 
     fn count_request(&mut self, facet: Facet, value: &str, detail: Option<&String>) {
@@ -164,13 +170,21 @@ impl Totals {
         }
     }
 
+    fn facet_values(&self) -> impl Iterator<Item = (Facet, &String, &FacetTotals)> {
+        self.facets
+            .iter()
+            .flat_map(|(facet, values)| values.iter().map(|(value, figures)| (*facet, value, figures)))
+    }
+
     /// Requests per receiving company, most first (then by name).
     pub(super) fn companies(&self) -> Vec<(String, u64)> {
         let mut companies: Vec<(String, u64)> = self
             .facets
-            .iter()
-            .filter(|((facet, value), figures)| *facet == Facet::Company && !value.is_empty() && figures.requests > 0)
-            .map(|((_, value), figures)| (value.clone(), figures.requests))
+            .get(&Facet::Company)
+            .into_iter()
+            .flatten()
+            .filter(|(value, figures)| !value.is_empty() && figures.requests > 0)
+            .map(|(value, figures)| (value.clone(), figures.requests))
             .collect();
         companies.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         companies
@@ -180,9 +194,11 @@ impl Totals {
     pub(super) fn data_type_kinds(&self) -> Vec<String> {
         let mut kinds: Vec<String> = self
             .facets
-            .iter()
-            .filter(|((facet, _), figures)| *facet == Facet::DataType && figures.requests > 0)
-            .map(|((_, value), _)| value.clone())
+            .get(&Facet::DataType)
+            .into_iter()
+            .flatten()
+            .filter(|(_, figures)| figures.requests > 0)
+            .map(|(value, _)| value.clone())
             .collect();
         kinds.sort();
         kinds
@@ -208,12 +224,12 @@ impl Totals {
             entry.event_span = join_spans(entry.event_span, lane.event_span);
             entry.request_span = join_spans(entry.request_span, lane.request_span);
         }
-        for ((facet, value), figures) in &self.facets {
+        for (facet, value, figures) in self.facet_values() {
             let value = match app {
-                Some(app) if *facet == Facet::App && value.is_empty() => app,
+                Some(app) if facet == Facet::App && value.is_empty() => app,
                 _ => value.as_str(),
             };
-            let entry = totals.facet(*facet, value);
+            let entry = totals.facet(facet, value);
             entry.requests += figures.requests;
             entry.events += figures.events;
             keep_max(&mut entry.request_detail, figures.request_detail.as_ref());
@@ -261,7 +277,7 @@ pub(super) fn store_figures(tx: &Transaction<'_>, session: SessionId, totals: &T
         "INSERT INTO session_facets (session_id, facet, value, detail, request_count, event_count)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?;
-    for ((name, value), figures) in &totals.facets {
+    for (name, value, figures) in totals.facet_values() {
         facet.execute(params![
             session,
             name.label(),
