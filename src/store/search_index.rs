@@ -129,7 +129,8 @@ impl BlockBuilder {
     }
 }
 
-/// A pattern's trigram hashes, ready to test against stored filters.
+/// A pattern's trigram and six-gram hashes, ready to test against stored
+/// filters of either format.
 pub struct Probe {
     trigrams: Vec<u32>,
     six_grams: Vec<u32>,
