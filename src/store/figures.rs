@@ -11,7 +11,8 @@
 //! always counted by query.
 
 use super::StoreError;
-use super::browse::Facet;
+use super::browse::{Facet, Rows};
+use super::density::{Density, store_density};
 use super::import::PreparedExchange;
 use crate::model::{Mode, SessionId};
 use rusqlite::{Transaction, params};
@@ -60,6 +61,8 @@ pub(super) struct Totals {
     /// Keyed by facet first so a value already seen is found by `&str`,
     /// without allocating a key for each of an exchange's dozen values.
     pub facets: HashMap<Facet, HashMap<String, FacetTotals>>,
+    /// The timeline's counts per time bucket (store/density.rs).
+    pub density: Density,
 }
 
 fn widen(span: &mut Option<(i64, i64)>, time: i64) {
@@ -133,6 +136,15 @@ impl Totals {
             let lane = self.lanes.entry((prepared.app.clone(), prepared.mode)).or_default();
             lane.requests += 1;
             widen(&mut lane.request_span, exchange.time_micros);
+            // The key the request buckets are grouped by (browse/timeline.rs).
+            let key = prepared.tracker.as_deref().or(company.map(String::as_str));
+            self.density.count(
+                prepared.app.as_deref(),
+                prepared.mode,
+                Rows::Requests,
+                key.unwrap_or(exchange.host.as_str()),
+                exchange.time_micros,
+            );
         }
         for (index, event) in prepared.events.iter().enumerate() {
             self.events += 1;
@@ -141,6 +153,8 @@ impl Totals {
             let lane = self.lanes.entry((event.app.clone(), event.mode)).or_default();
             lane.events += 1;
             widen(&mut lane.event_span, time);
+            self.density
+                .count(event.app.as_deref(), event.mode, Rows::Events, &event.tracker, time);
             let event_values = [
                 (Facet::App, event.app.as_deref().unwrap_or(""), None),
                 (Facet::Mode, event.mode.as_str(), None),
@@ -215,6 +229,7 @@ impl Totals {
             first_event_micros: self.first_event_micros,
             lanes: HashMap::new(),
             facets: HashMap::new(),
+            density: self.density.with_app_for_unnamed(app),
         };
         for ((lane_app, mode), lane) in &self.lanes {
             let lane_app = lane_app.clone().or_else(|| app.map(String::from));
@@ -287,5 +302,5 @@ pub(super) fn store_figures(tx: &Transaction<'_>, session: SessionId, totals: &T
             figures.events as i64
         ])?;
     }
-    Ok(())
+    store_density(tx, session, &totals.density)
 }

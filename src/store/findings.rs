@@ -349,8 +349,13 @@ impl Case {
         }
         if filter.annotated_only {
             sql.push_str(match alias {
-                "v" => " AND (EXISTS (SELECT 1 FROM annotations a WHERE a.target_kind = 'event' AND a.target_id = v.event_id)
-                          OR EXISTS (SELECT 1 FROM annotations a WHERE a.target_kind = 'exchange' AND a.target_id = v.exchange_id))",
+                // Driven from the annotations (a few) by key, not tested
+                // once per event: at a million events the EXISTS form read
+                // every row (1.6 s each time the window refreshed).
+                "v" => {
+                    " AND (v.event_id IN (SELECT a.target_id FROM annotations a WHERE a.target_kind = 'event')
+                          OR v.exchange_id IN (SELECT a.target_id FROM annotations a WHERE a.target_kind = 'exchange'))"
+                }
                 _ => "",
             });
         }

@@ -20,6 +20,7 @@ mod annotations;
 mod browse;
 mod canaries;
 mod demo;
+mod density;
 mod exchanges;
 mod figures;
 mod findings;

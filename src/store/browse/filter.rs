@@ -182,6 +182,14 @@ pub(crate) enum Rows {
 }
 
 impl Rows {
+    /// How the figures kept at import name the kind (`timeline_density.rows`).
+    pub(crate) fn label(self) -> &'static str {
+        match self {
+            Rows::Events => "events",
+            Rows::Requests => "requests",
+        }
+    }
+
     fn alias(self) -> &'static str {
         match self {
             Rows::Events => "v",

@@ -18,6 +18,7 @@ mod timeline;
 
 pub use detail::{CaseWarning, EventDetail, ExchangeDetail, REQUEST_EVENT_LIMIT, RequestDetail, RequestEvent};
 pub use facets::{FACET_VALUE_LIMIT, FacetCount, FacetList};
+pub(crate) use filter::Rows;
 pub use filter::{BrowseFilter, Facet, SearchHits, TimeRange};
 pub use page::{ListRow, Sort, SortColumn};
 pub use requests::{RequestListRow, RequestSort, RequestSortColumn};

@@ -5,6 +5,7 @@
 use super::*;
 use crate::model::{ExchangeId, Mode};
 use crate::store::{Case, ExchangeFilter, ImportOptions, NoObserver};
+use std::collections::BTreeMap;
 
 fn demo() -> Case {
     let mut case = Case::open_in_memory().expect("in-memory case");
@@ -363,8 +364,10 @@ fn request_detail_has_layers_events_and_sorts_by_event_count() {
 /// to one session's figures), with all sessions shown and with one hidden,
 /// on both time axes; and the same after migration 5 recounted them from
 /// the rows, as it does for older cases.
-#[test]
-fn kept_facets_and_lanes_equal_the_queries() {
+/// The demo case plus a session "real" made of two real captures (an
+/// Android app's first run, normal; a browser's page load, incognito)
+/// imported one after the other, so the second merges into the first.
+fn demo_and_real() -> Case {
     let mut case = demo();
     let real = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/real");
     for (file, mode) in [
@@ -381,12 +384,112 @@ fn kept_facets_and_lanes_equal_the_queries() {
     }
     let sessions = case.sessions().expect("sessions");
     assert_eq!(sessions.len(), 3, "{sessions:?}");
+    case
+}
+
+/// No filter, and each session hidden in turn.
+fn session_filters(case: &Case) -> Vec<BrowseFilter> {
     let mut filters = vec![BrowseFilter::default()];
-    for session in &sessions {
+    for session in case.sessions().expect("sessions") {
         let mut hidden = BrowseFilter::default();
         hidden.hidden_sessions.insert(session.id);
         filters.push(hidden);
     }
+    filters
+}
+
+#[test]
+fn kept_density_equals_grouping() {
+    let case = demo_and_real();
+    let filters = session_filters(&case);
+    let bucketed = |filter: &BrowseFilter, lanes: &Lanes, window: TimelineWindow, kept: bool| {
+        let slice = case
+            .timeline_slice_with(filter, &lanes.lanes, window, kept)
+            .expect("slice");
+        assert!(slice.marks.is_empty() && !slice.buckets.is_empty(), "{slice:?}");
+        slice
+    };
+    let mut compared = 0;
+    for filter in &filters {
+        let lanes = case.timeline_lanes(filter, false).expect("lanes");
+        let (first, last) = lanes.extent.expect("extent");
+        // Columns of 8 s, 32 s and 128 s read kept levels 0, 1 and 2. A
+        // window from a column edge to just before one: every kept bucket
+        // lies in one column, so the counts must be the grouped ones.
+        for level in 0..3 {
+            let column = 8 * crate::store::density::level_micros(level);
+            let start = first.div_euclid(column) * column;
+            let columns = (last - start) / column + 1;
+            let window = TimelineWindow {
+                relative: false,
+                start_micros: start,
+                end_micros: start + columns * column - 1,
+                buckets: u32::try_from(columns).expect("columns"),
+                mark_limit: 0,
+            };
+            let kept = bucketed(filter, &lanes, window, true);
+            assert_eq!(
+                kept,
+                bucketed(filter, &lanes, window, false),
+                "level {level}, {filter:?}"
+            );
+            compared += kept.buckets.len();
+        }
+        // On the relative axis each session's buckets are shifted by its own
+        // start, so columns differ by at most one; each lane's total and
+        // each tracker's do not, over the whole extent.
+        let lanes = case.timeline_lanes(filter, true).expect("lanes");
+        let (first, last) = lanes.extent.expect("extent");
+        let window = TimelineWindow {
+            relative: true,
+            start_micros: first,
+            end_micros: last,
+            buckets: 40,
+            mark_limit: 0,
+        };
+        let totals = |slice: &TimelineSlice| {
+            let mut totals: BTreeMap<(usize, String), u64> = BTreeMap::new();
+            for bucket in &slice.buckets {
+                *totals.entry((bucket.lane, bucket.tracker.clone())).or_default() += bucket.count;
+            }
+            totals
+        };
+        let kept = bucketed(filter, &lanes, window, true);
+        let grouped = bucketed(filter, &lanes, window, false);
+        assert_eq!(totals(&kept), totals(&grouped), "relative, {filter:?}");
+        assert_eq!(kept.buckets.iter().map(|b| b.count).sum::<u64>(), kept.total);
+    }
+    assert!(compared > 30, "{compared} buckets compared");
+    // The counts above came from the kept density: doubled, the slice doubles.
+    let lanes = case.timeline_lanes(&BrowseFilter::default(), false).expect("lanes");
+    let (first, last) = lanes.extent.expect("extent");
+    let window = TimelineWindow {
+        relative: false,
+        start_micros: first,
+        end_micros: last,
+        buckets: 10,
+        mark_limit: 0,
+    };
+    let before = bucketed(&BrowseFilter::default(), &lanes, window, true);
+    case.conn
+        .execute("UPDATE timeline_density SET count = count * 2", [])
+        .expect("double");
+    let after = bucketed(&BrowseFilter::default(), &lanes, window, true);
+    let sum = |slice: &TimelineSlice| slice.buckets.iter().map(|b| b.count).sum::<u64>();
+    assert_eq!(sum(&after), 2 * sum(&before));
+    // A session from before schema 7 has no complete level: the window is
+    // grouped from the rows (the doubled counts are not read).
+    case.conn
+        .execute("UPDATE sessions SET density_levels = 0 WHERE name = 'real'", [])
+        .expect("old session");
+    let grouped = bucketed(&BrowseFilter::default(), &lanes, window, true);
+    assert_eq!(sum(&grouped), sum(&before));
+}
+
+#[test]
+fn kept_facets_and_lanes_equal_the_queries() {
+    let case = demo_and_real();
+    let mut filters = session_filters(&case);
     let mut one_pick = BrowseFilter::default();
     one_pick.toggle(Facet::Mode, "normal");
     filters.push(one_pick);
