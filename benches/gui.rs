@@ -5,6 +5,10 @@
 //! between runs. The worker's queries run on their own thread; what is
 //! measured is what the user feels: the time to build one frame.
 //!
+//! `TELLTALE_BENCH_CASE=FILE` opens an existing case instead (e.g. the 1 M
+//! case `scripts/scaling.sh` imports from a generated HAR, whose events are
+//! spread over three days, where the copies of the demo are bunched).
+//!
 //! Run: `cargo bench --bench gui`.
 
 use criterion::{Criterion, criterion_group, criterion_main};
@@ -16,7 +20,6 @@ use telltale::app::TelltaleApp;
 use telltale::app::commands::Command;
 use telltale::app::state::Settings;
 use telltale::demo::{INCOGNITO_HAR, NORMAL_HAR};
-use telltale::jobs::{TimelineKey, WindowSpec};
 use telltale::model::Mode;
 use telltale::store::{Case, ImportOptions, NoObserver};
 
@@ -76,50 +79,70 @@ fn loaded_harness(path: &std::path::Path) -> Harness<'static, TelltaleApp> {
     harness
 }
 
+/// The case to measure: `TELLTALE_BENCH_CASE`, else a generated one.
+fn bench_case() -> PathBuf {
+    match std::env::var_os("TELLTALE_BENCH_CASE") {
+        Some(path) => PathBuf::from(path),
+        None => large_case(wanted_events()),
+    }
+}
+
 fn frames(c: &mut Criterion) {
-    let path = large_case(wanted_events());
+    let path = bench_case();
     let mut harness = loaded_harness(&path);
-    let extent = harness
-        .state()
-        .state
-        .timeline
-        .reply
-        .as_ref()
-        .and_then(|r| r.lanes.extent)
-        .unwrap_or((0, 1));
-    let span = (extent.1 - extent.0).max(1);
     let mut group = c.benchmark_group("gui frame");
     group.sample_size(30);
-    let mut shift = 0i64;
     group.bench_function("idle", |b| b.iter(|| harness.step()));
-    // Each iteration asks for a new window, waits (untimed) until the
-    // worker's answer for exactly that window has arrived, then times the
-    // frame that draws it: only frames showing loaded data count.
-    group.bench_function("pan timeline (frames with the asked-for window drawn)", |b| {
+    // Each iteration pans (wheel) or zooms (Ctrl+wheel) the timeline the way
+    // a user does, over the plot, lets the window ask the worker for what
+    // it now shows, waits (untimed) until that answer has arrived and been
+    // applied, then times a frame that draws it: only frames showing loaded
+    // data count. (Pushing a window command instead does not work: the plot
+    // keeps its own bounds and asks for those, superseding the pushed one.)
+    let over_plot = egui::pos2(700.0, 200.0);
+    let mut gesture = 0u64;
+    let mut last_drawn = shown_window(&harness);
+    group.bench_function("pan and zoom timeline (frames with the asked-for window drawn)", |b| {
         b.iter_custom(|iterations| {
             let mut timed = Duration::ZERO;
             for _ in 0..iterations {
-                shift = (shift + span / 100) % span;
-                let window = WindowSpec {
-                    start_micros: extent.0 + shift - span / 4,
-                    end_micros: extent.0 + shift + span / 4,
-                    buckets: 400,
+                gesture += 1;
+                let (delta, modifiers) = match gesture % 4 {
+                    1 => (egui::vec2(0.0, 40.0), egui::Modifiers::CTRL),
+                    3 => (egui::vec2(0.0, -40.0), egui::Modifiers::CTRL),
+                    _ => (egui::vec2(-150.0, 0.0), egui::Modifiers::NONE),
                 };
-                harness.state_mut().push(Command::Timeline {
-                    key: TimelineKey::Main,
-                    window: Some(window),
-                    buckets: 400,
-                });
+                harness.hover_at(over_plot);
+                harness.event_modifiers(
+                    egui::Event::MouseWheel {
+                        unit: egui::MouseWheelUnit::Point,
+                        delta,
+                        phase: egui::TouchPhase::Move,
+                        source: egui::MouseWheelSource::Wheel,
+                        modifiers,
+                    },
+                    modifiers,
+                );
                 wait_for(&mut harness, |state| {
-                    state
+                    let drawn = state
                         .timeline
                         .reply
                         .as_ref()
                         .and_then(|r| r.slice.as_ref())
-                        .is_some_and(|s| {
-                            s.window.start_micros == window.start_micros && s.window.end_micros == window.end_micros
-                        })
+                        .map(|s| s.window);
+                    let asked = state.timeline.asked.and_then(|(_, _, window)| window);
+                    match (drawn, asked) {
+                        (Some(drawn), Some(asked)) => {
+                            drawn.start_micros == asked.start_micros
+                                && drawn.end_micros == asked.end_micros
+                                && Some((drawn.start_micros, drawn.end_micros)) != last_drawn
+                        }
+                        _ => false,
+                    }
                 });
+                let now = shown_window(&harness);
+                assert_ne!(now, last_drawn, "the wheel at {over_plot:?} did not move the timeline");
+                last_drawn = now;
                 let start = Instant::now();
                 harness.step();
                 timed += start.elapsed();
@@ -144,6 +167,24 @@ fn frames(c: &mut Criterion) {
         });
     });
     group.finish();
+    // The whole process: the window, its worker and SQLite's caches.
+    if let Some(peak) = peak_rss_mib() {
+        println!("RATIO window peak memory after panning and scrolling: {peak} MiB");
+    }
+}
+
+/// Peak resident memory of this process (Linux `VmHWM`), in MiB.
+fn peak_rss_mib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib / 1024)
+}
+
+/// The window of the timeline slice the app holds, if any.
+fn shown_window(harness: &Harness<'static, TelltaleApp>) -> Option<(i64, i64)> {
+    let slice = harness.state().state.timeline.reply.as_ref()?.slice.as_ref()?;
+    Some((slice.window.start_micros, slice.window.end_micros))
 }
 
 /// Steps frames (untimed) until `ready` holds for the app's state.
@@ -158,7 +199,7 @@ fn wait_for(harness: &mut Harness<'static, TelltaleApp>, ready: impl Fn(&telltal
 /// Time from opening the case to the first frame that shows table rows
 /// and the timeline, printed as a `RATIO` line.
 fn first_frame(_c: &mut Criterion) {
-    let path = large_case(wanted_events());
+    let path = bench_case();
     let start = Instant::now();
     let harness = loaded_harness(&path);
     let elapsed = start.elapsed();
