@@ -69,7 +69,12 @@ impl TelltaleApp {
                     {
                         commands.push(Command::SetRelative(relative));
                     }
-                    ui.label(RichText::new(axis_note(&state.timeline, state.settings.relative_time)).small());
+                    // No label while the dates are unknown: an empty label in
+                    // a wrapped row sent the next one back over the checkbox.
+                    let note = axis_note(&state.timeline, state.settings.relative_time);
+                    if !note.is_empty() {
+                        ui.label(RichText::new(note).small());
+                    }
                     ui.label(
                         RichText::new("Drag: select a time range · scroll / middle-drag: pan · Ctrl+scroll: zoom · double-click: show all")
                             .small(),
