@@ -1,9 +1,11 @@
 //! `telltale events CASE [--session S] [--app A] [--mode M] [--tracker T] [--json|--csv]`
 
 use super::output::{JsonArrayWriter, TableWriter, short_time};
+use crate::attribution::GeoInfo;
 use crate::model::format_rfc3339_micros;
 use crate::store::EventRow;
 use serde::Serialize;
+use std::collections::HashMap;
 use std::path::PathBuf;
 
 /// Arguments of `telltale events`.
@@ -45,13 +47,9 @@ pub(crate) struct EventJson<'a> {
     data_types: &'a [crate::model::DataType],
 }
 
-impl<'a> From<&'a EventRow> for EventJson<'a> {
-    fn from(e: &'a EventRow) -> Self {
-        let geo = e
-            .server_ip
-            .as_deref()
-            .and_then(crate::attribution::geo_for_ip)
-            .unwrap_or_default();
+impl<'a> EventJson<'a> {
+    /// The event with `geo`, what the offline databases say of its server.
+    fn new(e: &'a EventRow, geo: GeoInfo) -> Self {
         EventJson {
             id: e.id.0,
             session: &e.session,
@@ -84,8 +82,21 @@ pub fn run(args: &EventsArgs) -> anyhow::Result<()> {
     let out = std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
     if args.json {
         let mut writer = JsonArrayWriter::new(out);
+        // A capture talks to a few hundred servers: each is looked up once.
+        let mut servers: HashMap<String, GeoInfo> = HashMap::new();
         case.for_each_event(&filter, |event| {
-            writer.push(&EventJson::from(&event)).map_err(Listing::Io)
+            let geo = match event.server_ip.as_deref() {
+                Some(ip) => match servers.get(ip) {
+                    Some(geo) => geo.clone(),
+                    None => {
+                        let geo = crate::attribution::geo_for_ip(ip).unwrap_or_default();
+                        servers.insert(ip.to_string(), geo.clone());
+                        geo
+                    }
+                },
+                None => GeoInfo::default(),
+            };
+            writer.push(&EventJson::new(&event, geo)).map_err(Listing::Io)
         })
         .map_err(|e| e.into_anyhow(failed))?;
         return Ok(writer.finish()?);

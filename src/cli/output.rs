@@ -78,12 +78,15 @@ impl<W: Write> JsonArrayWriter<W> {
         self.element.clear();
         serde_json::to_writer_pretty(&mut self.element, value).map_err(std::io::Error::from)?;
         self.out.write_all(if self.count == 0 { b"[\n  " } else { b",\n  " })?;
-        for (i, line) in self.element.split(|b| *b == b'\n').enumerate() {
-            if i > 0 {
-                self.out.write_all(b"\n  ")?;
-            }
-            self.out.write_all(line)?;
+        // Indent the element one level: its line breaks found with memchr
+        // (a byte-at-a-time split was a tenth of `events --json`).
+        let mut line_start = 0;
+        for newline in memchr::memchr_iter(b'\n', &self.element) {
+            self.out.write_all(&self.element[line_start..=newline])?;
+            self.out.write_all(b"  ")?;
+            line_start = newline + 1;
         }
+        self.out.write_all(&self.element[line_start..])?;
         self.count += 1;
         Ok(())
     }

@@ -103,6 +103,22 @@ fn cap_value(value: &str) -> String {
 /// Keeps one entry per (kind, field, value), the strongest confidence winning,
 /// in the order first seen.
 pub fn dedupe_data_types(types: &mut Vec<DataType>) {
+    // An event carries a handful: compare in place, without a key per item
+    // (the keyed map's three string copies were most of `events --json`'s
+    // data-type cost).
+    if types.len() <= 32 {
+        let mut kept: Vec<DataType> = Vec::with_capacity(types.len());
+        for data_type in types.drain(..) {
+            let same =
+                |k: &DataType| k.kind == data_type.kind && k.field == data_type.field && k.value == data_type.value;
+            match kept.iter_mut().find(|k| same(k)) {
+                Some(seen) => seen.confidence = seen.confidence.min(data_type.confidence),
+                None => kept.push(data_type),
+            }
+        }
+        *types = kept;
+        return;
+    }
     let mut best: std::collections::HashMap<(String, String, String), usize> = std::collections::HashMap::new();
     let mut kept: Vec<DataType> = Vec::with_capacity(types.len());
     for data_type in types.drain(..) {
@@ -156,5 +172,36 @@ mod tests {
         assert_eq!(types.len(), 2);
         assert_eq!(types[0].confidence, Confidence::Sdk);
         assert_eq!(types[1].kind, "osName");
+    }
+
+    #[test]
+    fn dedupe_gives_the_same_for_few_and_many() {
+        // 40 values, each twice: the keyed path; the first 16: the in-place one.
+        let all: Vec<DataType> = (0..80)
+            .map(|i| {
+                let confidence = if i % 3 == 0 {
+                    Confidence::Sdk
+                } else {
+                    Confidence::KeyName
+                };
+                DataType::new("userId", &format!("body.id{}", i % 40), "abc", confidence)
+            })
+            .collect();
+        let mut many = all.clone();
+        dedupe_data_types(&mut many);
+        assert_eq!(many.len(), 40);
+        let mut few: Vec<DataType> = all
+            .iter()
+            .filter(|d| d.field < "body.id16".to_string())
+            .cloned()
+            .collect();
+        let field_of_few = few.len();
+        dedupe_data_types(&mut few);
+        assert!(field_of_few <= 32 && few.len() < field_of_few);
+        for kept in &few {
+            assert_eq!(many.iter().find(|m| m.field == kept.field), Some(kept));
+        }
+        // body.id0 came as Sdk (i = 0) and KeyName (i = 40): the strongest stays.
+        assert_eq!(many[0].confidence, Confidence::Sdk);
     }
 }
