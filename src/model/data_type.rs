@@ -184,17 +184,13 @@ mod tests {
                 } else {
                     Confidence::KeyName
                 };
-                DataType::new("userId", &format!("body.id{}", i % 40), "abc", confidence)
+                DataType::new("userId", format!("body.id{}", i % 40), "abc", confidence)
             })
             .collect();
         let mut many = all.clone();
         dedupe_data_types(&mut many);
         assert_eq!(many.len(), 40);
-        let mut few: Vec<DataType> = all
-            .iter()
-            .filter(|d| d.field < "body.id16".to_string())
-            .cloned()
-            .collect();
+        let mut few: Vec<DataType> = all.iter().filter(|d| d.field.as_str() < "body.id16").cloned().collect();
         let field_of_few = few.len();
         dedupe_data_types(&mut few);
         assert!(field_of_few <= 32 && few.len() < field_of_few);
