@@ -221,6 +221,41 @@ pub(crate) fn time_expr_of(sql: &mut Sql, rows: Rows, relative: bool, starts: &S
     expr
 }
 
+/// ` AND` the row's time on the axis lies in `start..=end`, written so
+/// SQLite can walk the (session, time) indexes: on a relative axis one
+/// absolute range per session, instead of testing [`time_expr_of`] on every
+/// row (a full scan: 8.5 s for a zoomed-in window over a million events,
+/// against 0.28 s by the index). A session without a start has no rows
+/// (its start is its first request or event), so it needs no range.
+pub(crate) fn time_window(
+    sql: &mut Sql,
+    rows: Rows,
+    relative: bool,
+    starts: &SessionStarts,
+    start: i64,
+    end: i64,
+) -> String {
+    let alias = rows.alias();
+    if !relative || starts.is_empty() {
+        let (start, end) = (sql.bind(start), sql.bind(end));
+        return format!(" AND {alias}.time_micros BETWEEN {start} AND {end}");
+    }
+    let mut sorted: Vec<_> = starts.iter().collect();
+    sorted.sort();
+    let ranges: Vec<String> = sorted
+        .into_iter()
+        .map(|(session, shift)| {
+            let session = sql.bind(session.0);
+            let (first, last) = (
+                sql.bind(start.saturating_add(*shift)),
+                sql.bind(end.saturating_add(*shift)),
+            );
+            format!("({alias}.session_id = {session} AND {alias}.time_micros BETWEEN {first} AND {last})")
+        })
+        .collect();
+    format!(" AND ({})", ranges.join(" OR "))
+}
+
 /// ` AND …` keeping the sessions a filter shows, for tables with a
 /// `session_id` column aliased `t` (the figures kept at import).
 pub(crate) fn visible_sessions(sql: &mut Sql, filter: &BrowseFilter) {
@@ -299,9 +334,8 @@ fn push_conditions_of(sql: &mut Sql, rows: Rows, filter: &BrowseFilter, starts: 
         sql.push(&format!(" AND ({any})"));
     }
     if let Some(range) = filter.time {
-        let time = time_expr_of(sql, rows, range.relative, starts);
-        let (start, end) = (sql.bind(range.start_micros), sql.bind(range.end_micros));
-        sql.push(&format!(" AND {time} BETWEEN {start} AND {end}"));
+        let window = time_window(sql, rows, range.relative, starts, range.start_micros, range.end_micros);
+        sql.push(&window);
     }
 }
 

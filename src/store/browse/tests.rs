@@ -164,6 +164,53 @@ fn relative_time_lines_sessions_up() {
     assert!(case.event_count(&filter).expect("count") > page.len() as u64);
 }
 
+/// A relative time range is one absolute range per session (so SQLite can
+/// use the indexes); it keeps exactly the rows whose time since their
+/// session's start lies in it, events and requests alike.
+#[test]
+fn relative_ranges_keep_the_rows_of_each_sessions_own_window() {
+    let case = demo_and_real();
+    let starts = case.session_starts().expect("starts");
+    let events = case
+        .event_page(&BrowseFilter::default(), Sort::default(), 0, 100_000)
+        .expect("events");
+    let requests = case
+        .request_page(&BrowseFilter::default(), RequestSort::default(), 0, 100_000)
+        .expect("requests");
+    let since = |session: &crate::model::SessionId, time: i64| time - starts[session];
+    let mut nonempty = 0;
+    for (start, end) in [
+        (0, 30_000_000),
+        (10_000_000, 200_000_000),
+        (300_000_000, 600_000_000),
+        (-5, 0),
+    ] {
+        let filter = BrowseFilter {
+            time: Some(TimeRange {
+                start_micros: start,
+                end_micros: end,
+                relative: true,
+            }),
+            ..BrowseFilter::default()
+        };
+        let inside = |s, t| (start..=end).contains(&since(s, t));
+        let expected_events = events.iter().filter(|e| inside(&e.session_id, e.time_micros)).count() as u64;
+        let expected_requests = requests.iter().filter(|r| inside(&r.session_id, r.time_micros)).count() as u64;
+        assert_eq!(
+            case.event_count(&filter).expect("count"),
+            expected_events,
+            "{start}..{end}"
+        );
+        assert_eq!(
+            case.request_count(&filter).expect("count"),
+            expected_requests,
+            "{start}..{end}"
+        );
+        nonempty += usize::from(expected_events > 0);
+    }
+    assert!(nonempty >= 3, "the windows hold events");
+}
+
 #[test]
 fn event_detail_carries_layers_and_the_exchange() {
     let case = demo();

@@ -15,7 +15,8 @@
 //! selection, it is not cut by it.
 
 use super::filter::{
-    BrowseFilter, Rows, Sql, push_conditions, push_request_conditions, time_expr, time_expr_of, visible_sessions,
+    BrowseFilter, Rows, Sql, push_conditions, push_request_conditions, time_expr, time_expr_of, time_window,
+    visible_sessions,
 };
 use crate::model::{EventId, ExchangeId, Mode, SessionId};
 use crate::store::density::{level_micros, levels_of};
@@ -298,9 +299,17 @@ impl Case {
             .collect();
         let mut sql = Sql::new("");
         let time = time_expr(&mut sql, window.relative, &starts);
-        let (start, end) = (sql.bind(window.start_micros), sql.bind(window.end_micros));
+        let start = sql.bind(window.start_micros);
+        let in_window = time_window(
+            &mut sql,
+            Rows::Events,
+            window.relative,
+            &starts,
+            window.start_micros,
+            window.end_micros,
+        );
         let scope = WindowScope {
-            in_window: format!(" AND {time} BETWEEN {start} AND {end}"),
+            in_window,
             time,
             start,
             filter,
@@ -655,7 +664,7 @@ struct WindowScope {
     time: String,
     /// Placeholder of the window's start.
     start: String,
-    /// ` AND time BETWEEN start AND end`.
+    /// ` AND` the row's time lies in the window ([`time_window`]).
     in_window: String,
     filter: BrowseFilter,
     starts: HashMap<SessionId, i64>,
@@ -675,9 +684,17 @@ impl RequestScope {
     fn new(window: &TimelineWindow, scope: &WindowScope) -> RequestScope {
         let mut prefix = Sql::new("");
         let time = time_expr_of(&mut prefix, Rows::Requests, window.relative, &scope.starts);
-        let (start, end) = (prefix.bind(window.start_micros), prefix.bind(window.end_micros));
+        let start = prefix.bind(window.start_micros);
+        let in_window = time_window(
+            &mut prefix,
+            Rows::Requests,
+            window.relative,
+            &scope.starts,
+            window.start_micros,
+            window.end_micros,
+        );
         RequestScope {
-            in_window: format!(" AND {time} BETWEEN {start} AND {end}"),
+            in_window,
             time,
             start,
             prefix,
