@@ -17,7 +17,9 @@
 //! rows of the others (see [`store_density`]). The window reads a level
 //! whose buckets are at most an eighth of a pixel column wide, and puts each
 //! kept bucket in the column that holds its midpoint: an event is drawn at
-//! most a sixteenth of a column from where it fell (browse/timeline.rs).
+//! most a sixteenth of a column from where it fell (browse/timeline.rs). A
+//! kept bucket across the window's edge counts in the edge column, so the
+//! whole extent's first and last events are never lost.
 //! The test `kept_density_equals_grouping` compares the two on real
 //! captures, with windows on bucket edges where both must agree exactly.
 
