@@ -206,16 +206,11 @@ impl Case {
                     ],
                 ))
             })?;
-            // What `time_expr_of` subtracts for a relative axis.
-            let offset = |session: &SessionId| match relative && !starts.is_empty() {
-                true => starts.get(session).copied().unwrap_or(0),
-                false => 0,
-            };
             for row in found {
                 let (session, app, mode, figures) = row?;
                 for (rows, count, first, last) in figures {
                     if let (true, Some(first), Some(last)) = (count > 0, first, last) {
-                        let shift = offset(&session);
+                        let shift = axis_shift(relative, &starts, session);
                         add(app.clone(), mode, rows, count as u64, first - shift, last - shift);
                     }
                 }
@@ -317,10 +312,14 @@ impl Case {
             lane_of,
         };
         let requests = RequestScope::new(&window, &scope);
-        let kept = use_kept && scope.filter.only_hides_sessions();
-        let total = match kept {
-            true => self.session_window_total(&window, &scope)?,
-            false => self.window_total(&sql, &requests, &scope)?,
+        // Sessions' figures answer when the filter only hides sessions.
+        let sessions = match use_kept && scope.filter.only_hides_sessions() {
+            true => Some(self.visible_session_levels(&scope.filter)?),
+            false => None,
+        };
+        let total = match &sessions {
+            Some(sessions) => self.session_window_total(&window, &scope, sessions)?,
+            None => self.window_total(&sql, &requests, &scope)?,
         };
         let span = (window.end_micros - window.start_micros).max(1) as f64;
         let bucket_micros = span / f64::from(window.buckets.max(1));
@@ -336,22 +335,19 @@ impl Case {
             slice.marks = self.slice_marks(sql, &scope)?;
             slice.request_marks = self.slice_request_marks(&requests, &scope)?;
         } else {
-            let kept_events = match kept {
-                true => self.kept_buckets(Rows::Events, &window, &scope, bucket_micros)?,
-                false => None,
+            let levels = sessions.and_then(|sessions| kept_levels(sessions, bucket_micros));
+            slice.buckets = match &levels {
+                Some(levels) => {
+                    let mut buckets = self.kept_buckets(Rows::Events, &window, &scope, levels, bucket_micros)?;
+                    buckets.extend(self.kept_buckets(Rows::Requests, &window, &scope, levels, bucket_micros)?);
+                    buckets
+                }
+                None => {
+                    let mut buckets = self.slice_buckets(sql, &scope, bucket_micros)?;
+                    buckets.extend(self.slice_request_buckets(&requests, &scope, bucket_micros)?);
+                    buckets
+                }
             };
-            slice.buckets = match kept_events {
-                Some(buckets) => buckets,
-                None => self.slice_buckets(sql, &scope, bucket_micros)?,
-            };
-            let kept_requests = match kept {
-                true => self.kept_buckets(Rows::Requests, &window, &scope, bucket_micros)?,
-                false => None,
-            };
-            slice.buckets.extend(match kept_requests {
-                Some(buckets) => buckets,
-                None => self.slice_request_buckets(&requests, &scope, bucket_micros)?,
-            });
             slice
                 .buckets
                 .sort_by(|a, b| (a.lane, a.bucket, &a.tracker).cmp(&(b.lane, b.bucket, &b.tracker)));
@@ -390,7 +386,12 @@ impl Case {
     /// every column the count needs, so no row is read. Over all sessions
     /// at once SQLite walks the time index and reads each event's row for
     /// its session: 0.9 s warm and 6 s cold at a million events.
-    fn session_window_total(&self, window: &TimelineWindow, scope: &WindowScope) -> Result<u64, StoreError> {
+    fn session_window_total(
+        &self,
+        window: &TimelineWindow,
+        scope: &WindowScope,
+        sessions: &[(SessionId, Option<i64>)],
+    ) -> Result<u64, StoreError> {
         let mut events = self.conn.prepare_cached(
             "SELECT count(*) FROM events v WHERE v.session_id = ?1 AND v.time_micros BETWEEN ?2 AND ?3",
         )?;
@@ -398,8 +399,8 @@ impl Case {
             "SELECT count(*) FROM exchanges x WHERE x.session_id = ?1 AND x.time_micros BETWEEN ?2 AND ?3{REQUEST_MARK}"
         ))?;
         let mut total = 0u64;
-        for (session, _) in self.visible_session_levels(&scope.filter)? {
-            let shift = axis_shift(window, &scope.starts, session);
+        for &(session, _) in sessions {
+            let shift = axis_shift(window.relative, &scope.starts, session);
             let range = params![session, window.start_micros + shift, window.end_micros + shift];
             for statement in [&mut events, &mut marks] {
                 total += statement.query_row(range, |r| r.get::<_, i64>(0))?.max(0) as u64;
@@ -422,39 +423,26 @@ impl Case {
     }
 
     /// Bucket counts of `rows` from the density kept at import
-    /// (store/density.rs), when every visible session kept a level at most
-    /// [`KEPT_PER_COLUMN`]th of a bucket wide; `None` when one did not (a
-    /// case from before schema 7, or a window zoomed in past the finest
-    /// kept level), and the rows are grouped instead. Each kept bucket that
-    /// overlaps the window counts in the column that holds its midpoint.
+    /// (store/density.rs), each session's at its level in `levels`
+    /// ([`kept_levels`]). Each kept bucket that overlaps the window counts in
+    /// the column that holds its midpoint.
     fn kept_buckets(
         &self,
         rows: Rows,
         window: &TimelineWindow,
         scope: &WindowScope,
+        levels: &[(SessionId, u32)],
         bucket_micros: f64,
-    ) -> Result<Option<Vec<TimelineBucket>>, StoreError> {
-        let sessions = self.visible_session_levels(&scope.filter)?;
-        let finest = bucket_micros / KEPT_PER_COLUMN;
-        let mut chosen = Vec::with_capacity(sessions.len());
-        for (session, levels) in sessions {
-            let coarsest_fine_enough = levels_of(levels.unwrap_or(0))
-                .filter(|&level| level_micros(level) as f64 <= finest)
-                .last();
-            match coarsest_fine_enough {
-                Some(level) => chosen.push((session, level)),
-                None => return Ok(None),
-            }
-        }
+    ) -> Result<Vec<TimelineBucket>, StoreError> {
         let mut statement = self.conn.prepare_cached(
             "SELECT app, mode, key, bucket, count FROM timeline_density
              WHERE session_id = ?1 AND level = ?2 AND rows = ?3 AND bucket BETWEEN ?4 AND ?5",
         )?;
         let last_column = window.buckets.max(1) - 1;
         let mut counts: HashMap<(usize, u32, String), u64> = HashMap::new();
-        for (session, level) in chosen {
+        for &(session, level) in levels {
             let width = level_micros(level);
-            let shift = axis_shift(window, &scope.starts, session);
+            let shift = axis_shift(window.relative, &scope.starts, session);
             let first = (window.start_micros + shift).div_euclid(width);
             let last = (window.end_micros + shift).div_euclid(width);
             let found = statement.query_map(params![session, level, rows.label(), first, last], |r| {
@@ -479,17 +467,15 @@ impl Case {
                 *counts.entry((lane, column.min(last_column), key)).or_default() += count.max(0) as u64;
             }
         }
-        Ok(Some(
-            counts
-                .into_iter()
-                .map(|((lane, bucket, tracker), count)| TimelineBucket {
-                    lane,
-                    bucket,
-                    tracker,
-                    count,
-                })
-                .collect(),
-        ))
+        Ok(counts
+            .into_iter()
+            .map(|((lane, bucket, tracker), count)| TimelineBucket {
+                lane,
+                bucket,
+                tracker,
+                count,
+            })
+            .collect())
     }
 
     fn slice_request_marks(
@@ -649,10 +635,28 @@ impl Case {
     }
 }
 
-/// What `time_expr` subtracts from a row's time in `session` on the
-/// window's axis: the session's start on a relative axis, else nothing.
-fn axis_shift(window: &TimelineWindow, starts: &HashMap<SessionId, i64>, session: SessionId) -> i64 {
-    match window.relative && !starts.is_empty() {
+/// Each session's level of kept density for columns `bucket_micros` wide:
+/// the coarsest it has complete whose buckets are at most
+/// [`KEPT_PER_COLUMN`]th of a column. `None` when a session has none (a
+/// case from before schema 7, or a window zoomed in past the finest kept
+/// level): the rows are grouped instead.
+fn kept_levels(sessions: Vec<(SessionId, Option<i64>)>, bucket_micros: f64) -> Option<Vec<(SessionId, u32)>> {
+    let finest = bucket_micros / KEPT_PER_COLUMN;
+    sessions
+        .into_iter()
+        .map(|(session, levels)| {
+            levels_of(levels.unwrap_or(0))
+                .filter(|&level| level_micros(level) as f64 <= finest)
+                .last()
+                .map(|level| (session, level))
+        })
+        .collect()
+}
+
+/// What `time_expr_of` subtracts from a row's time in `session`: the
+/// session's start on a relative axis, else nothing.
+fn axis_shift(relative: bool, starts: &HashMap<SessionId, i64>, session: SessionId) -> i64 {
+    match relative && !starts.is_empty() {
         true => starts.get(&session).copied().unwrap_or(0),
         false => 0,
     }
