@@ -28,6 +28,18 @@ fn first_run() -> Case {
     case
 }
 
+/// A timeline window over the whole extent of `lanes`.
+fn whole_extent(lanes: &Lanes, relative: bool, buckets: u32, mark_limit: u64) -> TimelineWindow {
+    let (start_micros, end_micros) = lanes.extent.expect("extent");
+    TimelineWindow {
+        relative,
+        start_micros,
+        end_micros,
+        buckets,
+        mark_limit,
+    }
+}
+
 fn facet(facets: &[FacetList], facet: Facet) -> &FacetList {
     facets.iter().find(|f| f.facet == facet).expect("facet listed")
 }
@@ -124,14 +136,7 @@ fn timeline_marks_when_few_buckets_when_many() {
         [Mode::Normal, Mode::Incognito],
         "one lane per app × mode, normal first"
     );
-    let (start, end) = lanes.extent.expect("extent");
-    let mut window = TimelineWindow {
-        relative: false,
-        start_micros: start,
-        end_micros: end,
-        buckets: 100,
-        mark_limit: 10_000,
-    };
+    let mut window = whole_extent(&lanes, false, 100, 10_000);
     let slice = case.timeline_slice(&filter, &lanes.lanes, window).expect("slice");
     assert_eq!(slice.total, total(&case));
     assert_eq!(slice.marks.len() as u64, slice.total);
@@ -358,14 +363,7 @@ fn tracker_requests_without_events_are_timeline_marks() {
     // Config fetches of the Facebook SDK (6) and Branch's skip list (2).
     assert_eq!(without_events.len(), 8, "{without_events:?}");
     assert_eq!(lanes.lanes[0].requests, without_events.len() as u64);
-    let (start, end) = lanes.extent.expect("extent");
-    let window = TimelineWindow {
-        relative: false,
-        start_micros: start,
-        end_micros: end,
-        buckets: 100,
-        mark_limit: 4_000,
-    };
+    let window = whole_extent(&lanes, false, 100, 4_000);
     let slice = case.timeline_slice(&filter, &lanes.lanes, window).expect("slice");
     let marked: Vec<ExchangeId> = slice.request_marks.iter().map(|m| m.exchange_id).collect();
     assert_eq!(marked, without_events);
@@ -486,14 +484,7 @@ fn kept_density_equals_grouping() {
         // start, so columns differ by at most one; each lane's total and
         // each tracker's do not, over the whole extent.
         let lanes = case.timeline_lanes(filter, true).expect("lanes");
-        let (first, last) = lanes.extent.expect("extent");
-        let window = TimelineWindow {
-            relative: true,
-            start_micros: first,
-            end_micros: last,
-            buckets: 40,
-            mark_limit: 0,
-        };
+        let window = whole_extent(&lanes, true, 40, 0);
         let totals = |slice: &TimelineSlice| {
             let mut totals: BTreeMap<(usize, String), u64> = BTreeMap::new();
             for bucket in &slice.buckets {
@@ -509,14 +500,7 @@ fn kept_density_equals_grouping() {
     assert!(compared > 30, "{compared} buckets compared");
     // The counts above came from the kept density: doubled, the slice doubles.
     let lanes = case.timeline_lanes(&BrowseFilter::default(), false).expect("lanes");
-    let (first, last) = lanes.extent.expect("extent");
-    let window = TimelineWindow {
-        relative: false,
-        start_micros: first,
-        end_micros: last,
-        buckets: 10,
-        mark_limit: 0,
-    };
+    let window = whole_extent(&lanes, false, 10, 0);
     let before = bucketed(&BrowseFilter::default(), &lanes, window, true);
     case.conn
         .execute("UPDATE timeline_density SET count = count * 2", [])
