@@ -639,7 +639,9 @@ fn cli_keylog_is_used_and_stored_as_evidence() {
     ]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
-    assert!(stderr.contains(": 3 exchanges, 1 events"), "{stderr}");
+    // The POSTed `search` event and the `collect?en=page_view` beacon
+    // (the generic decoder's); the third request is a plain fetch.
+    assert!(stderr.contains(": 3 exchanges, 2 events"), "{stderr}");
     let out = telltale(&["sessions", case_arg, "--json"]);
     let sessions: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     let sources = sessions[0]["sources"].as_array().expect("sources");

@@ -41,6 +41,14 @@ pub enum Category {
     Social,
     /// Consent-management platforms (they record consent choices with device ids).
     Consent,
+    /// Chat, feedback and support widgets (tracker databases list them).
+    CustomerInteraction,
+    /// Embedded players, fonts and other content third parties serve.
+    Content,
+    /// Fingerprinting and anti-fraud scripts.
+    Fingerprinting,
+    /// A tracker database lists the host without a category we have.
+    Other,
 }
 
 impl Category {
@@ -56,6 +64,10 @@ impl Category {
             Self::TagManager => "tag-manager",
             Self::Social => "social",
             Self::Consent => "consent",
+            Self::CustomerInteraction => "customer-interaction",
+            Self::Content => "content",
+            Self::Fingerprinting => "fingerprinting",
+            Self::Other => "other",
         }
     }
 }
@@ -132,7 +144,7 @@ pub fn catalogue() -> &'static [CatalogueEntry] {
 /// Case-insensitive; a port and a trailing dot are ignored.
 #[must_use]
 pub fn company_for_host(host: &str) -> Option<&'static CatalogueEntry> {
-    let host = normalize_host(host)?;
+    let host = super::domain::normalize_host(host)?;
     let catalogue = &*CATALOGUE;
     // Walk from the full host to ever shorter suffixes, so the first hit is the longest.
     let mut candidate = host.as_str();
@@ -153,22 +165,6 @@ pub fn company_for_tracker(tracker: &str) -> Option<&'static CatalogueEntry> {
     catalogue()
         .iter()
         .find(|entry| entry.tracker.as_deref() == Some(tracker))
-}
-
-/// Lowercase host name without port or trailing dot; `None` for an empty host
-/// or an IPv6 literal (addresses belong to `geo`, not to the catalogue).
-fn normalize_host(host: &str) -> Option<String> {
-    let host = host.trim();
-    if host.starts_with('[') {
-        return None;
-    }
-    let without_port = match host.split_once(':') {
-        Some((name, port)) if port.bytes().all(|b| b.is_ascii_digit()) => name,
-        Some(_) => return None,
-        None => host,
-    };
-    let name = without_port.trim_end_matches('.');
-    (!name.is_empty()).then(|| name.to_ascii_lowercase())
 }
 
 #[cfg(test)]

@@ -57,7 +57,16 @@ struct ExchangeJson<'a> {
     mode: &'static str,
     tracker: Option<&'a str>,
     company: Option<&'a str>,
+    /// Where the company comes from: `catalogue`, `endpoint table`, `lists: …`,
+    /// `sdk`, `network owner: …` (a guess) or `researcher`.
+    company_source: Option<&'a str>,
+    /// True when the company is only a guess from the server's network owner.
+    company_guess: bool,
     category: Option<&'a str>,
+    /// `first` for the app's own servers, `third` otherwise.
+    party: &'a str,
+    /// The HTTP library or browser that sent it (never an app).
+    client: Option<&'a str>,
     endpoint: Option<&'a str>,
     event_count: i64,
     data_types: &'a [DataType],
@@ -88,7 +97,15 @@ impl<'a> From<&'a ExchangeRow> for ExchangeJson<'a> {
             mode: x.mode.as_str(),
             tracker: x.tracker.as_deref(),
             company: x.company.as_deref(),
+            company_source: x.company_source.as_deref(),
+            company_guess: x
+                .company_source
+                .as_deref()
+                .and_then(crate::attribution::CompanySource::parse)
+                .is_some_and(|s| s.is_guess()),
             category: x.category.as_deref(),
+            party: &x.party,
+            client: x.client.as_deref(),
             endpoint: x.endpoint.as_deref(),
             event_count: x.event_count,
             data_types: &x.data_types,
@@ -120,6 +137,9 @@ const CSV_COLUMNS: &[&str] = &[
     "event_count",
     "data_types",
     "decode_path_summary",
+    "company_source",
+    "party",
+    "client",
 ];
 
 /// Data types as one cell: `advertisingId=38400000-…; model=Pixel 4`.
@@ -193,6 +213,9 @@ pub fn run(args: &ExchangesArgs) -> anyhow::Result<()> {
                 json.event_count.to_string(),
                 data_types_cell(json.data_types),
                 json.decode_path_summary.to_string(),
+                json.company_source.unwrap_or_default().to_string(),
+                json.party.to_string(),
+                json.client.unwrap_or_default().to_string(),
             ];
             let safe: Vec<String> = cells
                 .iter()
@@ -210,19 +233,26 @@ pub fn run(args: &ExchangesArgs) -> anyhow::Result<()> {
     let mut out = std::io::BufWriter::new(stdout);
     writeln!(
         out,
-        "{:<6}  {:<19}  {:<12}  {:<6}  {:<34}  {:<22}  {:<8}  {:>6}  DATA TYPES",
-        "ID", "TIME (UTC)", "SESSION", "METHOD", "HOST", "COMPANY", "TRACKER", "EVENTS"
+        "{:<6}  {:<19}  {:<12}  {:<6}  {:<34}  {:<5}  {:<22}  {:<8}  {:>6}  DATA TYPES",
+        "ID", "TIME (UTC)", "SESSION", "METHOD", "HOST", "PARTY", "COMPANY", "TRACKER", "EVENTS"
     )?;
     let mut failure: Option<anyhow::Error> = None;
     case.for_each_exchange(&filter, |row| {
         let line = format!(
-            "{:<6}  {:<19}  {:<12}  {:<6}  {:<34}  {:<22}  {:<8}  {:>6}  {}",
+            "{:<6}  {:<19}  {:<12}  {:<6}  {:<34}  {:<5}  {:<22}  {:<8}  {:>6}  {}",
             row.id.0,
             short_time(row.time_micros),
             clip(&row.session, 12),
             clip(&row.method, 6),
             clip(&row.host, 34),
-            clip(row.company.as_deref().unwrap_or("—"), 22),
+            row.party,
+            clip(
+                &row.company.as_deref().map_or_else(
+                    || "—".to_string(),
+                    |c| crate::attribution::company_label(c, row.company_source.as_deref())
+                ),
+                22
+            ),
             clip(row.tracker.as_deref().unwrap_or("—"), 8),
             row.event_count,
             clip(&data_type_names(&row.data_types), 80),

@@ -13,6 +13,7 @@ mod demo;
 mod events;
 mod exchanges;
 mod export;
+mod hosts;
 mod import;
 mod output;
 mod search;
@@ -60,6 +61,8 @@ pub enum Command {
     Annotations(annotations::AnnotationsArgs),
     /// Export events and findings as CSV, JSON or a PDF report.
     Export(export::ExportArgs),
+    /// Every host: its company, where that name comes from, first or third party; `--set` gives your word on one.
+    Hosts(hosts::HostsArgs),
 }
 
 /// Arguments of `telltale gui`.
@@ -136,6 +139,7 @@ pub fn run(command: Command) -> anyhow::Result<()> {
         Command::Annotate(args) => annotate::run(&args),
         Command::Annotations(args) => annotations::run(&args),
         Command::Export(args) => export::run(&args),
+        Command::Hosts(args) => hosts::run(&args),
     }
 }
 

@@ -77,6 +77,11 @@ pub(crate) static DECODERS: &[&dyn LayerDecoder] = &[
     &b64::Base64Decoder,
 ];
 
+/// The tracker id [`decode_exchange`] gives requests whose events only the
+/// generic decoder found; the import names those events after their
+/// receiver instead (`store::import`).
+pub const GENERIC_TRACKER: &str = "generic";
+
 /// Declared body types that hold no telemetry and are not decoded.
 const MEDIA_TYPE_PREFIXES: &[&str] = &["image/", "audio/", "video/", "font/"];
 
@@ -140,7 +145,7 @@ pub fn decode_exchange(exchange: &Exchange) -> Decoded {
             Some(matched.tracker.id.clone()),
         ),
         (None, None) => match trackers::detect_generic(exchange, &mut tree) {
-            Some(events) => (events, Some("generic".to_string())),
+            Some(events) => (events, Some(GENERIC_TRACKER.to_string())),
             None => (Vec::new(), None),
         },
     };

@@ -246,14 +246,26 @@ impl Session {
             ("User-Agent".to_string(), BROWSER_UA.to_string()),
             ("X-Requested-With".to_string(), super::DEMO_APP.to_string()),
             ("Accept".to_string(), "text/html".to_string()),
+            // A top-level navigation, as Chromium WebViews mark it: the
+            // page's site is one the user visited (first party).
+            ("Sec-Fetch-Mode".to_string(), "navigate".to_string()),
+            ("Sec-Fetch-Dest".to_string(), "document".to_string()),
         ];
+        let image_headers: Vec<(String, String)> = headers[..2]
+            .iter()
+            .cloned()
+            .chain([
+                ("Sec-Fetch-Mode".to_string(), "no-cors".to_string()),
+                ("Sec-Fetch-Dest".to_string(), "image".to_string()),
+            ])
+            .collect();
         let duration = self.rng.between(80, 400) as f64;
         self.entries.push(HarEntry {
             time_micros: self.now,
             duration_ms: duration,
             method: "GET",
             url: url.to_string(),
-            request_headers: headers.clone(),
+            request_headers: headers,
             post: None,
             status: 200,
             response_mime: "text/html; charset=utf-8".into(),
@@ -266,7 +278,7 @@ impl Session {
             duration_ms: 35.0,
             method: "GET",
             url: format!("{origin}/static/logo.png"),
-            request_headers: headers,
+            request_headers: image_headers,
             post: None,
             status: 200,
             response_mime: "image/png".into(),

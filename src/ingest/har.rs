@@ -77,6 +77,7 @@ impl Importer for HarImporter {
             entries: 0,
             seen_log: false,
             seen_entries: false,
+            meta: HarMeta::default(),
         });
         let result = if Codec::sniff(bytes) == Some(Codec::Zlib) {
             let reader = std::io::BufReader::new(flate2::read::ZlibDecoder::new(bytes));
@@ -121,6 +122,7 @@ impl HarImporter {
             entries: 0,
             seen_log: false,
             seen_entries: false,
+            meta: HarMeta::default(),
         });
         let result = if zlib {
             let inflated = std::io::BufReader::new(flate2::read::ZlibDecoder::new(reader));
@@ -162,7 +164,11 @@ fn finish_stream(
     if !state.seen_entries {
         return Err(invalid("no `log.entries` array".into()));
     }
-    Ok(ImportSummary::default())
+    Ok(ImportSummary {
+        recorded_app: state.meta.recorded_app(),
+        visited_sites: state.meta.sites,
+        ..ImportSummary::default()
+    })
 }
 
 fn invalid(reason: String) -> ImportError {
@@ -204,6 +210,72 @@ struct StreamState<'s, 'a> {
     entries: u64,
     seen_log: bool,
     seen_entries: bool,
+    /// What the capture says about itself (see [`HarMeta`]).
+    meta: HarMeta,
+}
+
+/// What a HAR says about its own recording, for attribution: the browser
+/// that recorded it (a browser's own HAR: DevTools, Firefox, Browsertime,
+/// Playwright …; a proxy's HAR names no browser) and the sites it visited
+/// (each page's first request, and page titles that are URLs).
+#[derive(Default)]
+struct HarMeta {
+    creator: Option<String>,
+    browser: Option<(String, Option<String>)>,
+    sites: Vec<String>,
+    pages_seen: std::collections::HashSet<String>,
+}
+
+impl HarMeta {
+    /// The browser as an app name: `Chrome 56`, `Firefox 111`.
+    fn recorded_app(&self) -> Option<String> {
+        let (name, version) = match &self.browser {
+            Some((name, version)) => (name.clone(), version.clone()),
+            None => {
+                let creator = self.creator.as_deref()?;
+                let name = match creator {
+                    "WebInspector" => "Chrome",
+                    "WebKit Web Inspector" => "Safari",
+                    "Firefox" | "Firebug" => "Firefox",
+                    "Internet Explorer Network Inspector" => "Internet Explorer",
+                    _ => return None,
+                };
+                (name.to_string(), None)
+            }
+        };
+        let name = name.trim();
+        if name.is_empty() {
+            return None;
+        }
+        let major = version
+            .as_deref()
+            .and_then(|v| v.split('.').next())
+            .filter(|v| !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()));
+        Some(match major {
+            Some(major) => format!("{name} {major}"),
+            None => name.to_string(),
+        })
+    }
+
+    fn add_site(&mut self, url: &str) {
+        let (scheme, host, _) = split_url(url);
+        if matches!(scheme.as_str(), "http" | "https") && !host.is_empty() && !self.sites.contains(&host) {
+            self.sites.push(host);
+        }
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct HarNamed {
+    name: Text,
+    version: Text,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct HarPage {
+    title: Text,
 }
 
 /// Marker text for errors we raise inside serde to stop the parse.
@@ -255,6 +327,20 @@ impl<'de> Visitor<'de> for LogSeed<'_, '_, '_> {
             if key == "entries" {
                 self.0.borrow_mut().seen_entries = true;
                 map.next_value_seed(EntriesSeed(self.0))?;
+            } else if key == "creator" {
+                let creator: Option<HarNamed> = map.next_value()?;
+                self.0.borrow_mut().meta.creator = creator.and_then(|c| c.name.0);
+            } else if key == "browser" {
+                let browser: Option<HarNamed> = map.next_value()?;
+                self.0.borrow_mut().meta.browser = browser.and_then(|b| Some((b.name.0?, b.version.0)));
+            } else if key == "pages" {
+                let pages: Option<Vec<HarPage>> = map.next_value()?;
+                let mut state = self.0.borrow_mut();
+                for page in pages.unwrap_or_default() {
+                    if let Some(title) = page.title.0 {
+                        state.meta.add_site(&title);
+                    }
+                }
             } else {
                 map.next_value::<IgnoredAny>()?;
             }
@@ -280,6 +366,13 @@ impl<'de> Visitor<'de> for EntriesSeed<'_, '_, '_> {
             let mut state = self.0.borrow_mut();
             let index = state.entries;
             state.entries += 1;
+            // A page's first request loaded the page itself.
+            if let Some(page) = entry.pageref.0.clone()
+                && state.meta.pages_seen.insert(page)
+                && let Some(url) = entry.request.url.0.as_deref()
+            {
+                state.meta.add_site(url);
+            }
             let exchange = entry.into_exchange(&state.context, index);
             match state.sink.exchange(exchange) {
                 Ok(Flow::Continue) => {}
@@ -339,6 +432,7 @@ struct HarEntry {
     /// Chrome's and mitmproxy's WebSocket messages after the upgrade.
     #[serde(rename = "_webSocketMessages")]
     web_socket_messages: Option<Vec<HarWebSocketMessage>>,
+    pageref: Text,
 }
 
 /// One `_webSocketMessages` item: `type` send/receive, `time` (seconds),

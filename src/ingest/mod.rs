@@ -95,6 +95,13 @@ pub struct ImportSummary {
     /// Items the file held that are not HTTP exchanges, with counts and why
     /// (e.g. `("websocket flows", 2)`).
     pub skipped: Vec<(String, u64)>,
+    /// The app the capture says recorded it, for the whole file: the
+    /// browser of a browser's own HAR (`Chrome 56`). Used when the user
+    /// names no app; never overrides what a request's own metadata says.
+    pub recorded_app: Option<String>,
+    /// Hosts of the pages the capture visited (a browser's top-level
+    /// documents): first party for the session.
+    pub visited_sites: Vec<String>,
 }
 
 impl ImportSummary {

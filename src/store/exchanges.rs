@@ -41,7 +41,13 @@ pub struct ExchangeRow {
     pub mode: Mode,
     pub tracker: Option<String>,
     pub company: Option<String>,
+    /// Where the company comes from (`attribution::CompanySource::stored`).
+    pub company_source: Option<String>,
     pub category: Option<String>,
+    /// `first` (the app's own servers) or `third`.
+    pub party: String,
+    /// The HTTP library or browser that sent it (never an app).
+    pub client: Option<String>,
     pub endpoint: Option<String>,
     pub event_count: i64,
     pub decode_path_summary: String,
@@ -50,7 +56,7 @@ pub struct ExchangeRow {
 
 const EXCHANGE_ROW_SELECT: &str = "SELECT x.exchange_id, s.name, x.session_id, src.file_name, x.seq, x.time_micros,
         x.method, x.url, x.host, x.status, x.server_ip, x.app, x.mode, x.tracker, x.company, x.category,
-        x.endpoint, x.event_count, x.decode_path_summary
+        x.endpoint, x.event_count, x.decode_path_summary, x.company_source, x.party, x.client
      FROM exchanges x JOIN sessions s USING (session_id) JOIN sources src USING (source_id)";
 
 fn exchange_row(r: &Row<'_>) -> rusqlite::Result<ExchangeRow> {
@@ -74,6 +80,9 @@ fn exchange_row(r: &Row<'_>) -> rusqlite::Result<ExchangeRow> {
         endpoint: r.get(16)?,
         event_count: r.get(17)?,
         decode_path_summary: r.get(18)?,
+        company_source: r.get(19)?,
+        party: r.get(20)?,
+        client: r.get(21)?,
         data_types: Vec::new(),
     })
 }

@@ -15,7 +15,7 @@ use super::browse::{Facet, Rows};
 use super::density::{Density, store_density};
 use super::import::PreparedExchange;
 use crate::model::{Mode, SessionId};
-use rusqlite::{Transaction, params};
+use rusqlite::{Connection, Transaction, params};
 use std::collections::{BTreeSet, HashMap};
 
 /// One lane's figures: its events and its tracker requests without events,
@@ -303,4 +303,88 @@ pub(super) fn store_figures(tx: &Transaction<'_>, session: SessionId, totals: &T
         ])?;
     }
     store_density(tx, session, &totals.density)
+}
+
+/// Counts `session`'s lanes, facet values and timeline density again from
+/// its rows, replacing what was kept: after the researcher renamed a
+/// host's company (`hosts.rs`), the kept figures must say what the rows
+/// say. The counting mirrors [`Totals::count_exchange`] exactly (the test
+/// `recount_equals_the_import_s_figures` compares the two).
+pub(super) fn recount_figures(tx: &Connection, session: SessionId) -> Result<(), StoreError> {
+    for table in ["session_lanes", "session_facets", "timeline_density"] {
+        tx.execute(&format!("DELETE FROM {table} WHERE session_id = ?1"), [session])?;
+    }
+    tx.execute(
+        "INSERT INTO session_lanes (session_id, app, mode, event_count, first_micros, last_micros, request_count,
+                                    request_first_micros, request_last_micros)
+         SELECT ?1, app, mode, sum(events), min(first_e), max(last_e), sum(requests), min(first_r), max(last_r)
+         FROM (SELECT app, mode, 1 AS events, time_micros AS first_e, time_micros AS last_e,
+                      0 AS requests, NULL AS first_r, NULL AS last_r FROM events WHERE session_id = ?1
+               UNION ALL
+               SELECT app, mode, 0, NULL, NULL, 1, time_micros, time_micros FROM exchanges
+               WHERE session_id = ?1 AND event_count = 0 AND party = 'third' AND (company IS NOT NULL OR tracker IS NOT NULL))
+         GROUP BY app, mode",
+        [session],
+    )?;
+    tx.execute(
+        "INSERT INTO session_facets (session_id, facet, value, detail, request_count, event_count)
+         SELECT ?1, facet, value, coalesce(max(CASE WHEN requests > 0 THEN detail END), max(detail)),
+                sum(requests), sum(events)
+         FROM (SELECT 'app' AS facet, coalesce(app, '') AS value, NULL AS detail, 1 AS requests, 0 AS events
+               FROM exchanges WHERE session_id = ?1
+               UNION ALL SELECT 'mode', mode, NULL, 1, 0 FROM exchanges WHERE session_id = ?1
+               UNION ALL SELECT 'company', coalesce(company, ''), category, 1, 0 FROM exchanges WHERE session_id = ?1
+               UNION ALL SELECT 'tracker', coalesce(tracker, ''), company, 1, 0 FROM exchanges WHERE session_id = ?1
+               UNION ALL SELECT 'host', host, company, 1, 0 FROM exchanges WHERE session_id = ?1
+               UNION ALL SELECT 'data type', d.type, NULL, 1, 0
+                   FROM exchanges x JOIN (SELECT DISTINCT exchange_id, type FROM data_types) d
+                   ON d.exchange_id = x.exchange_id WHERE x.session_id = ?1
+               UNION ALL SELECT 'event', e.event_name, NULL, 1, 0
+                   FROM exchanges x JOIN (SELECT DISTINCT exchange_id, event_name FROM events) e
+                   ON e.exchange_id = x.exchange_id WHERE x.session_id = ?1
+               UNION ALL SELECT 'app', coalesce(app, ''), NULL, 0, 1 FROM events WHERE session_id = ?1
+               UNION ALL SELECT 'mode', mode, NULL, 0, 1 FROM events WHERE session_id = ?1
+               UNION ALL SELECT 'company', coalesce(x.company, ''), x.category, 0, 1
+                   FROM events v JOIN exchanges x ON x.exchange_id = v.exchange_id WHERE v.session_id = ?1
+               UNION ALL SELECT 'tracker', coalesce(v.tracker, ''), x.company, 0, 1
+                   FROM events v JOIN exchanges x ON x.exchange_id = v.exchange_id WHERE v.session_id = ?1
+               UNION ALL SELECT 'host', x.host, x.company, 0, 1
+                   FROM events v JOIN exchanges x ON x.exchange_id = v.exchange_id WHERE v.session_id = ?1
+               UNION ALL SELECT 'data type', type, NULL, 0, 1
+                   FROM (SELECT DISTINCT v.event_id, d.type FROM events v
+                         JOIN data_types d ON d.exchange_id = v.exchange_id
+                              AND (d.event_id = v.event_id OR d.event_id IS NULL)
+                         WHERE v.session_id = ?1)
+               UNION ALL SELECT 'event', event_name, NULL, 0, 1 FROM events WHERE session_id = ?1)
+         GROUP BY facet, value",
+        [session],
+    )?;
+    let mask: Option<i64> = tx.query_row(
+        "SELECT density_levels FROM sessions WHERE session_id = ?1",
+        [session],
+        |r| r.get(0),
+    )?;
+    for level in super::density::levels_of(mask.unwrap_or(0)) {
+        let width = super::density::level_micros(level);
+        // `bucket` is time.div_euclid(width), as density.rs counts it.
+        let bucket = "CASE WHEN time_micros >= 0 THEN time_micros / ?3 ELSE (time_micros - ?3 + 1) / ?3 END";
+        tx.execute(
+            &format!(
+                "INSERT INTO timeline_density (session_id, level, rows, app, mode, key, bucket, count)
+                 SELECT ?1, ?2, 'events', app, mode, tracker, {bucket} AS b, count(*)
+                 FROM events WHERE session_id = ?1 GROUP BY app, mode, tracker, b"
+            ),
+            params![session, level, width],
+        )?;
+        tx.execute(
+            &format!(
+                "INSERT INTO timeline_density (session_id, level, rows, app, mode, key, bucket, count)
+                 SELECT ?1, ?2, 'requests', app, mode, coalesce(tracker, company, host) AS k, {bucket} AS b, count(*)
+                 FROM exchanges WHERE session_id = ?1 AND event_count = 0 AND party = 'third' AND (company IS NOT NULL OR tracker IS NOT NULL)
+                 GROUP BY app, mode, k, b"
+            ),
+            params![session, level, width],
+        )?;
+    }
+    Ok(())
 }

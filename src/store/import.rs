@@ -29,7 +29,7 @@ use super::root_layers::stored_in_exchange;
 use super::search_index::BlockBuilder;
 use super::source_chunks::StoredChunk;
 use super::{Case, StoreError};
-use crate::attribution::{app_from_exchange, company_for_host, key_field};
+use crate::attribution::{self, FirstParty, RequestFacts, key_field};
 use crate::decode::decode_exchange;
 use crate::ingest::{ExchangeSink, Flow, ImportError, ImportInput, ImportSummary, Importer, KeyLog, detect};
 use crate::model::{Exchange, Layer, Mode, SessionId, SourceId, now_micros};
@@ -104,10 +104,11 @@ pub struct ImportOutcome {
 }
 
 /// The session rows are decoded against: its app and mode fill in what a
-/// payload does not say.
+/// payload does not say; the researcher's word on hosts names their company.
 struct SessionInfo {
     app: Option<String>,
     mode: Mode,
+    host_labels: super::hosts::HostLabels,
 }
 
 impl Case {
@@ -427,6 +428,7 @@ fn session_info(tx: &Transaction<'_>, name: &str, options: &ImportOptions) -> Re
             |r| Ok((r.get::<_, Option<String>>(0)?, r.get::<_, String>(1)?)),
         )
         .optional()?;
+    let host_labels = super::hosts::read_labels(tx)?;
     Ok(match existing {
         Some((app, mode)) => SessionInfo {
             app: app.or_else(|| options.app.clone()),
@@ -434,10 +436,12 @@ fn session_info(tx: &Transaction<'_>, name: &str, options: &ImportOptions) -> Re
                 Mode::Unknown => options.mode.unwrap_or_default(),
                 known => known,
             },
+            host_labels,
         },
         None => SessionInfo {
             app: options.app.clone(),
             mode: options.mode.unwrap_or_default(),
+            host_labels,
         },
     })
 }
@@ -662,8 +666,16 @@ fn run_stages(
             stopped: false,
             writer_gone: false,
             limit_hits: 0,
+            visited: Vec::new(),
         };
-        let result = import(&mut sink);
+        let result = import(&mut sink).map(|mut summary| {
+            for host in std::mem::take(&mut sink.visited) {
+                if !summary.visited_sites.contains(&host) {
+                    summary.visited_sites.push(host);
+                }
+            }
+            summary
+        });
         while !sink.source.is_drained() && !sink.writer_gone {
             sink.take_source_chunks();
             sink.flush();
@@ -704,6 +716,10 @@ pub(super) struct PreparedExchange {
     pub(super) app: Option<String>,
     pub(super) tracker: Option<String>,
     pub(super) company: Option<String>,
+    /// Where `company` comes from (`attribution::CompanySource::stored`).
+    pub(super) company_source: Option<String>,
+    /// The HTTP library or browser that sent it (never an app).
+    pub(super) client: Option<String>,
     pub(super) notes: String,
     pub(super) layers: Vec<Layer>,
     pub(super) events: Vec<PreparedEvent>,
@@ -765,6 +781,8 @@ struct StoreSink<'a> {
     writer_gone: bool,
     /// Notes that said a limit was hit, all of them (see [`MAX_LIMIT_WARNINGS`]).
     limit_hits: u64,
+    /// Hosts of top-level pages a browser navigated to (first party).
+    visited: Vec<String>,
 }
 
 /// Limit notes shown one by one as warnings; beyond this they are counted.
@@ -849,28 +867,46 @@ impl StoreSink<'_> {
         self.block.is_full().then(|| self.block.finish())
     }
 
-    fn prepare(&self, exchange: Exchange) -> PreparedExchange {
+    fn prepare(&mut self, exchange: Exchange) -> PreparedExchange {
         let decoded = decode_exchange(&exchange);
-        let app = app_from_exchange(&exchange)
-            .or_else(|| self.session.app.clone())
-            .or_else(|| crate::attribution::app_from_data_types(&decoded.data_types));
-        let catalogue_entry = company_for_host(&exchange.host);
-        // A known tracker endpoint on a host the catalogue leaves alone.
-        let by_endpoint = catalogue_entry
-            .is_none()
-            .then(|| {
-                decoded
-                    .endpoint
-                    .as_deref()
-                    .and_then(crate::decode::endpoints::company_of)
-            })
-            .flatten();
+        // The user's word names the app unless the capture names another
+        // for this request; an SDK's own report only when no one else does.
+        let app = attribution::app_for_request(&exchange, self.session.app.as_deref())
+            .or_else(|| attribution::app_from_data_types(&decoded.data_types));
+        if is_top_level_document(&exchange) && !self.visited.contains(&exchange.host) {
+            self.visited.push(exchange.host.clone());
+        }
+        let label = self.session.host_labels.get(&exchange.host);
+        let by_endpoint = decoded
+            .endpoint
+            .as_deref()
+            .and_then(crate::decode::endpoints::company_of);
+        let generic = decoded.tracker.as_deref() == Some(crate::decode::GENERIC_TRACKER);
+        let receiver = attribution::receiver(RequestFacts {
+            host: &exchange.host,
+            endpoint_company: by_endpoint
+                .as_ref()
+                .map(|(company, category)| (company.as_str(), *category)),
+            tracker: decoded.tracker.as_deref().filter(|_| !generic),
+            server_ip: exchange.server_ip.as_deref(),
+            researcher_company: label.and_then(|l| l.company.as_deref()),
+        });
+        // Events of an SDK no decoder knows are named after who received
+        // them: the company (never a guess), else the host's domain.
+        let generic_name = generic.then(|| generic_tracker_name(receiver.as_ref(), &exchange.host));
+        let tracker = match &generic_name {
+            Some(name) => Some(name.clone()),
+            None => decoded
+                .tracker
+                .or_else(|| attribution::company_for_host(&exchange.host).and_then(|e| e.tracker.clone())),
+        };
         // The payload's own incognito flag wins over the session's mode.
         let mode = decoded
             .events
             .iter()
             .find_map(|event| event.mode)
             .unwrap_or(self.session.mode);
+        let capture_app = attribution::capture_app(&exchange);
         let events = decoded
             .events
             .into_iter()
@@ -880,14 +916,20 @@ impl StoreSink<'_> {
                     .iter()
                     .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
                     .collect();
+                // With the user's word given, a payload's app id does not
+                // split the session; without it, it is the best evidence.
+                let event_app = match (&capture_app, &self.session.app) {
+                    (Some(_), _) | (None, Some(_)) => app.clone(),
+                    (None, None) => event.app.or_else(|| app.clone()),
+                };
                 PreparedEvent {
                     layer: event.layer.map(|l| l as i64),
                     time_micros: event.time_micros.unwrap_or(exchange.time_micros),
-                    app: event.app.or_else(|| app.clone()),
+                    app: event_app,
                     device: event.device,
                     mode: event.mode.unwrap_or(self.session.mode),
                     key_field: key_field(&event.fields),
-                    tracker: event.tracker,
+                    tracker: generic_name.clone().unwrap_or(event.tracker),
                     name: event.name,
                     fields: serde_json::Value::Object(fields).to_string(),
                     decode_path: event.decode_path,
@@ -898,20 +940,17 @@ impl StoreSink<'_> {
             request_headers: headers_json(&exchange.request_headers),
             response_headers: headers_json(&exchange.response_headers),
             app,
-            // The payload's shape names the tracker; a known host names it
-            // when the payload is one we cannot decode.
-            tracker: decoded
-                .tracker
-                .or_else(|| catalogue_entry.and_then(|e| e.tracker.clone())),
-            company: catalogue_entry
-                .map(|e| e.company.clone())
-                .or_else(|| by_endpoint.as_ref().map(|(company, _)| company.clone())),
+            client: attribution::client_of(&exchange),
+            tracker,
+            company: receiver.as_ref().map(|r| r.company.clone()),
+            company_source: receiver.as_ref().map(|r| r.source.stored()),
+            category: receiver
+                .as_ref()
+                .and_then(|r| r.category)
+                .map(|c| c.as_str().to_string()),
             notes: serde_json::to_string(&exchange.notes).unwrap_or_else(|_| "[]".into()),
             layers: decoded.layers,
             events,
-            category: catalogue_entry
-                .map(|e| e.category.as_str().to_string())
-                .or_else(|| by_endpoint.map(|(_, category)| category.as_str().to_string())),
             endpoint: decoded.endpoint,
             mode,
             decode_path_summary: decoded.decode_path_summary,
@@ -920,6 +959,29 @@ impl StoreSink<'_> {
             closes_block: None,
         }
     }
+}
+
+/// The name events of an SDK without a decoder go by: the receiving
+/// company when a source names it (a network owner's guess does not), else
+/// the host's registrable domain (`tremorvideodsp.com`), else the host.
+fn generic_tracker_name(receiver: Option<&attribution::Receiver>, host: &str) -> String {
+    if let Some(receiver) = receiver.filter(|r| !r.source.is_guess()) {
+        return receiver.company.clone();
+    }
+    attribution::domain::registrable_domain(host)
+        .or_else(|| attribution::domain::normalize_host(host))
+        .unwrap_or_else(|| host.to_string())
+}
+
+/// A browser's navigation to a page (not a frame or a subresource): its
+/// host is a site the capture visited.
+fn is_top_level_document(exchange: &Exchange) -> bool {
+    exchange
+        .request_header("sec-fetch-dest")
+        .is_some_and(|d| d.eq_ignore_ascii_case("document"))
+        && exchange
+            .request_header("sec-fetch-mode")
+            .is_some_and(|m| m.eq_ignore_ascii_case("navigate"))
 }
 
 impl ExchangeSink for StoreSink<'_> {
@@ -1059,9 +1121,10 @@ impl<'t> RowWriter<'t> {
                 "INSERT INTO exchanges (session_id, source_id, seq, time_micros, duration_micros, method, url, host, port,
                      http_version, status, request_headers, response_headers, request_body, request_body_original,
                      response_body, response_body_original, server_ip, server_port, client_ip, app_hint, user_agent,
-                     requested_with, app, tracker, company, notes, category, endpoint, mode, event_count, decode_path_summary)
+                     requested_with, app, tracker, company, notes, category, endpoint, mode, event_count, decode_path_summary,
+                     company_source, client)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22,
-                     ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32)",
+                     ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34)",
             )?,
             data_type: tx.prepare_cached(
                 "INSERT INTO data_types (exchange_id, event_id, type, field, value, confidence)
@@ -1121,6 +1184,8 @@ impl<'t> RowWriter<'t> {
             prepared.mode.as_str(),
             prepared.events.len() as i64,
             prepared.decode_path_summary,
+            prepared.company_source,
+            prepared.client,
         ])?;
         let exchange_id = self.tx.last_insert_rowid();
         for (ordinal, layer) in prepared.layers.iter().enumerate() {
@@ -1184,7 +1249,13 @@ fn publish(
     warnings: &[String],
 ) -> Result<SessionId, StoreError> {
     let tx = conn.transaction()?;
-    let inferred = infer_app(&tx, staging.session)?;
+    // Without the user's word, the app is what the capture records (a
+    // browser's own HAR: the browser), else what the SDKs inside say.
+    let inferred = match (&staging.info.app, &summary.recorded_app) {
+        (Some(_), _) => None,
+        (None, Some(browser)) => fill_unnamed_app(&tx, staging.session, browser)?,
+        (None, None) => infer_app(&tx, staging.session)?,
+    };
     let skipped: Vec<serde_json::Value> = summary
         .skipped
         .iter()
@@ -1256,12 +1327,54 @@ fn publish(
         )?;
     }
     store_figures(&tx, target, &totals.with_app_for_unnamed(inferred.as_deref()))?;
+    // After the figures: a first-party request is no timeline mark, and
+    // `apply_parties` counts them again when it finds one.
+    mark_first_party(&tx, target, summary, &staging.info.host_labels)?;
     tx.commit()?;
     Ok(target)
 }
 
-/// The app of a capture that names none in its metadata, headers or
-/// User-Agent, when the SDKs inside say which (see
+/// Gives the rows of the staging session that name no app `app` (the
+/// browser a HAR says recorded it); `Some(app)` when any row took it.
+fn fill_unnamed_app(tx: &Transaction<'_>, staging: SessionId, app: &str) -> Result<Option<String>, StoreError> {
+    let mut changed = 0;
+    for table in ["exchanges", "events"] {
+        changed += tx.execute(
+            &format!("UPDATE {table} SET app = ?2 WHERE session_id = ?1 AND app IS NULL"),
+            params![staging, app],
+        )?;
+    }
+    Ok((changed > 0).then(|| app.to_string()))
+}
+
+/// Works out which hosts of `session` are the app's own (see
+/// `attribution::party`): from the session's app, the sites this capture
+/// visited and what earlier imports into the session found, with the
+/// researcher's marks on top; stores the rules with the session and the
+/// party on every request.
+fn mark_first_party(
+    tx: &Transaction<'_>,
+    session: SessionId,
+    summary: &ImportSummary,
+    labels: &super::hosts::HostLabels,
+) -> Result<(), StoreError> {
+    let (app, stored): (Option<String>, Option<String>) = tx.query_row(
+        "SELECT app, first_party FROM sessions WHERE session_id = ?1",
+        [session],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    let mut rules = FirstParty::for_session(app.as_deref(), summary.visited_sites.iter().map(String::as_str));
+    if let Some(earlier) = stored.and_then(|text| serde_json::from_str::<FirstParty>(&text).ok()) {
+        rules.merge(earlier);
+    }
+    tx.execute(
+        "UPDATE sessions SET first_party = ?2 WHERE session_id = ?1",
+        params![session, serde_json::to_string(&rules).unwrap_or_default()],
+    )?;
+    super::hosts::apply_parties(tx, session, &rules, labels)
+}
+
+/// The app of a capture that names none in its metadata or headers, when the SDKs inside say which (see
 /// `attribution::app_from_data_types`): one app and no other, named by at
 /// least three requests and a quarter of the tracker requests (config
 /// fetches and attribution calls often name no app; in the Android

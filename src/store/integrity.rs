@@ -110,6 +110,91 @@ pub(crate) fn seal_history_entry(conn: &Connection, history_id: i64) -> Result<(
     Ok(())
 }
 
+/// Columns of one host label history entry that its chain hash covers, in order.
+const HOST_HISTORY_COLUMNS: &str = "history_id, host, changed_at_micros, user_name, action, old_value, new_value";
+
+/// The chain hash of a host label history entry in `row` after `previous`.
+fn host_link(previous: &str, row: &rusqlite::Row<'_>) -> rusqlite::Result<String> {
+    let mut hasher = Sha256::new();
+    hasher.update(b"telltale host label history v1\n");
+    hasher.update(previous.as_bytes());
+    hasher.update(b"\n");
+    hash_row(&mut hasher, row, column_count(HOST_HISTORY_COLUMNS))?;
+    Ok(hex::encode(hasher.finalize()))
+}
+
+/// Seals the newest host label history entry, `history_id`, after the one
+/// before it (a chain of its own, like the annotation history's).
+pub(crate) fn seal_host_history_entry(conn: &Connection, history_id: i64) -> Result<(), StoreError> {
+    let previous: String = conn
+        .query_row(
+            "SELECT chain_sha256 FROM host_label_history WHERE history_id < ?1 ORDER BY history_id DESC LIMIT 1",
+            [history_id],
+            |r| r.get::<_, Option<String>>(0),
+        )
+        .optional()?
+        .flatten()
+        .unwrap_or_default();
+    let hash = conn.query_row(
+        &format!("SELECT {HOST_HISTORY_COLUMNS} FROM host_label_history WHERE history_id = ?1"),
+        [history_id],
+        |row| host_link(&previous, row),
+    )?;
+    conn.execute(
+        "UPDATE host_label_history SET chain_sha256 = ?2 WHERE history_id = ?1",
+        params![history_id, hash],
+    )?;
+    Ok(())
+}
+
+/// Walks the host label history chain and compares each label with its last entry.
+pub(crate) fn check_host_history(conn: &Connection) -> Result<Vec<String>, StoreError> {
+    let mut problems = Vec::new();
+    let mut statement = conn.prepare(&format!(
+        "SELECT {HOST_HISTORY_COLUMNS}, chain_sha256 FROM host_label_history ORDER BY history_id"
+    ))?;
+    let mut rows = statement.query([])?;
+    let mut previous = String::new();
+    let mut last: std::collections::BTreeMap<String, (String, Option<String>)> = Default::default();
+    let stored_index = column_count(HOST_HISTORY_COLUMNS);
+    while let Some(row) = rows.next()? {
+        let history_id: i64 = row.get(0)?;
+        let expected = host_link(&previous, row)?;
+        let stored: Option<String> = row.get(stored_index)?;
+        if stored.as_deref() != Some(expected.as_str()) {
+            problems.push(format!(
+                "host label history entry {history_id} does not match its chain hash: it, or an entry before it, was changed or removed"
+            ));
+        }
+        previous = stored.unwrap_or(expected);
+        last.insert(row.get(1)?, (row.get(4)?, row.get(6)?));
+    }
+    drop(rows);
+    let mut labels = conn.prepare("SELECT host, company, party FROM host_labels ORDER BY host")?;
+    let current: Vec<(String, Option<String>, Option<String>)> = labels
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<Result<_, _>>()?;
+    for (host, company, party) in current {
+        let content = serde_json::json!({"company": company, "party": party}).to_string();
+        let recorded = last
+            .remove(&host)
+            .and_then(|(action, value)| (action != "delete").then_some(value).flatten());
+        if recorded.as_deref() != Some(content.as_str()) {
+            problems.push(format!(
+                "the label of host {host} differs from its last history entry: it was changed outside Telltale"
+            ));
+        }
+    }
+    for (host, (action, _)) in last {
+        if action != "delete" {
+            problems.push(format!(
+                "the label of host {host} is missing although its history never removed it"
+            ));
+        }
+    }
+    Ok(problems)
+}
+
 /// SHA-256 over the decoded rows of `source_id`, as stored.
 pub(crate) fn decoded_digest(conn: &Connection, source_id: i64) -> Result<String, StoreError> {
     let mut total = Sha256::new();

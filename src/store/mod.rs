@@ -24,6 +24,7 @@ mod density;
 mod exchanges;
 mod figures;
 mod findings;
+mod hosts;
 mod ids;
 mod import;
 mod integrity;
@@ -51,6 +52,7 @@ pub use browse::{
 pub use canaries::KnownValueHit;
 pub use exchanges::{ExchangeFilter, ExchangeRow};
 pub use findings::{AggregateRow, ExportRow, LayerRow, Timeline, TimelineLane};
+pub use hosts::{HostEdit, HostHistoryEntry, HostLabel, HostListNaming, HostRow};
 pub use import::{ImportObserver, ImportOptions, ImportOutcome, ImportProgress, NoObserver};
 pub use queries::{DataTypeRow, EventFilter, EventRow, HostCount, RequestRow, SessionRow, SourceRow};
 pub use search::{EventCandidate, LayerCandidate, LayerStep};
@@ -169,6 +171,7 @@ impl Case {
         };
         case.remove_abandoned_imports()?;
         case.backfill_search_index()?;
+        case.backfill_attribution()?;
         Ok(case)
     }
 }

@@ -93,6 +93,12 @@ impl Case {
                 });
             }
         }
+        for problem in integrity::check_host_history(&self.conn)? {
+            report.problems.push(VerifyProblem {
+                file_name: None,
+                problem,
+            });
+        }
         let history = integrity::check_history(&self.conn)?;
         report.history_entries = history.entries;
         report.history_head = history.head;

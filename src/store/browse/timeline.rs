@@ -4,7 +4,8 @@
 //! many), so drawing a million events costs no more than drawing a
 //! screen's width of bars.
 //!
-//! A tracker request is one to a known company or claimed by a tracker;
+//! A tracker request is one to a third party (`attribution::party`) that
+//! is a known company or claimed by a tracker;
 //! those that carry no events (config fetches, registrations, crash
 //! reports) get marks of their own, so a lane is never empty while the
 //! app talked to trackers. Requests with events are shown by their events.
@@ -96,7 +97,8 @@ impl RequestMark {
 const KEPT_PER_COLUMN: f64 = 8.0;
 
 /// The condition that makes a request a mark of its own.
-const REQUEST_MARK: &str = " AND x.event_count = 0 AND (x.company IS NOT NULL OR x.tracker IS NOT NULL)";
+const REQUEST_MARK: &str =
+    " AND x.event_count = 0 AND x.party = 'third' AND (x.company IS NOT NULL OR x.tracker IS NOT NULL)";
 
 /// How many events (or tracker requests) of one tracker fall in one lane and bucket.
 #[derive(Clone, Debug, PartialEq, Eq)]
