@@ -179,7 +179,9 @@ fn csv_has_every_column_and_the_annotation() {
             "exchange_id",
             "event_id",
             "source_file",
-            "source_sha256"
+            "source_sha256",
+            "company_source",
+            "party"
         ]
     );
     let row = &records[1];
@@ -198,6 +200,10 @@ fn csv_has_every_column_and_the_annotation() {
     assert_eq!(cell("source_file"), "normal.har");
     assert_eq!(cell("source_sha256"), normal_sha);
     assert_eq!(cell("device"), "Redmi Note 8");
+    // The demo's analytics host is in no list: the SDK in the payload names the company.
+    assert_eq!(cell("company"), "Sensors Data (Sensors Analytics)");
+    assert_eq!(cell("company_source"), "sdk");
+    assert_eq!(cell("party"), "third");
     // The demo's Sensors Analytics host is the vendor's own domain: the
     // company still comes from the SDK that sent the event.
     assert_eq!(cell("company"), "Sensors Data (Sensors Analytics)");

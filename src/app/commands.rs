@@ -127,6 +127,11 @@ fn apply_view(state: &mut AppState, cx: &mut Context<'_>, command: Command) {
         Command::PickCompare { a, b } => pick_compare(state, cx.jobs, a, b),
         Command::FilterToCompareRow(row) => filter_to_compare_row(state, cx.jobs, &row),
         Command::OpenWhatLeft(cell) => open_what_left(state, cx.jobs, &cell),
+        Command::HostForm(form) => state.host_form = form,
+        Command::LabelHost { host, edit } => {
+            state.host_form = None;
+            cx.jobs.send(Request::LabelHost { host, edit });
+        }
         Command::ShowWarnings(show) => state.show_warnings = show,
         Command::Copy(text) => cx.egui.copy_text(text),
         _ => {}
@@ -302,10 +307,13 @@ fn open_what_left(state: &mut AppState, jobs: &mut Jobs, cell: &WhatLeftCell) {
     };
     state.filter.toggle(Facet::App, cell.app.as_deref().unwrap_or(""));
     state.filter.toggle(Facet::Mode, cell.mode.as_str());
-    match (&cell.company, &cell.host) {
-        (Some(company), _) => state.filter.toggle(Facet::Company, company),
-        (None, Some(host)) => state.filter.toggle(Facet::Host, host),
-        (None, None) => {}
+    if let Some(company) = &cell.company {
+        state.filter.toggle(Facet::Company, company);
+    }
+    // The recipient's own hosts: a company's hosts of the other party are
+    // another recipient.
+    for host in &cell.hosts {
+        state.filter.toggle(Facet::Host, host);
     }
     if let Some(kind) = &cell.data_type {
         state.filter.toggle(Facet::DataType, kind);

@@ -8,8 +8,8 @@ use super::TelltaleApp;
 use crate::ui::theme::{GAP, LEFT_PANEL_WIDTH, RIGHT_PANEL_WIDTH, SMALL_SCREEN_WIDTH, TIMELINE_HEIGHT};
 use crate::ui::timeline_ui::{TimelineContext, axis_note, legend_ui, timeline_ui};
 use crate::ui::{
-    compare_ui, export_ui, facets_ui, file_picker_ui, findings_ui, import_ui, inspector_ui, requests_ui, sessions_ui,
-    status_ui, table_ui, top_bar_ui, welcome_ui, what_left_ui,
+    compare_ui, export_ui, facets_ui, file_picker_ui, findings_ui, host_label_ui, import_ui, inspector_ui, requests_ui,
+    sessions_ui, status_ui, table_ui, top_bar_ui, welcome_ui, what_left_ui,
 };
 use crate::window::command::Command;
 use crate::window::state::{AppState, Detail, RowsShown, View};
@@ -121,6 +121,9 @@ impl TelltaleApp {
         }
         if let Some(picker) = &mut state.picker {
             file_picker_ui::file_picker_ui(ctx, picker, commands);
+        }
+        if let Some(form) = &mut state.host_form {
+            host_label_ui::host_form_ui(ctx, form, commands);
         }
         if state.show_warnings {
             status_ui::warnings_ui(ctx, state, commands);

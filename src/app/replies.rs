@@ -61,6 +61,14 @@ pub fn apply(state: &mut AppState, jobs: &mut Jobs, reply: Reply) {
             refresh_view(state, jobs);
         }
         Reply::AnnotationRemoved { target, removed } => annotation_removed(state, jobs, target, removed),
+        Reply::HostLabelled(row) => {
+            let name = match &row.company {
+                Some(company) => format!("{} is now {company} ({} party).", row.host, row.party),
+                None => format!("{} is now {} party, no known company.", row.host, row.party),
+            };
+            state.notify(name, false);
+            refresh_view(state, jobs);
+        }
         other => apply_more(state, jobs, other),
     }
 }

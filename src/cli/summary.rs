@@ -3,12 +3,17 @@
 //! personal data, how many requests and events, first and last time, the
 //! servers' countries and networks, and an example request and event to
 //! check each line against. This is the table a journalist quotes.
+//!
+//! The session's own servers (first party, `attribution::party`) are one
+//! line, last; every other line is a third party, named by its company
+//! ("probably …" when the name is only the owner of the server's network)
+//! or called a third party in no tracker database.
 
 use super::output::{clip, print_json, short_time};
 use crate::attribution::geo_for_ip;
 use crate::decode::datatypes;
 use crate::model::format_rfc3339_micros;
-use crate::store::{SummaryFilter, SummaryGroup};
+use crate::store::{SummaryFilter, SummaryGroup, UNLISTED_THIRD_PARTY};
 use serde::Serialize;
 use std::io::Write;
 use std::path::PathBuf;
@@ -50,7 +55,17 @@ struct GroupJson<'a> {
     session: &'a str,
     app: Option<&'a str>,
     mode: &'static str,
+    /// `first` (the session's own servers) or `third`.
+    party: &'static str,
     company: Option<&'a str>,
+    /// Where `company` comes from, each as `exchanges --json` says it.
+    company_sources: &'a [String],
+    /// The company is only a guess (the owner of the server's network).
+    company_guess: bool,
+    /// The sources in words: "DuckDuckGo tracker data set, Disconnect".
+    company_evidence: Option<String>,
+    /// The line's receiver in words, as the table and the report print it.
+    receiver: String,
     category: Option<&'a str>,
     trackers: &'a [String],
     hosts: &'a [String],
@@ -64,6 +79,14 @@ struct GroupJson<'a> {
     example_exchange_id: i64,
     example_event_id: Option<i64>,
     data_types: Vec<DataTypeJson<'a>>,
+}
+
+/// The receiver of a line in words; an unnamed third party says so.
+fn receiver(group: &SummaryGroup) -> String {
+    match (group.party, &group.company) {
+        (crate::attribution::Party::Third, None) => UNLISTED_THIRD_PARTY.to_string(),
+        _ => group.receiver_label(),
+    }
 }
 
 /// Countries and network owners of a group's servers (offline lookup).
@@ -96,7 +119,12 @@ impl<'a> From<&'a SummaryGroup> for GroupJson<'a> {
             session: &g.session,
             app: g.app.as_deref(),
             mode: g.mode.as_str(),
+            party: g.party.as_str(),
             company: g.company.as_deref(),
+            company_sources: &g.company_sources,
+            company_guess: g.company_is_guess(),
+            company_evidence: g.company_evidence(),
+            receiver: receiver(g),
             category: g.category.as_deref(),
             trackers: &g.trackers,
             hosts: &g.hosts,
@@ -150,8 +178,8 @@ pub fn run(args: &SummaryArgs) -> anyhow::Result<()> {
             writeln!(out, "Session {} ({} mode){app}", group.session, group.mode)?;
             writeln!(
                 out,
-                "  {:<28}  {:<32}  {:<7}  {:>8}  {:>6}  {:<19}  DATA TYPES",
-                "COMPANY", "HOSTS", "COUNTRY", "REQUESTS", "EVENTS", "FIRST (UTC)"
+                "  {:<40}  {:<32}  {:<7}  {:>8}  {:>6}  {:<19}  DATA TYPES",
+                "RECEIVER", "HOSTS", "COUNTRY", "REQUESTS", "EVENTS", "FIRST (UTC)"
             )?;
             current = Some(heading);
         }
@@ -159,8 +187,8 @@ pub fn run(args: &SummaryArgs) -> anyhow::Result<()> {
         let countries: Vec<&str> = countries.iter().map(|c| c.code.as_str()).collect();
         let kinds: Vec<&str> = group.data_types.iter().map(|d| d.kind.as_str()).collect();
         let line = format!(
-            "  {:<28}  {:<32}  {:<7}  {:>8}  {:>6}  {:<19}  {}",
-            clip(group.company.as_deref().unwrap_or("(unknown company)"), 28),
+            "  {:<40}  {:<32}  {:<7}  {:>8}  {:>6}  {:<19}  {}",
+            clip(&receiver(group), 40),
             clip(&group.hosts.join(", "), 32),
             clip(&countries.join(","), 7),
             group.requests,

@@ -61,6 +61,8 @@ pub const EXPORT_COLUMNS: &[&str] = &[
     "event_id",
     "source_file",
     "source_sha256",
+    "company_source",
+    "party",
 ];
 
 /// A CSV writer over `out`; `excel` writes a UTF-8 BOM first and ends
@@ -114,7 +116,7 @@ fn country_and_org(ip: Option<&str>) -> (String, String) {
     )
 }
 
-fn export_record(row: &ExportRow, redactor: &Redactor) -> [String; 22] {
+fn export_record(row: &ExportRow, redactor: &Redactor) -> [String; 24] {
     let text = |value: Option<&str>| redactor.text(value.unwrap_or_default());
     let annotation = row.annotation.as_ref();
     let (country, org) = country_and_org(row.server_ip.as_deref());
@@ -143,6 +145,8 @@ fn export_record(row: &ExportRow, redactor: &Redactor) -> [String; 22] {
         row.event_id.map(|id| id.to_string()).unwrap_or_default(),
         redactor.text(&row.source_file),
         row.source_sha256.clone(),
+        text(row.company_source.as_deref()),
+        row.party.as_str().to_string(),
     ]
 }
 

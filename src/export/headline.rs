@@ -14,7 +14,7 @@
 
 use super::Redactor;
 use super::evidence::Finding;
-use super::receiver::{Company, company, describe_servers, first_sdk, join_words};
+use super::receiver::{Company, company, describe_servers, first_sdk, group_company, join_words};
 use super::wording::{KindCount, clip, count_parts, is_headline, pick_for_sentence};
 use crate::model::{ExchangeId, Mode, SessionId, Severity, Target, format_rfc3339_micros};
 use crate::store::{ExportRow, HostCount, SummaryGroup};
@@ -227,8 +227,7 @@ fn group_sentence(group: &SummaryGroup, sources: &Sources<'_>) -> Sentence {
     ];
     spans.extend(data_spans(&picked, redactor));
     let trackers: Vec<&str> = group.trackers.iter().map(String::as_str).collect();
-    let host = group.hosts.first().map(String::as_str).unwrap_or_default();
-    let company = company(group.company.as_deref(), host, trackers.iter().copied());
+    let company = group_company(group);
     spans.extend(receiver_spans(
         first_sdk(trackers.iter().copied()),
         company.as_ref(),
@@ -319,6 +318,12 @@ fn receiver_spans(
         None => true,
         Some(sdk) => !c.by_sdk && !c.name.contains(sdk),
     });
+    // A guess follows the hosts ("… (…), probably Tremor Video, going by
+    // the owner of the server's network") so it never reads as a fact.
+    let (company, guess) = match company {
+        Some(c) if c.guess => (None, Some(c)),
+        other => (other, None),
+    };
     if let Some(company) = company {
         spans.push(plain(format!("{} at ", redactor.text(&company.name))));
     }
@@ -344,6 +349,12 @@ fn receiver_spans(
     }
     if hosts.len() > HOSTS_NAMED {
         spans.push(plain(format!(" and {} more hosts", hosts.len() - HOSTS_NAMED)));
+    }
+    if let Some(guess) = guess {
+        spans.push(plain(format!(
+            ", {}, going by the owner of the server's network",
+            redactor.text(&guess.name)
+        )));
     }
     spans
 }
@@ -382,6 +393,7 @@ fn compare_with_normal(group: &SummaryGroup, groups: &[SummaryGroup], picked: &[
     let counterpart: Vec<&SummaryGroup> = groups
         .iter()
         .filter(same_app)
+        .filter(|g| g.party == group.party)
         .filter(|g| match &group.company {
             Some(company) => g.company.as_ref() == Some(company),
             None => g.company.is_none() && g.hosts == group.hosts,
@@ -460,7 +472,12 @@ fn finding_sentence(number: usize, finding: &Finding, sources: &Sources<'_>) -> 
         }
     }
     let trackers: Vec<&str> = first.tracker.as_deref().into_iter().collect();
-    let company = company(first.company.as_deref(), &first.host, trackers.iter().copied());
+    let company = company(
+        first.company.as_deref(),
+        first.company_source.as_deref(),
+        &first.host,
+        trackers.iter().copied(),
+    );
     let ips: Vec<String> = first.server_ip.iter().cloned().collect();
     spans.extend(receiver_spans(
         first_sdk(trackers.iter().copied()),
@@ -552,7 +569,9 @@ mod tests {
             session_id: SessionId(session),
             app: Some("com.example.browser".into()),
             mode,
+            party: crate::attribution::Party::Third,
             company: None,
+            company_sources: Vec::new(),
             category: None,
             trackers: vec!["sensorsdata".into()],
             hosts: vec!["sa.example-browser-analytics.com".into()],

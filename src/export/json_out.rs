@@ -123,6 +123,10 @@ struct ExchangeJson {
     #[serde(flatten)]
     place: PlaceJson,
     company: Option<String>,
+    /// Where `company` comes from, as `exchanges --json` says it.
+    company_source: Option<String>,
+    /// `first` (the session's own server) or `third`.
+    party: &'static str,
     /// Personal data anywhere in the request (its events' included).
     data_types: Vec<DataType>,
     source_file: String,
@@ -159,6 +163,8 @@ struct EventJson {
     device: Option<String>,
     tracker: Option<String>,
     company: Option<String>,
+    company_source: Option<String>,
+    party: &'static str,
     host: String,
     server_ip: Option<String>,
     #[serde(flatten)]
@@ -338,6 +344,8 @@ fn exchange_json(row: &ExportRow, rows: &[ExportRow], redactor: &Redactor) -> Ex
         server_ip: redactor.option(row.server_ip.as_deref()),
         place: PlaceJson::of(row.server_ip.as_deref()),
         company: redactor.option(row.company.as_deref()),
+        company_source: row.company_source.clone(),
+        party: row.party.as_str(),
         data_types: data_types_json(&types, redactor),
         source_file: redactor.text(&row.source_file),
         source_sha256: row.source_sha256.clone(),
@@ -355,6 +363,8 @@ fn event_json(row: &ExportRow, redactor: &Redactor) -> EventJson {
         device: redactor.option(row.device.as_deref()),
         tracker: row.tracker.clone(),
         company: row.company.clone(),
+        company_source: row.company_source.clone(),
+        party: row.party.as_str(),
         host: redactor.text(&row.host),
         server_ip: redactor.option(row.server_ip.as_deref()),
         place: PlaceJson::of(row.server_ip.as_deref()),

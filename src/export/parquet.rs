@@ -43,6 +43,9 @@ pub const REQUESTS_SCHEMA: &str = "message requests {
     OPTIONAL BYTE_ARRAY tracker (UTF8);
     OPTIONAL BYTE_ARRAY company (UTF8);
     REQUIRED INT64 event_count;
+    OPTIONAL BYTE_ARRAY company_source (UTF8);
+    REQUIRED BYTE_ARRAY party (UTF8);
+    OPTIONAL BYTE_ARRAY client (UTF8);
 }";
 
 /// `events.parquet`: one row per decoded event; `fields` is a JSON object.
@@ -289,6 +292,9 @@ fn write_tables(
                 Cell::OptionalText(r.tracker.as_deref()),
                 Cell::OptionalText(r.company.as_deref()),
                 Cell::Int(r.event_count),
+                Cell::OptionalText(r.company_source.as_deref()),
+                Cell::Text(&r.party),
+                Cell::OptionalText(r.client.as_deref()),
             ])
         })?;
         summary.requests = requests.finish()?;

@@ -4,10 +4,12 @@
 //! give (`attribution::geo_for_ip`; Telltale never looks anything up online).
 //!
 //! A company named only through the SDK is marked `by_sdk`: the host is
-//! not in the catalogue (often the app maker's own collector running the
-//! SDK vendor's software), so the report says how it knows.
+//! in no list (often the app maker's own collector running the SDK
+//! vendor's software), so the report says how it knows; one named only by
+//! the owner of the server's network reads "probably …".
 
-use crate::attribution::{company_for_host, company_for_tracker, geo_for_ip};
+use crate::attribution::{CompanySource, company_for_host, company_for_tracker, company_label, geo_for_ip};
+use crate::store::SummaryGroup;
 
 /// The name readers know an SDK by, for the tracker decoders Telltale has.
 /// `generic` (any JSON with an event name and a time) names no SDK.
@@ -33,32 +35,72 @@ pub fn first_sdk<'a>(trackers: impl IntoIterator<Item = &'a str>) -> Option<&'st
 /// The company that received a request, and how Telltale knows.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Company {
+    /// The name as the report prints it: "probably Tremor Video" for a guess.
     pub name: String,
     /// Named through the SDK that sent the data, not through the host.
     pub by_sdk: bool,
+    /// Only a guess: the owner of the server's network.
+    pub guess: bool,
 }
 
-/// The company behind `host`: the one stored with the request, else the
-/// catalogue's for the host, else the one behind the first of `trackers`
-/// that the catalogue knows.
-pub fn company<'a>(stored: Option<&str>, host: &str, trackers: impl IntoIterator<Item = &'a str>) -> Option<Company> {
-    if let Some(name) = stored.or_else(|| company_for_host(host).map(|e| e.company.as_str())) {
-        // A stored company equal to the SDK's, for a host the catalogue does
-        // not know, came from the SDK too (see `Case::export_rows`).
-        let trackers: Vec<&str> = trackers.into_iter().collect();
-        let by_sdk = company_for_host(host).is_none()
-            && trackers
-                .iter()
-                .any(|t| company_for_tracker(t).is_some_and(|e| e.company == name));
+/// The company stored with a request (or group), as the import named it
+/// (`attribution::receiver`: researcher, catalogue, endpoint table, lists,
+/// SDK, network owner) with `source` its stored source. Cases imported
+/// before sources were kept fall back to the catalogue for the host and
+/// the SDK.
+pub fn company<'a>(
+    stored: Option<&str>,
+    source: Option<&str>,
+    host: &str,
+    trackers: impl IntoIterator<Item = &'a str>,
+) -> Option<Company> {
+    let parsed = source.and_then(CompanySource::parse);
+    if let Some(name) = stored {
+        let guess = parsed.as_ref().is_some_and(CompanySource::is_guess);
         return Some(Company {
-            name: name.to_string(),
-            by_sdk,
+            name: company_label(name, source),
+            by_sdk: parsed == Some(CompanySource::Sdk),
+            guess,
+        });
+    }
+    if source.is_some() {
+        return None;
+    }
+    if let Some(entry) = company_for_host(host) {
+        return Some(Company {
+            name: entry.company.clone(),
+            by_sdk: false,
+            guess: false,
         });
     }
     trackers.into_iter().find_map(company_for_tracker).map(|entry| Company {
         name: entry.company.clone(),
         by_sdk: true,
+        guess: false,
     })
+}
+
+/// The company of a summary group: its name, named by the SDK only when
+/// every request's name came from the SDK, a guess only when all are.
+pub fn group_company(group: &SummaryGroup) -> Option<Company> {
+    let source = if group.company_is_guess() {
+        group.company_sources.first().map(String::as_str)
+    } else if !group.company_sources.is_empty() && group.company_sources.iter().all(|s| s == "sdk") {
+        Some("sdk")
+    } else {
+        group
+            .company_sources
+            .iter()
+            .map(String::as_str)
+            .find(|s| CompanySource::parse(s).is_some_and(|p| !p.is_guess()))
+    };
+    let trackers: Vec<&str> = group.trackers.iter().map(String::as_str).collect();
+    company(
+        group.company.as_deref(),
+        source,
+        group.hosts.first().map(String::as_str).unwrap_or_default(),
+        trackers,
+    )
 }
 
 /// One server address and what the offline databases say about it.
@@ -143,18 +185,46 @@ mod tests {
 
     #[test]
     fn a_vendor_domain_running_sensors_analytics_names_the_sdk_company() {
-        let sensors = company(None, "sa.example-browser-analytics.com", ["sensorsdata"]);
+        // A case from before sources were kept: the catalogue and the SDK decide.
+        let sensors = company(None, None, "sa.example-browser-analytics.com", ["sensorsdata"]);
         assert_eq!(
             sensors,
             Some(Company {
                 name: "Sensors Data (Sensors Analytics)".into(),
-                by_sdk: true
+                by_sdk: true,
+                guess: false,
             })
         );
-        let by_host = company(None, "api.mixpanel.com", ["mixpanel"]).expect("Mixpanel host");
+        let by_host = company(None, None, "api.mixpanel.com", ["mixpanel"]).expect("Mixpanel host");
         assert_eq!(by_host.name, "Mixpanel");
         assert!(!by_host.by_sdk);
-        assert_eq!(company(None, "news.example.org", ["generic"]), None);
+        assert_eq!(company(None, None, "news.example.org", ["generic"]), None);
+    }
+
+    #[test]
+    fn the_stored_company_and_its_source_decide() {
+        let guess = company(
+            Some("Tremor Video"),
+            Some("network owner: RhythmOne, LLC"),
+            "raptor.tremorvideodsp.com",
+            [],
+        )
+        .expect("guess");
+        assert_eq!(guess.name, "probably Tremor Video");
+        assert!(guess.guess && !guess.by_sdk);
+        let sdk = company(
+            Some("Mixpanel"),
+            Some("sdk"),
+            "api-js.example-mixpanel.com",
+            ["mixpanel"],
+        )
+        .expect("sdk");
+        assert!(sdk.by_sdk && !sdk.guess);
+        // The import looked and found nobody: no fallback names one now.
+        assert_eq!(
+            company(None, Some("lists: Disconnect"), "x.example", ["mixpanel"]),
+            None
+        );
     }
 
     #[test]

@@ -610,7 +610,12 @@ fn canaries(case: &Case, redactor: &Redactor, warnings: &mut Vec<String>) -> Res
             std::collections::hash_map::Entry::Vacant(slot) => slot.insert(case.exchange_row(group.exchange_id)?),
         };
         let trackers: Vec<&str> = exchange.tracker.as_deref().into_iter().collect();
-        let receiver = company(exchange.company.as_deref(), &exchange.host, trackers);
+        let receiver = company(
+            exchange.company.as_deref(),
+            exchange.company_source.as_deref(),
+            &exchange.host,
+            trackers,
+        );
         let country = exchange
             .server_ip
             .as_deref()
@@ -655,7 +660,12 @@ fn evidence_data(
     let event_rows: Vec<&ExportRow> = rows.iter().filter(|r| r.event_id.is_some()).collect();
     let (fields, more_fields) = fields_shown(first, redactor);
     let trackers: Vec<&str> = first.tracker.as_deref().into_iter().collect();
-    let receiver = company(first.company.as_deref(), &first.host, trackers.iter().copied());
+    let receiver = company(
+        first.company.as_deref(),
+        first.company_source.as_deref(),
+        &first.host,
+        trackers.iter().copied(),
+    );
     let ips: Vec<String> = first.server_ip.iter().cloned().collect();
     let data = data_rows(rows, redactor);
     Some(EvidenceData {

@@ -5,16 +5,18 @@
 //! are marked, so what incognito still sends (or newly sends) stands out.
 //!
 //! Built on `Case::summary`; sessions of the same app and mode are added
-//! together (the sessions section lists them). Hosts that no tracker
-//! claimed, no company is known for and that carried no headline data
-//! (page loads with a user agent) share one row at the end.
+//! together (the sessions section lists them). The session's own servers
+//! and the sites visited (first party, `attribution::party`) share one row
+//! at the end; every other host is a third party, named by its company
+//! with the source of the name, or said to be in no tracker database.
 
 use super::Redactor;
 use super::headline::app_name;
-use super::receiver::{company, countries, describe_servers, first_sdk};
+use super::receiver::{Company, countries, describe_servers, first_sdk, group_company};
 use super::wording::{is_headline, label, table_rank};
+use crate::attribution::Party;
 use crate::model::{Mode, SessionId};
-use crate::store::{HostCount, SummaryGroup};
+use crate::store::{HostCount, SummaryGroup, UNLISTED_THIRD_PARTY};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -56,13 +58,16 @@ pub struct LeftRow {
     pub by_sdk: bool,
     /// `Sensors Analytics SDK`, or empty.
     pub sdk: String,
+    /// Where the receiver's name comes from ("named by DuckDuckGo tracker
+    /// data set, Disconnect"), or that no tracker database knows it.
+    pub evidence: String,
     /// `host — 161.117.96.161, Singapore, Alibaba …`.
     pub hosts: Vec<String>,
     pub more_hosts: usize,
     /// One per mode in [`LeftApp::modes`].
     pub cells: Vec<LeftCell>,
     pub differs: bool,
-    /// The shared row of ordinary hosts.
+    /// The shared row of the session's own servers and visited sites.
     pub other: bool,
 }
 
@@ -93,7 +98,8 @@ pub struct LeftKind {
 
 #[derive(Default)]
 struct Acc {
-    company: Option<String>,
+    company: Option<Company>,
+    evidence: Option<String>,
     trackers: BTreeSet<String>,
     /// host → server addresses.
     hosts: BTreeMap<String, BTreeSet<String>>,
@@ -150,17 +156,18 @@ fn app_table(
         if !sessions.contains(&session) {
             sessions.push(session);
         }
-        let ordinary = group.company.is_none()
-            && group.trackers.is_empty()
-            && !group.data_types.iter().any(|d| is_headline(&d.kind));
-        let key = match (&group.company, ordinary) {
-            (_, true) => "\u{10ffff}other".to_string(),
+        let own = group.party == Party::First;
+        let key = match (&group.company, own) {
+            (_, true) => "\u{10ffff}own".to_string(),
             (Some(company), _) => company.clone(),
             (None, _) => group.hosts.join(", "),
         };
         let acc = rows.entry(key).or_default();
-        acc.other = ordinary;
-        acc.company = group.company.clone();
+        acc.other = own;
+        if !own && acc.company.is_none() {
+            acc.company = group_company(group);
+            acc.evidence = group.company_evidence();
+        }
         acc.trackers.extend(group.trackers.iter().cloned());
         let session_hosts = hosts.get(&group.session_id);
         for host in &group.hosts {
@@ -212,14 +219,21 @@ fn app_table(
 fn left_row(acc: Acc, modes: &[Mode], redactor: &Redactor) -> LeftRow {
     let trackers: Vec<&str> = acc.trackers.iter().map(String::as_str).collect();
     let first_host = acc.hosts.keys().next().cloned().unwrap_or_default();
-    let company = company(acc.company.as_deref(), &first_host, trackers.iter().copied());
+    let company = acc.company.as_ref();
     let sdk = first_sdk(trackers.iter().copied())
         .map(|s| format!("{s} SDK"))
         .unwrap_or_default();
-    let receiver = match (&company, acc.other) {
-        (_, true) => "Other hosts (no tracker, no known company)".to_string(),
+    let receiver = match (company, acc.other) {
+        (_, true) => "The app's own servers and the sites visited".to_string(),
         (Some(company), _) => redactor.text(&company.name),
         (None, _) => redactor.text(&first_host),
+    };
+    let evidence = match (company, &acc.evidence, acc.other) {
+        (_, _, true) => String::new(),
+        (Some(c), Some(evidence), _) if c.guess => format!("a guess: {evidence}"),
+        (Some(_), Some(evidence), _) => format!("named by {evidence}"),
+        (Some(_), None, _) => String::new(),
+        (None, _, _) => UNLISTED_THIRD_PARTY.to_string(),
     };
     let host_lines: Vec<String> = acc
         .hosts
@@ -245,6 +259,7 @@ fn left_row(acc: Acc, modes: &[Mode], redactor: &Redactor) -> LeftRow {
         receiver,
         by_sdk: company.is_some_and(|c| c.by_sdk) && !acc.other,
         sdk,
+        evidence,
         more_hosts: host_lines.len().saturating_sub(HOSTS_PER_ROW),
         hosts: host_lines.into_iter().take(HOSTS_PER_ROW).collect(),
         cells,
@@ -319,7 +334,14 @@ mod tests {
             session_id: SessionId(session),
             app: Some("com.example.browser".into()),
             mode,
+            // The page the user visited is the session's own; no company, here a first party.
+            party: if company.is_none() && host.starts_with("news.") {
+                Party::First
+            } else {
+                Party::Third
+            },
             company: company.map(str::to_string),
+            company_sources: company.map(|_| vec!["catalogue".to_string()]).unwrap_or_default(),
             category: None,
             trackers: if company.is_some() {
                 vec!["ga".into()]
@@ -367,6 +389,7 @@ mod tests {
             ),
             group(Mode::Incognito, 2, Some("Mixpanel"), "api.mixpanel.com", &["userId"]),
             group(Mode::Normal, 1, None, "news.example.org", &["userAgent"]),
+            group(Mode::Incognito, 2, None, "px.unlisted.example", &[]),
         ];
         let tables = what_left(&groups, &HashMap::new(), &Redactor::new(&[]));
         assert_eq!(tables.len(), 1);
@@ -389,9 +412,18 @@ mod tests {
         let mixpanel = &table.rows[1];
         assert!(!mixpanel.cells[0].sent, "Mixpanel was not reached in normal mode");
         assert!(mixpanel.cells[1].only_here);
-        let other = table.rows.last().expect("the ordinary hosts' row");
+        let unlisted = table
+            .rows
+            .iter()
+            .find(|r| r.receiver == "px.unlisted.example")
+            .expect("a third party in no list has a row of its own");
+        assert_eq!(unlisted.evidence, "third party not in any tracker database");
+        assert!(!unlisted.other);
+        assert_eq!(ga.evidence, "named by Telltale's tracker catalogue");
+        let other = table.rows.last().expect("the own servers' row");
         assert!(other.other && !other.differs);
+        assert_eq!(other.receiver, "The app's own servers and the sites visited");
         assert_eq!(other.cells[0].hosts, ["news.example.org (United States)"]);
-        assert_eq!(table.differences, 2);
+        assert_eq!(table.differences, 3);
     }
 }

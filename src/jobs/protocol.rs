@@ -121,6 +121,11 @@ pub enum Request {
     RemoveAnnotation {
         target: Target,
     },
+    /// The researcher's word on a host (`Case::set_host_label`).
+    LabelHost {
+        host: String,
+        edit: crate::store::HostEdit,
+    },
     /// What left the device: the case's summary groups.
     Summary,
     Compare {
@@ -188,6 +193,8 @@ pub enum Reply {
         detail: Option<Box<RequestDetail>>,
     },
     Annotated(Annotation),
+    /// A host's label was kept: how Telltale names it now.
+    HostLabelled(crate::store::HostRow),
     /// The annotation on `target` is gone (`removed`: there was one).
     AnnotationRemoved {
         target: Target,

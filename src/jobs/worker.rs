@@ -89,6 +89,7 @@ impl Worker {
             Request::Import { .. }
                 | Request::Annotate { .. }
                 | Request::RemoveAnnotation { .. }
+                | Request::LabelHost { .. }
                 | Request::SaveCanary { .. }
                 | Request::Refresh
         );
@@ -227,6 +228,12 @@ fn answer(
         Request::RemoveAnnotation { target } => {
             let removed = case.remove_annotation(target)?;
             let mut replies = vec![Reply::AnnotationRemoved { target, removed }];
+            replies.extend(refresh(case)?);
+            return Ok(replies);
+        }
+        Request::LabelHost { host, edit } => {
+            let row = case.set_host_label(&host, &edit)?;
+            let mut replies = vec![Reply::HostLabelled(row), Reply::Summary(summary(case)?)];
             replies.extend(refresh(case)?);
             return Ok(replies);
         }
@@ -424,6 +431,7 @@ fn request_name(request: &Request) -> &'static str {
         Request::RequestDetail { .. } => "request detail",
         Request::Annotate { .. } => "annotate",
         Request::RemoveAnnotation { .. } => "remove annotation",
+        Request::LabelHost { .. } => "label host",
         Request::Summary => "summary",
         Request::SaveCanary { .. } => "save canary",
         Request::Compare { .. } => "compare",

@@ -30,6 +30,10 @@ pub struct ExportRow {
     pub device: Option<String>,
     pub tracker: Option<String>,
     pub company: Option<String>,
+    /// Where `company` comes from (`attribution::CompanySource::stored`).
+    pub company_source: Option<String>,
+    /// The session's own server, or a third party's.
+    pub party: crate::attribution::Party,
     pub host: String,
     pub server_ip: Option<String>,
     pub method: String,
@@ -94,7 +98,7 @@ pub struct LayerRow {
 const EVENT_ROW_SQL: &str =
     "SELECT v.event_id, v.exchange_id, v.session_id, s.name, v.time_micros, v.mode, v.app, v.device,
         v.tracker, x.company, x.host, x.server_ip, x.method, x.url, x.http_version, v.event_name, v.key_field,
-        v.decode_path, v.layer_ordinal, v.fields, src.file_name, src.sha256
+        v.decode_path, v.layer_ordinal, v.fields, src.file_name, src.sha256, x.company_source, x.party
      FROM events v JOIN sessions s ON s.session_id = v.session_id
      JOIN exchanges x ON x.exchange_id = v.exchange_id
      JOIN sources src ON src.source_id = x.source_id WHERE 1 = 1";
@@ -102,7 +106,7 @@ const EVENT_ROW_SQL: &str =
 const EXCHANGE_ROW_SQL: &str =
     "SELECT NULL, x.exchange_id, x.session_id, s.name, x.time_micros, s.mode, x.app, s.device,
         x.tracker, x.company, x.host, x.server_ip, x.method, x.url, x.http_version, NULL, NULL,
-        NULL, NULL, '{}', src.file_name, src.sha256
+        NULL, NULL, '{}', src.file_name, src.sha256, x.company_source, x.party
      FROM exchanges x JOIN sessions s ON s.session_id = x.session_id
      JOIN sources src ON src.source_id = x.source_id
      WHERE NOT EXISTS (SELECT 1 FROM events v WHERE v.exchange_id = x.exchange_id)
@@ -112,7 +116,7 @@ const EXCHANGE_ROW_SQL: &str =
 const BARE_EXCHANGE_ROW_SQL: &str =
     "SELECT NULL, x.exchange_id, x.session_id, s.name, x.time_micros, x.mode, x.app, s.device,
         x.tracker, x.company, x.host, x.server_ip, x.method, x.url, x.http_version, NULL, NULL,
-        NULL, NULL, '{}', src.file_name, src.sha256
+        NULL, NULL, '{}', src.file_name, src.sha256, x.company_source, x.party
      FROM exchanges x JOIN sessions s ON s.session_id = x.session_id
      JOIN sources src ON src.source_id = x.source_id WHERE x.exchange_id = ?1";
 
@@ -400,6 +404,8 @@ fn export_row(r: &Row<'_>) -> rusqlite::Result<ExportRow> {
         fields: serde_json::from_str(&fields).unwrap_or_default(),
         source_file: r.get(20)?,
         source_sha256: r.get(21)?,
+        company_source: r.get(22)?,
+        party: crate::attribution::Party::parse(&r.get::<_, String>(23)?).unwrap_or(crate::attribution::Party::Third),
         annotation: None,
         data_types: Vec::new(),
     })

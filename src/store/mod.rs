@@ -56,7 +56,7 @@ pub use hosts::{HostEdit, HostHistoryEntry, HostLabel, HostListNaming, HostRow};
 pub use import::{ImportObserver, ImportOptions, ImportOutcome, ImportProgress, NoObserver};
 pub use queries::{DataTypeRow, EventFilter, EventRow, HostCount, RequestRow, SessionRow, SourceRow};
 pub use search::{EventCandidate, LayerCandidate, LayerStep};
-pub use summary::{SummaryDataType, SummaryFilter, SummaryGroup};
+pub use summary::{SummaryDataType, SummaryFilter, SummaryGroup, UNLISTED_THIRD_PARTY};
 pub use verify::{VerifyProblem, VerifyReport};
 
 /// How long a write waits for another connection's transaction.

@@ -238,6 +238,12 @@ pub struct RequestRow {
     pub tracker: Option<String>,
     pub company: Option<String>,
     pub event_count: i64,
+    /// Where `company` comes from (`attribution::CompanySource::stored`).
+    pub company_source: Option<String>,
+    /// `first` or `third`.
+    pub party: String,
+    /// The HTTP client in the User-Agent.
+    pub client: Option<String>,
 }
 
 impl Case {
@@ -252,7 +258,8 @@ impl Case {
         let mut sql = String::from(
             "SELECT x.exchange_id, s.name, s.mode, x.time_micros, x.method, x.url, x.host, x.status, x.server_ip,
                     x.app, x.tracker, x.company,
-                    (SELECT count(*) FROM events v WHERE v.exchange_id = x.exchange_id)
+                    (SELECT count(*) FROM events v WHERE v.exchange_id = x.exchange_id),
+                    x.company_source, x.party, x.client
              FROM exchanges x JOIN sessions s ON s.session_id = x.session_id WHERE s.import_token IS NULL",
         );
         let mut values: Vec<Value> = Vec::new();
@@ -296,6 +303,9 @@ fn request_row(r: &Row<'_>) -> rusqlite::Result<RequestRow> {
         tracker: r.get(10)?,
         company: r.get(11)?,
         event_count: r.get(12)?,
+        company_source: r.get(13)?,
+        party: r.get(14)?,
+        client: r.get(15)?,
     })
 }
 

@@ -2,10 +2,17 @@
 //! for requests to no known company), how many requests and events, when,
 //! to which hosts and servers, and which kinds of personal data.
 //!
+//! First party and third party are never mixed: a session's own hosts
+//! (`attribution::party`: the app's domains and owners, the sites visited,
+//! hosts the researcher marked) form one group of their own, and every
+//! other host is a third party, named by its company or listed alone as a
+//! third party in no tracker database.
+//!
 //! Three grouped queries over indexed columns; the work grows with the case
 //! but memory only with the number of groups.
 
 use super::{Case, StoreError};
+use crate::attribution::{CompanySource, Party};
 use crate::model::{EventId, ExchangeId, Mode, SessionId};
 use rusqlite::{params_from_iter, types::Value};
 use std::collections::HashMap;
@@ -44,8 +51,15 @@ pub struct SummaryGroup {
     pub session_id: SessionId,
     pub app: Option<String>,
     pub mode: Mode,
-    /// `None` when no company is known for the host (then `hosts` has one entry).
+    /// The session's own hosts (one group per session and mode), or a third party.
+    pub party: Party,
+    /// `None` when no company is known for the host (then `hosts` has one
+    /// entry, for a third party); for the first-party group, the one
+    /// company that owns all its named hosts, if there is one.
     pub company: Option<String>,
+    /// Where the company name comes from, as stored
+    /// (`attribution::CompanySource::stored`), each once.
+    pub company_sources: Vec<String>,
     pub category: Option<String>,
     pub trackers: Vec<String>,
     pub hosts: Vec<String>,
@@ -59,10 +73,62 @@ pub struct SummaryGroup {
     pub data_types: Vec<SummaryDataType>,
 }
 
-type GroupKey = (i64, String, Option<String>, Option<String>);
+type GroupKey = (i64, String, String, Option<String>, Option<String>);
 
-/// The grouping columns: a known company groups all its hosts; otherwise each host stands alone.
-const GROUP_COLUMNS: &str = "x.session_id, x.mode, x.company, CASE WHEN x.company IS NULL THEN x.host END";
+/// The grouping columns: the first party is one group; a known company
+/// groups all its third-party hosts; otherwise each host stands alone.
+const GROUP_COLUMNS: &str = "x.session_id, x.mode, x.party,
+    CASE WHEN x.party = 'third' THEN x.company END,
+    CASE WHEN x.party = 'third' AND x.company IS NULL THEN x.host END";
+
+/// The label of a group of no known company that is a third party.
+pub const UNLISTED_THIRD_PARTY: &str = "third party not in any tracker database";
+
+impl SummaryGroup {
+    /// Whether the company is only a guess (every request's name is the
+    /// owner of the server's network).
+    #[must_use]
+    pub fn company_is_guess(&self) -> bool {
+        !self.company_sources.is_empty()
+            && self
+                .company_sources
+                .iter()
+                .all(|s| CompanySource::parse(s).is_some_and(|s| s.is_guess()))
+    }
+
+    /// Where the name comes from, for a reader: "DuckDuckGo tracker data
+    /// set, Disconnect", "owner of the server's network (RhythmOne, LLC)".
+    #[must_use]
+    pub fn company_evidence(&self) -> Option<String> {
+        let mut parts: Vec<String> = Vec::new();
+        for source in self.company_sources.iter().filter_map(|s| CompanySource::parse(s)) {
+            // A guess is no evidence beside a named source.
+            if source.is_guess() && !self.company_is_guess() {
+                continue;
+            }
+            for part in source.explained().split(", ") {
+                if !parts.iter().any(|p| p == part) {
+                    parts.push(part.to_string());
+                }
+            }
+        }
+        (!parts.is_empty()).then(|| parts.join(", "))
+    }
+
+    /// The receiver as a journalist reads it: "Meta (Facebook)",
+    /// "probably Tremor Video", "The app's own servers and visited sites",
+    /// or the host of an unlisted third party.
+    #[must_use]
+    pub fn receiver_label(&self) -> String {
+        match (self.party, &self.company) {
+            (Party::First, Some(company)) => format!("{company} — the app's own servers and visited sites"),
+            (Party::First, None) => "The app's own servers and visited sites".into(),
+            (Party::Third, Some(company)) if self.company_is_guess() => format!("probably {company}"),
+            (Party::Third, Some(company)) => company.clone(),
+            (Party::Third, None) => self.hosts.first().cloned().unwrap_or_default(),
+        }
+    }
+}
 
 fn split_list(list: Option<String>) -> Vec<String> {
     let mut items: Vec<String> = list
@@ -77,8 +143,9 @@ fn split_list(list: Option<String>) -> Vec<String> {
 }
 
 impl Case {
-    /// The groups of the case, per session and mode; within each, those
-    /// that carried the most kinds of personal data first.
+    /// The groups of the case, per session and mode; within each, the
+    /// third parties that carried the most kinds of personal data first,
+    /// the first party last.
     pub fn summary(&self, filter: &SummaryFilter) -> Result<Vec<SummaryGroup>, StoreError> {
         // A running import's rows are invisible (see `store::import`).
         let mut condition =
@@ -101,29 +168,36 @@ impl Case {
         let sql = format!(
             "SELECT {GROUP_COLUMNS}, s.name, s.app, count(*), sum(x.event_count), min(x.time_micros),
                     max(x.time_micros), min(x.exchange_id), group_concat(DISTINCT x.host),
-                    group_concat(DISTINCT x.server_ip), group_concat(DISTINCT x.tracker), max(x.category)
+                    group_concat(DISTINCT x.server_ip), group_concat(DISTINCT x.tracker), max(x.category),
+                    CASE WHEN count(DISTINCT x.company) = 1 AND count(x.company) = count(*) THEN max(x.company) END,
+                    json_group_array(DISTINCT x.company_source)
              FROM exchanges x JOIN sessions s USING (session_id){condition}
              GROUP BY {GROUP_COLUMNS}"
         );
         let mut statement = self.conn.prepare(&sql)?;
         let mut rows = statement.query(params_from_iter(values.iter()))?;
         while let Some(r) = rows.next()? {
-            let key: GroupKey = (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
+            let key: GroupKey = (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?);
+            let sources: Vec<Option<String>> = serde_json::from_str(&r.get::<_, String>(17)?).unwrap_or_default();
+            let mut company_sources: Vec<String> = sources.into_iter().flatten().collect();
+            company_sources.sort();
             let group = SummaryGroup {
-                session: r.get(4)?,
+                session: r.get(5)?,
                 session_id: SessionId(key.0),
-                app: r.get(5)?,
+                app: r.get(6)?,
                 mode: key.1.parse().unwrap_or_default(),
-                company: key.2.clone(),
-                category: r.get(14)?,
-                trackers: split_list(r.get(13)?),
-                hosts: split_list(r.get(11)?),
-                server_ips: split_list(r.get(12)?),
-                requests: r.get::<_, i64>(6)?.max(0) as u64,
-                events: r.get::<_, Option<i64>>(7)?.unwrap_or(0).max(0) as u64,
-                first_micros: r.get(8)?,
-                last_micros: r.get(9)?,
-                example_exchange_id: r.get(10)?,
+                party: Party::parse(&key.2).unwrap_or(Party::Third),
+                company: key.3.clone().or(r.get(16)?),
+                company_sources,
+                category: r.get(15)?,
+                trackers: split_list(r.get(14)?),
+                hosts: split_list(r.get(12)?),
+                server_ips: split_list(r.get(13)?),
+                requests: r.get::<_, i64>(7)?.max(0) as u64,
+                events: r.get::<_, Option<i64>>(8)?.unwrap_or(0).max(0) as u64,
+                first_micros: r.get(9)?,
+                last_micros: r.get(10)?,
+                example_exchange_id: r.get(11)?,
                 example_event_id: None,
                 data_types: Vec::new(),
             };
@@ -142,15 +216,15 @@ impl Case {
         let mut statement = self.conn.prepare(&sql)?;
         let mut rows = statement.query(params_from_iter(values.iter()))?;
         while let Some(r) = rows.next()? {
-            let key: GroupKey = (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
+            let key: GroupKey = (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?);
             if let Some(&at) = index.get(&key) {
                 groups[at].data_types.push(SummaryDataType {
-                    kind: r.get(4)?,
-                    requests: r.get::<_, i64>(5)?.max(0) as u64,
-                    example_value: r.get(6)?,
-                    example_exchange_id: r.get(7)?,
-                    values: r.get::<_, i64>(8)?.max(0) as u64,
-                    distinct_values: r.get::<_, i64>(9)?.max(0) as u64,
+                    kind: r.get(5)?,
+                    requests: r.get::<_, i64>(6)?.max(0) as u64,
+                    example_value: r.get(7)?,
+                    example_exchange_id: r.get(8)?,
+                    values: r.get::<_, i64>(9)?.max(0) as u64,
+                    distinct_values: r.get::<_, i64>(10)?.max(0) as u64,
                 });
             }
         }
@@ -163,14 +237,15 @@ impl Case {
         let mut statement = self.conn.prepare(&sql)?;
         let mut rows = statement.query(params_from_iter(values.iter()))?;
         while let Some(r) = rows.next()? {
-            let key: GroupKey = (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
+            let key: GroupKey = (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?);
             if let Some(&at) = index.get(&key) {
-                groups[at].example_event_id = r.get(4)?;
+                groups[at].example_event_id = r.get(5)?;
             }
         }
         groups.sort_by(|a, b| {
-            (a.session_id, a.mode)
-                .cmp(&(b.session_id, b.mode))
+            // The third parties first; the session's own servers last.
+            (a.session_id, a.mode, a.party == Party::First)
+                .cmp(&(b.session_id, b.mode, b.party == Party::First))
                 .then(b.data_types.len().cmp(&a.data_types.len()))
                 .then(b.requests.cmp(&a.requests))
                 .then(a.company.cmp(&b.company))

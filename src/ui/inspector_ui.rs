@@ -8,9 +8,9 @@
 
 use super::theme::{GAP, Palette, badge_ui, mode_badge_ui};
 use crate::analysis::SearchHit;
-use crate::attribution::GeoInfo;
+use crate::attribution::{CompanySource, GeoInfo, Party};
 use crate::model::{Annotation, AnnotationEdit, DataType, EventId, ExchangeId, Severity, Target};
-use crate::store::{EventDetail, RequestDetail};
+use crate::store::{EventDetail, ExchangeRow, RequestDetail};
 use crate::window::command::Command;
 use crate::window::fields::{FieldNode, contains_needle, field_tree, value_text};
 use crate::window::state::{AppState, Detail, RowsShown, Selection};
@@ -98,6 +98,14 @@ fn event_header_ui(ui: &mut egui::Ui, detail: &EventDetail, commands: &mut Vec<C
 
 fn request_ui(ui: &mut egui::Ui, state: &mut AppState, detail: &RequestDetail, commands: &mut Vec<Command>) {
     request_header_ui(ui, detail);
+    let request = &detail.request;
+    super::host_label_ui::label_host_button_ui(
+        ui,
+        &request.host,
+        company_label(request),
+        company_source(request),
+        commands,
+    );
     canary_hits_ui(ui, &state.search.hits, None, detail.request.id);
     data_types_ui(ui, &detail.request.data_types, "request");
     events_list_ui(ui, detail, commands);
@@ -135,12 +143,28 @@ fn request_header_ui(ui: &mut egui::Ui, detail: &RequestDetail) {
         row("When", full_time(request.time_micros));
         row("Session", request.session.clone());
         row("App", request.app.clone().unwrap_or_else(|| "—".into()));
-        let company = match (&request.company, &request.category) {
+        let first_party = request.party == Party::First.as_str();
+        let company = match (company_label(request), &request.category) {
             (Some(company), Some(category)) => format!("{company} ({category})"),
-            (Some(company), None) => company.clone(),
-            (None, _) => "no known company".into(),
+            (Some(company), None) => company,
+            (None, _) if first_party => "none named".into(),
+            (None, _) => crate::store::UNLISTED_THIRD_PARTY.into(),
         };
         row("Company", company);
+        if let Some(source) = company_source(request) {
+            row("Named by", source);
+        }
+        row(
+            "Party",
+            if first_party {
+                "first party: the app's own server or a site visited".into()
+            } else {
+                "third party".into()
+            },
+        );
+        if let Some(client) = &request.client {
+            row("HTTP client", client.clone());
+        }
         row("Server", server_text(request.server_ip.as_deref(), detail.geo.as_ref()));
         if let Some(endpoint) = &request.endpoint {
             row("Endpoint", endpoint.clone());
@@ -164,6 +188,23 @@ fn request_header_ui(ui: &mut egui::Ui, detail: &RequestDetail) {
         );
         row("Request id", request.id.to_string());
     });
+}
+
+/// The company as shown: "probably Tremor Video" for a guess.
+fn company_label(request: &ExchangeRow) -> Option<String> {
+    request
+        .company
+        .as_deref()
+        .map(|c| crate::attribution::company_label(c, request.company_source.as_deref()))
+}
+
+/// Where the company name comes from, in words.
+fn company_source(request: &ExchangeRow) -> Option<String> {
+    request
+        .company_source
+        .as_deref()
+        .and_then(CompanySource::parse)
+        .map(|s| s.explained())
 }
 
 /// `161.117.96.161 · Singapore · Alibaba (AS45102)`.

@@ -9,6 +9,7 @@ pub mod export_ui;
 pub mod facets_ui;
 pub mod file_picker_ui;
 pub mod findings_ui;
+pub mod host_label_ui;
 pub mod http_ui;
 pub mod import_ui;
 pub mod inspector_ui;

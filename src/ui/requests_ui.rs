@@ -15,15 +15,18 @@ use egui::{RichText, Sense};
 use egui_extras::{Column, TableBuilder};
 
 /// The columns, in display order; data types take what is left.
-const COLUMNS: [ColumnSpec<RequestSortColumn>; 12] = [
+const COLUMNS: [ColumnSpec<RequestSortColumn>; 13] = [
     column("Time (UTC)", Some(RequestSortColumn::Time), 112.0, 1),
     column("Session", Some(RequestSortColumn::Session), 78.0, 6),
     column("Mode", Some(RequestSortColumn::Mode), 86.0, 3),
     column("Method", Some(RequestSortColumn::Method), 54.0, 5),
     column("Host", Some(RequestSortColumn::Host), 150.0, 1),
     column("Company", Some(RequestSortColumn::Company), 140.0, 1),
-    column("Country", None, 56.0, 2),
+    // Where the data went is the point: host, company, country and data
+    // types are the last to give way on a narrow window.
+    column("Country", None, 56.0, 1),
     column("Tracker", Some(RequestSortColumn::Tracker), 90.0, 4),
+    column("Client", None, 90.0, 6),
     column("Events", Some(RequestSortColumn::Events), 56.0, 2),
     column("Data types", Some(RequestSortColumn::DataTypes), 160.0, 1),
     column("Status", Some(RequestSortColumn::Status), 50.0, 7),
@@ -139,19 +142,7 @@ fn cell_ui(ui: &mut egui::Ui, title: &str, data: &RequestListRow) {
         "Host" => {
             ui.label(&data.host).on_hover_text(&data.url);
         }
-        "Company" => match &data.company {
-            Some(company) => {
-                let colour = palette.tracker(data.tracker.as_deref().unwrap_or(company));
-                super::theme::swatch_ui(ui, colour);
-                let text = ui.label(company);
-                if let Some(category) = &data.category {
-                    text.on_hover_text(category);
-                }
-            }
-            None => {
-                ui.label(RichText::new("—").color(palette.text_muted));
-            }
-        },
+        "Company" => company_cell_ui(ui, data),
         "Country" => {
             ui.label(data.country.as_deref().unwrap_or(""))
                 .on_hover_text(data.server_ip.as_deref().unwrap_or("no server address recorded"));
@@ -159,6 +150,12 @@ fn cell_ui(ui: &mut egui::Ui, title: &str, data: &RequestListRow) {
         "Tracker" => {
             if let Some(tracker) = &data.tracker {
                 ui.label(RichText::new(tracker).color(palette.tracker(tracker)));
+            }
+        }
+        "Client" => {
+            if let Some(client) = &data.client {
+                ui.label(RichText::new(client).small())
+                    .on_hover_text("The HTTP client in the User-Agent; the app is the session's");
             }
         }
         "Events" => {
@@ -177,6 +174,51 @@ fn cell_ui(ui: &mut egui::Ui, title: &str, data: &RequestListRow) {
             if let Some(severity) = data.severity {
                 super::theme::swatch_ui(ui, palette.severity(severity)).on_hover_text(format!("Annotated: {severity}"));
             }
+        }
+    }
+}
+
+/// The company (a guess reads "probably …"), the session's own servers
+/// marked as such, and a third party no list names said to be one.
+fn company_cell_ui(ui: &mut egui::Ui, data: &RequestListRow) {
+    let palette = Palette::for_ui(ui);
+    let own = data.party == crate::attribution::Party::First;
+    let source = data
+        .company_source
+        .as_deref()
+        .and_then(crate::attribution::CompanySource::parse)
+        .map(|s| s.explained());
+    match data.company_label() {
+        Some(label) => {
+            let key = data.tracker.as_deref().or(data.company.as_deref()).unwrap_or_default();
+            super::theme::swatch_ui(ui, palette.tracker(key));
+            let text = if own {
+                RichText::new(format!("{label} (own)")).color(palette.text_muted)
+            } else {
+                RichText::new(label)
+            };
+            let mut hover = Vec::new();
+            if own {
+                hover.push("The app's own server or a site visited (first party)".to_string());
+            }
+            if let Some(source) = source {
+                hover.push(format!("Named by: {source}"));
+            }
+            if let Some(category) = &data.category {
+                hover.push(category.clone());
+            }
+            let response = ui.label(text);
+            if !hover.is_empty() {
+                response.on_hover_text(hover.join("\n"));
+            }
+        }
+        None if own => {
+            ui.label(RichText::new("the app's own").color(palette.text_muted))
+                .on_hover_text("The app's own server or a site visited (first party)");
+        }
+        None => {
+            ui.label(RichText::new("third party, unlisted").color(palette.difference))
+                .on_hover_text(crate::store::UNLISTED_THIRD_PARTY);
         }
     }
 }

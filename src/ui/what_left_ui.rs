@@ -2,10 +2,14 @@
 //! known company) with its SDKs, hosts, countries and networks, and one
 //! column per mode — normal beside incognito — listing the kinds of
 //! personal data that went there. A kind sent in one mode only is marked.
+//! Named third parties first, then third parties no tracker database
+//! knows (open: they are someone else's servers), then the app's own
+//! servers and the sites visited (folded). Every row can be labelled.
 //! A click on a cell (or on one kind in it) opens the requests and events
 //! behind it in the browse view.
 
 use super::theme::{BADGE_ROUNDING, GAP, Palette, mode_badge_ui, mode_label};
+use crate::attribution::Party;
 use crate::model::Mode;
 use crate::window::command::{Command, WhatLeftCell};
 use crate::window::state::AppState;
@@ -61,17 +65,34 @@ fn block_ui(ui: &mut egui::Ui, block: &AppBlock, commands: &mut Vec<Command>) {
                 .color(palette.difference),
         );
     }
-    let (known, other): (Vec<&Recipient>, Vec<&Recipient>) = block.recipients.iter().partition(|r| r.company.is_some());
-    recipients_grid_ui(ui, block, &known, "known", commands);
-    if !other.is_empty() {
+    let named: Vec<&Recipient> = block
+        .recipients
+        .iter()
+        .filter(|r| r.party == Party::Third && r.company.is_some())
+        .collect();
+    let unlisted: Vec<&Recipient> = block.recipients.iter().filter(|r| r.is_unlisted()).collect();
+    let own: Vec<&Recipient> = block.recipients.iter().filter(|r| r.party == Party::First).collect();
+    recipients_grid_ui(ui, block, &named, "named", commands);
+    let app = block.app.as_deref().unwrap_or("");
+    if !unlisted.is_empty() {
         let title = format!(
-            "Other hosts ({}) — no known company or tracker; mostly what the app loaded itself",
-            other.len()
+            "Third parties not in any tracker database ({}) — someone else's servers; label them if you know whose",
+            unlisted.len()
         );
         egui::CollapsingHeader::new(RichText::new(title).strong())
-            .id_salt(("what-left-other", block.app.as_deref().unwrap_or("")))
-            .default_open(known.is_empty())
-            .show(ui, |ui| recipients_grid_ui(ui, block, &other, "other", commands));
+            .id_salt(("what-left-unlisted", app))
+            .default_open(true)
+            .show(ui, |ui| recipients_grid_ui(ui, block, &unlisted, "unlisted", commands));
+    }
+    if let Some(first) = own.first() {
+        let title = format!(
+            "The app's own servers and the sites visited ({} hosts) — first party",
+            first.hosts.len()
+        );
+        egui::CollapsingHeader::new(RichText::new(title).strong())
+            .id_salt(("what-left-own", app))
+            .default_open(named.is_empty() && unlisted.is_empty())
+            .show(ui, |ui| recipients_grid_ui(ui, block, &own, "own", commands));
     }
 }
 
@@ -101,7 +122,7 @@ fn recipients_grid_ui(
             }
             ui.end_row();
             for recipient in recipients {
-                recipient_ui(ui, recipient);
+                recipient_ui(ui, recipient, commands);
                 for (index, mode) in block.modes.iter().enumerate() {
                     ui.vertical(|ui| {
                         ui.set_max_width(cell_width);
@@ -118,19 +139,30 @@ fn recipients_grid_ui(
         });
 }
 
-fn recipient_ui(ui: &mut egui::Ui, recipient: &Recipient) {
+fn recipient_ui(ui: &mut egui::Ui, recipient: &Recipient, commands: &mut Vec<Command>) {
     let palette = Palette::for_ui(ui);
     ui.vertical(|ui| {
         ui.set_max_width(260.0);
+        let label = recipient.label();
         ui.horizontal(|ui| {
-            let key = recipient
-                .trackers
-                .iter()
-                .find(|t| *t != "generic")
-                .map_or(recipient.label(), String::as_str);
+            let key = recipient.company.as_deref().unwrap_or(&label);
             super::theme::swatch_ui(ui, palette.tracker(key));
-            ui.label(RichText::new(recipient.label()).strong().color(palette.text_strong));
+            ui.label(RichText::new(&label).strong().color(palette.text_strong));
         });
+        let evidence = match (&recipient.evidence, recipient.company_guess) {
+            (Some(evidence), true) => Some(format!("a guess: {evidence}")),
+            (Some(evidence), false) => Some(format!("named by {evidence}")),
+            (None, _) if recipient.is_unlisted() => Some(crate::store::UNLISTED_THIRD_PARTY.to_string()),
+            (None, _) => None,
+        };
+        if let Some(evidence) = evidence {
+            let colour = if recipient.company_guess || recipient.is_unlisted() {
+                palette.difference
+            } else {
+                palette.text_muted
+            };
+            ui.add(egui::Label::new(RichText::new(evidence).small().color(colour)).wrap());
+        }
         let mut facts = Vec::new();
         if let Some(category) = &recipient.category {
             facts.push(category.clone());
@@ -156,7 +188,34 @@ fn recipient_ui(ui: &mut egui::Ui, recipient: &Recipient) {
         if !place.is_empty() {
             ui.add(egui::Label::new(RichText::new(place).small().color(palette.text_muted)).wrap());
         }
+        label_menu_ui(ui, recipient, &label, commands);
     });
+}
+
+/// "Label host…": one host opens the form; several are picked from a menu.
+fn label_menu_ui(ui: &mut egui::Ui, recipient: &Recipient, label: &str, commands: &mut Vec<Command>) {
+    let current = recipient.company.as_ref().map(|_| label.to_string());
+    let source = recipient.evidence.clone();
+    match recipient.hosts.as_slice() {
+        [] => {}
+        [host] => super::host_label_ui::label_host_button_ui(ui, host, current, source, commands),
+        hosts => {
+            ui.menu_button(RichText::new("Label a host…").small(), |ui| {
+                for host in hosts {
+                    if ui.button(RichText::new(host).monospace().small()).clicked() {
+                        commands.push(Command::HostForm(Some(crate::window::state::HostForm {
+                            host: host.clone(),
+                            current: current.clone(),
+                            current_source: source.clone(),
+                            company: String::new(),
+                            party: None,
+                        })));
+                        ui.close();
+                    }
+                }
+            });
+        }
+    }
 }
 
 fn cell_ui(
@@ -173,7 +232,7 @@ fn cell_ui(
             app: block.app.clone(),
             mode,
             company: recipient.company.clone(),
-            host: recipient.hosts.first().cloned(),
+            hosts: recipient.hosts.clone(),
             data_type,
             sessions: cell.sessions.clone(),
         })

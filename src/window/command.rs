@@ -18,9 +18,11 @@ use std::path::PathBuf;
 pub struct WhatLeftCell {
     pub app: Option<String>,
     pub mode: Mode,
-    /// The company; `None` for a host of no known company.
+    /// The company; `None` for a host of no known company and for the
+    /// session's own servers.
     pub company: Option<String>,
-    pub host: Option<String>,
+    /// The recipient's hosts (any of them).
+    pub hosts: Vec<String>,
     pub data_type: Option<String>,
     /// The sessions the cell sums up (the others are hidden).
     pub sessions: Vec<SessionId>,
@@ -90,6 +92,13 @@ pub enum Command {
     FilterToCompareRow(CompareRow),
     /// Shows the requests and events behind a "What left" cell.
     OpenWhatLeft(WhatLeftCell),
+    /// Opens (or updates, or with `None` closes) the "label this host" form.
+    HostForm(Option<crate::window::state::HostForm>),
+    /// Keeps the researcher's word on a host in the case.
+    LabelHost {
+        host: String,
+        edit: crate::store::HostEdit,
+    },
     ShowWarnings(bool),
     Copy(String),
 }

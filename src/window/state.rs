@@ -156,6 +156,21 @@ pub struct Notice {
     pub is_error: bool,
 }
 
+/// The researcher's word on one host, being written: its company and its
+/// party, kept in the case with a history (`Case::set_host_label`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct HostForm {
+    pub host: String,
+    /// The company as Telltale names it now ("probably …" for a guess), to show.
+    pub current: Option<String>,
+    /// Where the current name comes from, in words.
+    pub current_source: Option<String>,
+    /// The company to give the host; empty: keep what the lists say.
+    pub company: String,
+    /// `None`: as the session's rules decide.
+    pub party: Option<crate::attribution::Party>,
+}
+
 /// What left the device, as the worker last sent it.
 #[derive(Default)]
 pub struct SummaryState {
@@ -205,6 +220,8 @@ pub struct AppState {
     pub export: Option<ExportForm>,
     pub export_job: Option<ExportJob>,
     pub welcome: Option<WelcomeForm>,
+    /// The "label this host" form (inspector, What left the device).
+    pub host_form: Option<HostForm>,
     pub show_warnings: bool,
     pub notices: Vec<Notice>,
 }
@@ -245,6 +262,7 @@ impl AppState {
             export: None,
             export_job: None,
             welcome: None,
+            host_form: None,
             show_warnings: false,
             notices: Vec::new(),
         }

@@ -6,8 +6,14 @@
 //! another are marked, so "incognito still sends the visited URL" and
 //! "only incognito sends …" stand out. Within a cell identifiers come
 //! first, then behaviour, location, contact, device and app data.
+//!
+//! The session's own servers and the sites visited (first party,
+//! `attribution::party`) are one recipient per app, listed last; every
+//! other host is a third party: a named company (with where the name comes
+//! from, a guess marked as one) or a host no tracker database knows.
 //! No drawing here.
 
+use crate::attribution::Party;
 use crate::jobs::SummaryRow;
 use crate::model::{ExchangeId, Mode, SessionId};
 use std::collections::BTreeSet;
@@ -37,8 +43,15 @@ pub struct Cell {
 /// One company (or one host of no known company) for one app.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Recipient {
-    /// `None`: no company is known for the host (then `hosts` has one entry).
+    /// The app's own servers and visited sites, or a third party.
+    pub party: Party,
+    /// `None`: no company is known for the host (then `hosts` has one
+    /// entry), and always for the first party.
     pub company: Option<String>,
+    /// The company is only a guess (the owner of the server's network).
+    pub company_guess: bool,
+    /// Where the company's name comes from, in words.
+    pub evidence: Option<String>,
     pub category: Option<String>,
     pub trackers: Vec<String>,
     pub hosts: Vec<String>,
@@ -49,12 +62,19 @@ pub struct Recipient {
 }
 
 impl Recipient {
-    /// The row's name: the company, else the host.
-    pub fn label(&self) -> &str {
-        self.company
-            .as_deref()
-            .or(self.hosts.first().map(String::as_str))
-            .unwrap_or("(unknown)")
+    /// The row's name: the company ("probably …" for a guess), else the host.
+    pub fn label(&self) -> String {
+        match (self.party, &self.company) {
+            (Party::First, _) => "The app's own servers and the sites visited".into(),
+            (Party::Third, Some(company)) if self.company_guess => format!("probably {company}"),
+            (Party::Third, Some(company)) => company.clone(),
+            (Party::Third, None) => self.hosts.first().cloned().unwrap_or_default(),
+        }
+    }
+
+    /// A third party that no tracker database or catalogue names.
+    pub fn is_unlisted(&self) -> bool {
+        self.party == Party::Third && self.company.is_none()
     }
 
     fn kinds(&self) -> usize {
@@ -91,16 +111,12 @@ impl AppBlock {
 }
 
 /// Builds the view from the summary, leaving out `hidden` sessions.
-/// Recipients that received the most kinds of data come first; requests
-/// to no known company that carried no personal data are left out (they
-/// are plain page loads, listed in the Requests table).
+/// Recipients that received the most kinds of data come first, the
+/// session's own servers last.
 pub fn what_left(rows: &[SummaryRow], hidden: &BTreeSet<SessionId>) -> Vec<AppBlock> {
     let mut blocks: Vec<AppBlock> = Vec::new();
     for row in rows.iter().filter(|r| !hidden.contains(&r.group.session_id)) {
         let group = &row.group;
-        if group.company.is_none() && group.data_types.is_empty() {
-            continue;
-        }
         let block = match blocks.iter().position(|b| b.app == group.app) {
             Some(at) => &mut blocks[at],
             None => {
@@ -116,16 +132,21 @@ pub fn what_left(rows: &[SummaryRow], hidden: &BTreeSet<SessionId>) -> Vec<AppBl
         if !block.modes.contains(&group.mode) {
             block.modes.push(group.mode);
         }
-        let key_host = group.company.is_none().then(|| group.hosts.first().cloned()).flatten();
-        let at = block
-            .recipients
-            .iter()
-            .position(|r| r.company == group.company && (r.company.is_some() || r.hosts.first() == key_host.as_ref()));
+        let own = group.party == Party::First;
+        let company = if own { None } else { group.company.clone() };
+        let key_host = company.is_none().then(|| group.hosts.first().cloned()).flatten();
+        let at = block.recipients.iter().position(|r| {
+            r.party == group.party
+                && (own || (r.company == company && (r.company.is_some() || r.hosts.first() == key_host.as_ref())))
+        });
         let recipient = match at {
             Some(at) => &mut block.recipients[at],
             None => {
                 block.recipients.push(Recipient {
-                    company: group.company.clone(),
+                    party: group.party,
+                    company_guess: !own && group.company_is_guess(),
+                    evidence: if own { None } else { group.company_evidence() },
+                    company,
                     category: group.category.clone(),
                     trackers: Vec::new(),
                     hosts: Vec::new(),
@@ -233,10 +254,11 @@ fn finish(block: &mut AppBlock) {
         recipient.cells = cells;
     }
     block.recipients.sort_by(|a, b| {
-        b.kinds()
-            .cmp(&a.kinds())
+        (a.party == Party::First)
+            .cmp(&(b.party == Party::First))
+            .then(b.kinds().cmp(&a.kinds()))
             .then(a.company.is_none().cmp(&b.company.is_none()))
-            .then(a.label().cmp(b.label()))
+            .then(a.label().cmp(&b.label()))
     });
 }
 
@@ -252,7 +274,15 @@ mod tests {
                 session_id: SessionId(session),
                 app: Some("com.example".into()),
                 mode,
+                party: if host.starts_with("own.") {
+                    Party::First
+                } else {
+                    Party::Third
+                },
                 company: company.map(String::from),
+                company_sources: company
+                    .map(|_| vec!["lists: DuckDuckGo tracker data set".to_string()])
+                    .unwrap_or_default(),
                 category: None,
                 trackers: vec!["t".into()],
                 hosts: vec![host.into()],
@@ -297,13 +327,31 @@ mod tests {
                 "sa.example",
                 &["visitedUrl", "deviceId"],
             ),
-            group(1, Mode::Normal, None, "cdn.example", &[]),
+            group(1, Mode::Normal, None, "own.example", &[]),
+            group(1, Mode::Normal, None, "own.example.net", &["userAgent"]),
+            group(2, Mode::Incognito, None, "ads.unlisted.example", &[]),
         ];
         let blocks = what_left(&rows, &BTreeSet::new());
         assert_eq!(blocks.len(), 1);
         let block = &blocks[0];
         assert_eq!(block.modes, [Mode::Normal, Mode::Incognito]);
-        assert_eq!(block.recipients.len(), 1, "a host without company or data is left out");
+        let labels: Vec<String> = block.recipients.iter().map(Recipient::label).collect();
+        assert_eq!(
+            labels,
+            [
+                "Sensors",
+                "ads.unlisted.example",
+                "The app's own servers and the sites visited"
+            ],
+            "a third party no list knows is listed on its own, even without personal data; the own servers are one row, last"
+        );
+        assert!(block.recipients[1].is_unlisted());
+        assert_eq!(
+            block.recipients[0].evidence.as_deref(),
+            Some("DuckDuckGo tracker data set")
+        );
+        let own = &block.recipients[2];
+        assert_eq!(own.hosts, ["own.example", "own.example.net"]);
         let sensors = &block.recipients[0];
         let normal = sensors.cells[0].as_ref().expect("normal cell");
         let incognito = sensors.cells[1].as_ref().expect("incognito cell");
@@ -320,7 +368,7 @@ mod tests {
             marked(incognito),
             [("searchTerm".to_string(), true), ("visitedUrl".to_string(), false)]
         );
-        assert_eq!(block.totals(1), (3, 2));
+        assert_eq!(block.totals(1), (6, 2));
         let hidden: BTreeSet<SessionId> = [SessionId(2)].into();
         let only_normal = what_left(&rows, &hidden);
         assert_eq!(only_normal[0].modes, [Mode::Normal]);

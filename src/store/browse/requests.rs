@@ -91,6 +91,12 @@ pub struct RequestListRow {
     pub country: Option<String>,
     pub tracker: Option<String>,
     pub company: Option<String>,
+    /// Where `company` comes from (`attribution::CompanySource::stored`).
+    pub company_source: Option<String>,
+    /// The session's own server, or a third party's.
+    pub party: crate::attribution::Party,
+    /// The HTTP client that sent it, from the User-Agent (`okhttp`, `CFNetwork` …).
+    pub client: Option<String>,
     pub category: Option<String>,
     pub event_count: u64,
     /// Kinds of personal data, in the order first found.
@@ -103,9 +109,21 @@ const REQUEST_COLUMNS: &str = "x.exchange_id, x.session_id, s.name, x.time_micro
     x.host, x.url, x.status, x.server_ip, x.tracker, x.company, x.category, x.event_count,
     (SELECT group_concat(type, ' ') FROM (SELECT type, min(data_type_id) AS first FROM data_types d
         WHERE d.exchange_id = x.exchange_id GROUP BY type ORDER BY first)),
-    (SELECT a.severity FROM annotations a WHERE a.target_kind = 'exchange' AND a.target_id = x.exchange_id)";
+    (SELECT a.severity FROM annotations a WHERE a.target_kind = 'exchange' AND a.target_id = x.exchange_id),
+    x.company_source, x.party, x.client";
 
 const REQUEST_FROM: &str = " FROM exchanges x JOIN sessions s ON s.session_id = x.session_id WHERE 1 = 1";
+
+impl RequestListRow {
+    /// The company as the window shows it: "probably Tremor Video" for a
+    /// guess; `None` when no company is known.
+    #[must_use]
+    pub fn company_label(&self) -> Option<String> {
+        self.company
+            .as_deref()
+            .map(|c| crate::attribution::company_label(c, self.company_source.as_deref()))
+    }
+}
 
 impl Case {
     /// How many requests `filter` lets through.
@@ -195,6 +213,9 @@ fn request_row(r: &Row<'_>) -> rusqlite::Result<RequestListRow> {
             .map(|t| t.split(' ').filter(|s| !s.is_empty()).map(str::to_string).collect())
             .unwrap_or_default(),
         severity: r.get::<_, Option<String>>(16)?.and_then(|s| s.parse().ok()),
+        company_source: r.get(17)?,
+        party: crate::attribution::Party::parse(&r.get::<_, String>(18)?).unwrap_or(crate::attribution::Party::Third),
+        client: r.get(19)?,
     })
 }
 
