@@ -16,6 +16,7 @@ mod export;
 mod export_parquet;
 mod fuzz_props;
 mod fuzz_regressions;
+mod generic_events;
 #[cfg(feature = "gui")]
 mod gui;
 mod hostile_corpus;

@@ -49,6 +49,20 @@ pub fn is_ip_literal(host: &str) -> bool {
     normalize_host(host).is_some_and(|name| name.parse::<IpAddr>().is_ok())
 }
 
+/// A host on the researcher's own machine or network: `localhost`, a
+/// `.local` / `.localhost` name, a loopback, private or link-local address.
+/// Nothing sent there left for a company.
+#[must_use]
+pub fn is_local_host(host: &str) -> bool {
+    let Some(name) = normalize_host(host) else {
+        return false;
+    };
+    if name == "localhost" || name.ends_with(".localhost") || name.ends_with(".local") {
+        return true;
+    }
+    name.parse::<IpAddr>().is_ok_and(super::geo::is_local_only)
+}
+
 /// The registrable domain of `host` by the list's ICANN section
 /// (`ads.example.co.uk` → `example.co.uk`); the host itself when the list
 /// does not know its suffix; `None` for IP literals and bare suffixes.

@@ -93,7 +93,7 @@ fn parse_ip(text: &str) -> Option<IpAddr> {
 }
 
 /// Addresses that cannot be a server on the internet.
-fn is_local_only(ip: IpAddr) -> bool {
+pub(crate) fn is_local_only(ip: IpAddr) -> bool {
     match ip {
         IpAddr::V4(v4) => is_local_only_v4(v4),
         IpAddr::V6(v6) => is_local_only_v6(v6),

@@ -4,11 +4,15 @@
 //! - its app's id read as a domain (`de.quizduell` → `quizduell.de`, and
 //!   any site whose name is a distinctive label of the id: `com.sceneway.kankan`
 //!   → `kankan.com`, `kankan.cn` …);
-//! - the sites the capture visited (a browser's pages: HAR `pages`, and
-//!   requests that navigated a top-level document);
+//! - the sites the capture visited (a browser's pages: each HAR page's
+//!   first document or redirect, requests that navigated a top-level
+//!   document, the first request of a capture when it is an HTML page or
+//!   a redirect with no Referer, and the hosts those pages redirect to);
 //! - the companies that own those sites in Telltale's catalogue or the
 //!   tracker databases (an app of Google's sends to Google's trackers as
 //!   its own);
+//! - hosts on the researcher's own machine or network (`localhost`,
+//!   loopback, private and link-local addresses: a lab server, a router);
 //! - hosts the researcher marked first party (`telltale hosts --set HOST
 //!   --first-party`); a host marked third party is one whatever else says.
 //!
@@ -152,7 +156,9 @@ impl FirstParty {
                     .is_some_and(|name| self.app_labels.contains(name))
         });
         let own_company = company.is_some_and(|c| self.owners.contains(c));
-        if own_site || own_company {
+        // The lab's own servers (a test server on loopback, a router on
+        // the LAN): the session's side, not a third party's.
+        if own_site || own_company || super::domain::is_local_host(host) {
             Party::First
         } else {
             Party::Third
@@ -234,8 +240,19 @@ mod tests {
     #[test]
     fn nothing_is_first_party_without_a_rule() {
         let rules = FirstParty::for_session(["app.under.test", "okhttp/4.9"], []);
-        for host in ["cdn.branch.io", "example.org", "10.0.0.1"] {
+        for host in ["cdn.branch.io", "example.org", "146.190.62.39"] {
             assert_eq!(rules.party_of(host, None), Party::Third, "{host}");
+        }
+        // The lab's own machine and network are no third party.
+        for host in [
+            "10.0.0.1",
+            "127.0.0.1",
+            "localhost",
+            "[::1]",
+            "printer.local",
+            "192.168.111.154",
+        ] {
+            assert_eq!(rules.party_of(host, None), Party::First, "{host}");
         }
         // Generic labels name nobody.
         let rules = FirstParty::for_session(["com.android.app"], []);

@@ -349,6 +349,14 @@ impl<'de> Visitor<'de> for LogSeed<'_, '_, '_> {
     }
 }
 
+/// An HTML page or a redirect: what a page's own first request returns.
+fn is_document_or_redirect(exchange: &Exchange) -> bool {
+    exchange.status.is_some_and(|s| (300..400).contains(&s))
+        || exchange
+            .response_header("content-type")
+            .is_some_and(|t| t.to_ascii_lowercase().contains("text/html"))
+}
+
 impl<'de> DeserializeSeed<'de> for EntriesSeed<'_, '_, '_> {
     type Value = ();
     fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
@@ -366,14 +374,18 @@ impl<'de> Visitor<'de> for EntriesSeed<'_, '_, '_> {
             let mut state = self.0.borrow_mut();
             let index = state.entries;
             state.entries += 1;
-            // A page's first request loaded the page itself.
-            if let Some(page) = entry.pageref.0.clone()
-                && state.meta.pages_seen.insert(page)
-                && let Some(url) = entry.request.url.0.as_deref()
-            {
-                state.meta.add_site(url);
-            }
+            let page = entry.pageref.0.clone();
             let exchange = entry.into_exchange(&state.context, index);
+            // A page's first document (or redirect to it) loaded the page
+            // itself; a repeat view's first request can be a tracker's
+            // beacon, since the page came from the cache.
+            if let Some(page) = page
+                && !state.meta.pages_seen.contains(&page)
+                && is_document_or_redirect(&exchange)
+            {
+                state.meta.pages_seen.insert(page);
+                state.meta.add_site(&exchange.url);
+            }
             match state.sink.exchange(exchange) {
                 Ok(Flow::Continue) => {}
                 Ok(Flow::Stop) => {

@@ -667,6 +667,7 @@ fn run_stages(
             writer_gone: false,
             limit_hits: 0,
             visited: Vec::new(),
+            redirects_to: std::collections::HashSet::new(),
         };
         let result = import(&mut sink).map(|mut summary| {
             for host in std::mem::take(&mut sink.visited) {
@@ -783,6 +784,8 @@ struct StoreSink<'a> {
     limit_hits: u64,
     /// Hosts of top-level pages a browser navigated to (first party).
     visited: Vec<String>,
+    /// Hosts a visited page redirected to, until their request comes.
+    redirects_to: std::collections::HashSet<String>,
 }
 
 /// Limit notes shown one by one as warnings; beyond this they are counted.
@@ -873,8 +876,18 @@ impl StoreSink<'_> {
         // for this request; an SDK's own report only when no one else does.
         let app = attribution::app_for_request(&exchange, self.session.app.as_deref())
             .or_else(|| attribution::app_from_data_types(&decoded.data_types));
-        if is_top_level_document(&exchange) && !self.visited.contains(&exchange.host) {
+        let opened = self.progress.exchanges == 0 && is_opened_page(&exchange);
+        let redirected = self.redirects_to.remove(&exchange.host);
+        if (is_top_level_document(&exchange) || opened || redirected) && !self.visited.contains(&exchange.host) {
             self.visited.push(exchange.host.clone());
+        }
+        // A visited page that redirects (cnn.com → www.cnn.com) sends the
+        // browser to another visited page.
+        if (is_top_level_document(&exchange) || opened || redirected)
+            && exchange.status.is_some_and(|s| (300..400).contains(&s))
+            && let Some(target) = exchange.response_header("location").and_then(location_host)
+        {
+            self.redirects_to.insert(target);
         }
         let label = self.session.host_labels.get(&exchange.host);
         let by_endpoint = decoded
@@ -971,6 +984,30 @@ fn generic_tracker_name(receiver: Option<&attribution::Receiver>, host: &str) ->
     attribution::domain::registrable_domain(host)
         .or_else(|| attribution::domain::normalize_host(host))
         .unwrap_or_else(|| host.to_string())
+}
+
+/// The host an absolute redirect `Location` names; `None` for a relative one.
+fn location_host(location: &str) -> Option<String> {
+    let rest = location.trim().split_once("://")?.1;
+    let authority = rest.split(['/', '?', '#']).next()?;
+    let host = authority.rsplit('@').next()?;
+    let host = match host.strip_prefix('[') {
+        Some(v6) => v6.split(']').next()?,
+        None => host.split(':').next()?,
+    };
+    attribution::domain::normalize_host(host)
+}
+
+/// The first request of a capture without fetch metadata (older browsers,
+/// page-load tools such as capture-har): a GET for an HTML page with no
+/// Referer is the page the capture opened. Only the first request: an
+/// app's HTML fetch later on (an ad creative) is no visit.
+fn is_opened_page(exchange: &Exchange) -> bool {
+    let html = |value: Option<&str>| value.is_some_and(|v| v.to_ascii_lowercase().contains("text/html"));
+    exchange.method.eq_ignore_ascii_case("GET")
+        && exchange.request_header("sec-fetch-mode").is_none()
+        && exchange.request_header("referer").is_none()
+        && (html(exchange.response_header("content-type")) || exchange.status.is_some_and(|s| (300..400).contains(&s)))
 }
 
 /// A browser's navigation to a page (not a frame or a subresource): its

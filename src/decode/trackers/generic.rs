@@ -91,6 +91,10 @@ const TIME_KEYS: &[&str] = &[
     "localTime",
     "happened_at",
     "tm",
+    "startedAt",
+    "started_at",
+    "startTime",
+    "start_time",
 ];
 /// Keys holding a sequence number of events.
 const SEQUENCE_KEYS: &[&str] = &[
@@ -217,6 +221,19 @@ const ASSET_DESTINATIONS: &[&str] = &[
     "image", "script", "style", "font", "document", "iframe", "video", "audio",
 ];
 /// Longest string accepted as an event name.
+/// Keys whose contents belong to a crash or error report (Bugsnag, Sentry,
+/// Crashlytics): timestamped, named entries that are no telemetry events.
+const REPORT_INSIDE_KEYS: &[&str] = &[
+    "breadcrumbs",
+    "stacktrace",
+    "stackTrace",
+    "frames",
+    "threads",
+    "exceptions",
+    "exception",
+    "featureFlags",
+];
+
 const MAX_NAME_CHARS: usize = 120;
 /// Deepest JSON nesting searched for events.
 const MAX_SEARCH_DEPTH: usize = 12;
@@ -292,6 +309,9 @@ impl TrackerDecoder for Generic {
         if events.is_empty() && !context.asset {
             events = protobuf_events(tree);
         }
+        if events.is_empty() && !context.asset {
+            events = path_events(exchange, tree, context);
+        }
         events.truncate(MAX_GENERIC_EVENTS);
         (!events.is_empty()).then_some(events)
     }
@@ -299,7 +319,7 @@ impl TrackerDecoder for Generic {
 
 /// Event-like JSON objects of the request (see the module doc).
 fn record_events(tree: &Tree, context: Context) -> Vec<DecodedEvent> {
-    let mut found: Vec<(usize, Vec<PathSegment>, &JsonValue)> = Vec::new();
+    let mut found: Vec<(usize, Vec<PathSegment>, &JsonValue, Option<&str>)> = Vec::new();
     for layer in tree.request_layers() {
         if is_encrypted(tree, layer) {
             continue;
@@ -308,8 +328,8 @@ fn record_events(tree: &Tree, context: Context) -> Vec<DecodedEvent> {
         if matches!(tree.structure(layer), Some(Structure::Json(_)))
             && let Some(value) = tree.json(layer)
         {
-            search(value, &mut Vec::new(), context, 0, &mut |path, item| {
-                found.push((layer, path.to_vec(), item));
+            search(value, &mut Vec::new(), None, context, 0, &mut |path, item, kind| {
+                found.push((layer, path.to_vec(), item, kind));
             });
         }
         if found.len() >= MAX_GENERIC_EVENTS {
@@ -319,9 +339,9 @@ fn record_events(tree: &Tree, context: Context) -> Vec<DecodedEvent> {
     found.truncate(MAX_GENERIC_EVENTS);
     found
         .into_iter()
-        .map(|(holder, path, item)| {
+        .map(|(holder, path, item, kind)| {
             let (layer, inner) = element_layer(tree, holder, &path);
-            let name = json_name(item).unwrap_or_default().to_string();
+            let name = json_name(item).or(kind).unwrap_or_default().to_string();
             let time_micros = TIME_KEYS
                 .iter()
                 .find_map(|key| item.get(key).and_then(micros_from_json));
@@ -368,6 +388,9 @@ fn beacon_events(tree: &Tree, context: Context) -> Vec<DecodedEvent> {
             body.push(event);
         }
     }
+    // A URL has one query, whatever layers a capture gives it twice in
+    // (a HAR's `queryString` beside the URL's own).
+    url.truncate(1);
     if body.is_empty() { url } else { body }
 }
 
@@ -528,9 +551,10 @@ fn flatten_proto(fields: &[ProtoField], prefix: &str, out: &mut Vec<(String, Str
 fn search<'v>(
     value: &'v JsonValue,
     path: &mut Vec<PathSegment>,
+    parent_key: Option<&str>,
     context: Context,
     depth: usize,
-    found: &mut dyn FnMut(&[PathSegment], &'v JsonValue),
+    found: &mut dyn FnMut(&[PathSegment], &'v JsonValue, Option<&'static str>),
 ) {
     if depth > MAX_SEARCH_DEPTH {
         return;
@@ -538,12 +562,17 @@ fn search<'v>(
     match value {
         JsonValue::Object(entries) => {
             if is_event(value, context) {
-                found(path, value);
+                found(path, value, None);
                 return;
             }
             for (key, entry) in entries {
+                // A crash report's breadcrumbs and stack frames are the
+                // report's inside, not events of their own.
+                if REPORT_INSIDE_KEYS.contains(&key.as_str()) {
+                    continue;
+                }
                 path.push(PathSegment::Key(key.clone()));
-                search(entry, path, context, depth + 1, found);
+                search(entry, path, Some(key), context, depth + 1, found);
                 path.pop();
             }
         }
@@ -551,18 +580,102 @@ fn search<'v>(
             // In a batch that holds events, a sibling with a name and a time
             // is one too, whatever else it lacks.
             let batch = items.iter().any(|item| is_event(item, context));
+            // `"sessions": [{"id", "startedAt"}]`, `"events": [{…}]` sent
+            // to a tracker or a telemetry path: records named by their list.
+            let kind = (!batch && (context.tracker_host || context.telemetry_path))
+                .then(|| parent_key.and_then(record_kind))
+                .flatten()
+                .filter(|_| items.iter().all(|item| matches!(item, JsonValue::Object(_))));
             for (index, item) in items.iter().enumerate() {
                 path.push(PathSegment::Index(index));
                 if batch && is_batch_member(item) {
-                    found(path, item);
+                    found(path, item, None);
+                } else if let Some(kind) = kind
+                    && (kind == "event" || has_time(item))
+                {
+                    found(path, item, Some(kind));
                 } else {
-                    search(item, path, context, depth + 1, found);
+                    search(item, path, None, context, depth + 1, found);
                 }
                 path.pop();
             }
         }
         _ => {}
     }
+}
+
+/// Keys of lists whose every record is one event of that kind, and the
+/// kind ("sessions" → "session"). `events` needs no time: the key says it.
+fn record_kind(key: &str) -> Option<&'static str> {
+    Some(match key {
+        "events" | "event_list" | "eventList" => "event",
+        "sessions" => "session",
+        "hits" => "hit",
+        "impressions" => "impression",
+        "pageviews" | "page_views" => "page_view",
+        "screenviews" | "screen_views" => "screen_view",
+        _ => return None,
+    })
+}
+
+/// Last path segments that name the event an endpoint receives
+/// (Branch's `/v1/open`, GitHub's `/github/page_view`).
+const EVENT_PATH_SEGMENTS: &[&str] = &[
+    "open",
+    "close",
+    "install",
+    "launch",
+    "session_start",
+    "session_end",
+    "page_view",
+    "pageview",
+    "screen_view",
+    "identify",
+    "track",
+    "event",
+    "impression",
+    "click",
+    "heartbeat",
+];
+
+/// A request to a tracker (or a telemetry path) whose path names the event
+/// and that sends data (a body, or a query on a GET): one event, named by
+/// the path, with the body's or query's fields.
+fn path_events(exchange: &Exchange, tree: &Tree, context: Context) -> Vec<DecodedEvent> {
+    if !(context.tracker_host || context.telemetry_path) {
+        return Vec::new();
+    }
+    let path = exchange.path();
+    let path = path.split(['?', '#']).next().unwrap_or_default().trim_end_matches('/');
+    let Some(segment) = path.rsplit('/').next().map(str::to_ascii_lowercase) else {
+        return Vec::new();
+    };
+    let Some(name) = EVENT_PATH_SEGMENTS.iter().find(|s| **s == segment) else {
+        return Vec::new();
+    };
+    let carrier = tree.request_layers().into_iter().find(|&layer| {
+        !is_encrypted(tree, layer)
+            && (tree.pairs(layer).is_some_and(|p| !p.is_empty())
+                || matches!(tree.json(layer), Some(JsonValue::Object(entries)) if !entries.is_empty()))
+    });
+    let Some(layer) = carrier else { return Vec::new() };
+    let fields = match tree.json(layer) {
+        Some(value) => value.flatten(),
+        None => tree.pairs(layer).map(<[_]>::to_vec).unwrap_or_default(),
+    };
+    let time_micros = fields
+        .iter()
+        .find(|(key, _)| TIME_KEYS.contains(&key.as_str()))
+        .and_then(|(_, value)| micros_from_text(value));
+    vec![
+        Draft {
+            layer,
+            name: (*name).to_string(),
+            time_micros,
+            fields,
+        }
+        .finish(tree, ID),
+    ]
 }
 
 /// The event's name under a strong key, else under a weak one.
@@ -683,8 +796,12 @@ mod tests {
     fn events_with(text: &str, context: Context) -> Vec<String> {
         let value = json(text);
         let mut names = Vec::new();
-        search(&value, &mut Vec::new(), context, 0, &mut |path, item| {
-            names.push(format!("{}:{}", json_path_text(path), json_name(item).unwrap_or("")));
+        search(&value, &mut Vec::new(), None, context, 0, &mut |path, item, kind| {
+            names.push(format!(
+                "{}:{}",
+                json_path_text(path),
+                json_name(item).or(kind).unwrap_or("")
+            ));
         });
         names
     }
@@ -757,6 +874,19 @@ mod tests {
             events_in(r#"{"name":"level_up","timestamp":1680861000,"device_id":"d1"}"#, false),
             [":level_up"]
         );
+    }
+
+    #[test]
+    fn records_of_a_named_list_are_events_of_that_kind() {
+        let report = r#"{"notifier": {"name": "Android Notifier", "version": "5.28.4"},
+            "sessions": [{"id": "ea1", "startedAt": "2023-04-07T13:04:57.078Z", "user": {}}]}"#;
+        assert_eq!(events_in(report, true), ["sessions[0]:session"]);
+        // The same list to a host no list knows and a path that says nothing: no events.
+        assert!(events_in(report, false).is_empty());
+        // A crash report's breadcrumbs are its inside.
+        let crash = r#"{"events": [{"context": "Map", "exceptions": [{"errorClass": "E"}],
+            "breadcrumbs": [{"timestamp": "2023-04-07T13:04:57Z", "name": "Activity created", "type": "navigation"}]}]}"#;
+        assert_eq!(events_in(crash, true), ["events[0]:event"]);
     }
 
     #[test]
