@@ -21,6 +21,7 @@ mod generic_events;
 mod gui;
 mod hostile_corpus;
 mod hostile_inputs;
+mod hosts;
 mod import_concurrency;
 mod ingest_burp;
 mod ingest_formats;

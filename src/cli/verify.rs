@@ -18,7 +18,7 @@ pub fn run(args: &VerifyArgs) -> anyhow::Result<()> {
         anyhow::bail!("{} — {}", describe(first), args.case.display());
     }
     println!(
-        "ok: {} evidence files ({} bytes) and their decoded rows match their SHA-256; {} annotation history entries chain{}; database integrity ok",
+        "ok: {} evidence files ({} bytes) and their decoded rows match their SHA-256; {} annotation history entries chain{}; {} host label history entries chain; database integrity ok",
         report.sources_checked,
         report.bytes_checked,
         report.history_entries,
@@ -26,7 +26,8 @@ pub fn run(args: &VerifyArgs) -> anyhow::Result<()> {
             .history_head
             .as_deref()
             .map(|head| format!(" to {head}"))
-            .unwrap_or_default()
+            .unwrap_or_default(),
+        report.host_history_entries
     );
     Ok(())
 }

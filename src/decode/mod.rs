@@ -140,8 +140,14 @@ pub fn decode_exchange(exchange: &Exchange) -> Decoded {
     let document = Document::build(exchange, &tree);
     let (mut events, tracker) = match (specific, matched) {
         (Some((events, id)), _) => (events, Some(id.to_string())),
+        // An endpoint the table knows but gives no event rules for is read
+        // by the generic decoder (a registration, a beacon), named after
+        // the endpoint's tracker.
         (None, Some(matched)) => (
-            matched.events(exchange, &tree, &document).unwrap_or_default(),
+            matched
+                .events(exchange, &tree, &document)
+                .or_else(|| trackers::detect_generic(exchange, &mut tree))
+                .unwrap_or_default(),
             Some(matched.tracker.id.clone()),
         ),
         (None, None) => match trackers::detect_generic(exchange, &mut tree) {

@@ -942,7 +942,15 @@ impl StoreSink<'_> {
                     device: event.device,
                     mode: event.mode.unwrap_or(self.session.mode),
                     key_field: key_field(&event.fields),
-                    tracker: generic_name.clone().unwrap_or(event.tracker),
+                    // The generic decoder's events on an endpoint the table
+                    // knows take the endpoint's tracker.
+                    tracker: match &generic_name {
+                        Some(name) => name.clone(),
+                        None if event.tracker == crate::decode::GENERIC_TRACKER => {
+                            tracker.clone().unwrap_or(event.tracker)
+                        }
+                        None => event.tracker,
+                    },
                     name: event.name,
                     fields: serde_json::Value::Object(fields).to_string(),
                     decode_path: event.decode_path,

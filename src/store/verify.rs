@@ -24,6 +24,8 @@ pub struct VerifyReport {
     /// The newest link of the annotation history chain (`None` when empty):
     /// write it down to tell later whether history was rewritten.
     pub history_head: Option<String>,
+    /// Host label history entries (`telltale hosts --set`) whose chain was checked.
+    pub host_history_entries: u64,
     pub problems: Vec<VerifyProblem>,
 }
 
@@ -93,6 +95,10 @@ impl Case {
                 });
             }
         }
+        report.host_history_entries = self
+            .conn
+            .query_row("SELECT count(*) FROM host_label_history", [], |r| r.get::<_, i64>(0))?
+            .max(0) as u64;
         for problem in integrity::check_host_history(&self.conn)? {
             report.problems.push(VerifyProblem {
                 file_name: None,

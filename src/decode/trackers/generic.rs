@@ -618,24 +618,27 @@ fn record_kind(key: &str) -> Option<&'static str> {
     })
 }
 
-/// Last path segments that name the event an endpoint receives
-/// (Branch's `/v1/open`, GitHub's `/github/page_view`).
-const EVENT_PATH_SEGMENTS: &[&str] = &[
-    "open",
-    "close",
-    "install",
-    "launch",
-    "session_start",
-    "session_end",
-    "page_view",
-    "pageview",
-    "screen_view",
-    "identify",
-    "track",
-    "event",
-    "impression",
-    "click",
-    "heartbeat",
+/// Last path segments that name the event an endpoint receives, and the
+/// event's name (Branch's `/v1/open`, GitHub's `/github/page_view`,
+/// Firebase's `…/installations` registration).
+const EVENT_PATH_SEGMENTS: &[(&str, &str)] = &[
+    ("open", "open"),
+    ("close", "close"),
+    ("install", "install"),
+    ("installations", "installation"),
+    ("register", "registration"),
+    ("launch", "launch"),
+    ("session_start", "session_start"),
+    ("session_end", "session_end"),
+    ("page_view", "page_view"),
+    ("pageview", "pageview"),
+    ("screen_view", "screen_view"),
+    ("identify", "identify"),
+    ("track", "track"),
+    ("event", "event"),
+    ("impression", "impression"),
+    ("click", "click"),
+    ("heartbeat", "heartbeat"),
 ];
 
 /// A request to a tracker (or a telemetry path) whose path names the event
@@ -650,7 +653,7 @@ fn path_events(exchange: &Exchange, tree: &Tree, context: Context) -> Vec<Decode
     let Some(segment) = path.rsplit('/').next().map(str::to_ascii_lowercase) else {
         return Vec::new();
     };
-    let Some(name) = EVENT_PATH_SEGMENTS.iter().find(|s| **s == segment) else {
+    let Some((_, name)) = EVENT_PATH_SEGMENTS.iter().find(|(s, _)| *s == segment) else {
         return Vec::new();
     };
     let carrier = tree.request_layers().into_iter().find(|&layer| {
