@@ -2,8 +2,9 @@
 # Regenerates screenshots/*.png with the real GUI under a virtual X server
 # (xvfb-run): the built-in demo case at 1600×1000 (timeline, inspector,
 # what left the device, compare, findings), the same timeline in the dark
-# theme and at 1280×720, and the Requests view on a real capture (an
-# Android app's first run, tests/fixtures/real/).
+# theme and at 1280×720, and the Requests and What left views on real
+# captures (an Android app's first run and a web page load,
+# tests/fixtures/real/).
 # Needs: xvfb (apt-get install -y xvfb). Usage: scripts/screenshots.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,6 +28,8 @@ annotate_first '$AppViewScreen' notable "Opened screen reported in incognito mod
 real_case="$work/first-run.telltale"
 "$bin" import "$real_case" tests/fixtures/real/har_tweasel-reporthar_android-first-run.har \
     --session android-first-run --mode normal >/dev/null
+"$bin" import "$real_case" tests/fixtures/real/har_perfcascade_browsertime-filamentgroup.com.har \
+    --session filamentgroup-page-load --mode normal >/dev/null
 shot() { # CASE NAME ARGS...
     local case=$1 name=$2
     shift 2
@@ -40,5 +43,6 @@ for view in timeline inspector what-left compare findings; do
     shot "$case_file" "$view" --view "$view"
 done
 shot "$real_case" requests --view requests
+shot "$real_case" what-left-real --view what-left
 shot "$case_file" dark --view inspector --theme dark
 shot "$case_file" small --view inspector --size 1280x720

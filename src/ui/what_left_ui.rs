@@ -85,9 +85,10 @@ fn block_ui(ui: &mut egui::Ui, block: &AppBlock, commands: &mut Vec<Command>) {
             .show(ui, |ui| recipients_grid_ui(ui, block, &unlisted, "unlisted", commands));
     }
     if let Some(first) = own.first() {
+        let hosts = first.hosts.len();
         let title = format!(
-            "The app's own servers and the sites visited ({} hosts) — first party",
-            first.hosts.len()
+            "The app's own servers and the sites visited ({hosts} {}) — first party",
+            if hosts == 1 { "host" } else { "hosts" }
         );
         egui::CollapsingHeader::new(RichText::new(title).strong())
             .id_salt(("what-left-own", app))
