@@ -14,7 +14,7 @@
 
 use super::{Case, StoreError};
 use crate::model::{Annotation, AnnotationEdit, AnnotationId, Severity, Target, now_micros};
-use rusqlite::{OptionalExtension, Row, Transaction, params};
+use rusqlite::{OptionalExtension, Row, Transaction, TransactionBehavior, params};
 use serde::Serialize;
 
 /// What happened to an annotation in one history entry.
@@ -83,7 +83,7 @@ impl Case {
         edit: &AnnotationEdit,
         user_name: &str,
     ) -> Result<Annotation, StoreError> {
-        let tx = self.conn.transaction()?;
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         ensure_target_exists(&tx, target)?;
         let now = now_micros();
         let annotation = match select_annotation(&tx, target)? {
@@ -122,7 +122,7 @@ impl Case {
 
     /// [`Case::remove_annotation`] with an explicit user name for the history.
     pub fn remove_annotation_as(&mut self, target: Target, user_name: &str) -> Result<bool, StoreError> {
-        let tx = self.conn.transaction()?;
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let Some(old) = select_annotation(&tx, target)? else {
             return Ok(false);
         };

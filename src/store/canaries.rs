@@ -8,6 +8,7 @@
 
 use super::{Case, StoreError};
 use crate::model::{EventId, ExchangeId};
+use rusqlite::TransactionBehavior;
 
 /// A typed canary found in a request or event (see [`Case::add_known_values`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -30,7 +31,7 @@ impl Case {
                 "unknown data type `{data_type}` (README lists the vocabulary under \"Data types\")"
             )));
         }
-        let tx = self.conn.transaction()?;
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         {
             let mut insert = tx.prepare_cached(
                 "INSERT INTO canaries (needle, created_at_micros, data_type) VALUES (?1, ?2, ?3)
@@ -56,7 +57,7 @@ impl Case {
     /// Records `known value` data types, keeping rows that exist already;
     /// returns how many were new.
     pub fn add_known_values(&mut self, hits: &[KnownValueHit]) -> Result<u64, StoreError> {
-        let tx = self.conn.transaction()?;
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut added = 0;
         {
             let mut insert = tx.prepare_cached(

@@ -14,11 +14,12 @@
 //! - re-seals the decoded-row digest of the sources whose rows changed
 //!   (the change itself is in the chained history), and counts the kept
 //!   figures of the sessions concerned again from their rows.
+//!
 //! Removing a label (`--clear`) restores what the import's sources say.
 
 use std::collections::{BTreeMap, HashMap};
 
-use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 use serde::Serialize;
 
 use super::{Case, StoreError};
@@ -278,7 +279,7 @@ impl Case {
                 "no request in this case went to host {host}"
             )));
         }
-        let tx = self.conn.transaction()?;
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let old: Option<HostLabel> = tx
             .query_row("SELECT company, party FROM host_labels WHERE host = ?1", [&host], |r| {
                 Ok(HostLabel {
@@ -455,7 +456,7 @@ impl Case {
         if pending == 0 {
             return Ok(());
         }
-        let tx = self.conn.transaction()?;
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let agents: Vec<String> = {
             let mut statement = tx.prepare("SELECT DISTINCT user_agent FROM exchanges WHERE user_agent IS NOT NULL")?;
             statement.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?

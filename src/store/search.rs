@@ -8,7 +8,7 @@ use super::root_layers::{ExchangeContent, split_content};
 use super::search_index::{BlockBuilder, Probe, fold_case};
 use super::{Case, StoreError};
 use crate::model::{EventId, ExchangeId, Mode, SessionId};
-use rusqlite::params;
+use rusqlite::{TransactionBehavior, params};
 
 /// The stored filters, with what identifies the state they were read in.
 pub(crate) struct BlockCache {
@@ -172,7 +172,7 @@ impl Case {
         if pending == 0 {
             return Ok(());
         }
-        let tx = self.conn.transaction()?;
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         {
             let sessions: Vec<SessionId> = tx
                 .prepare("SELECT session_id FROM sessions ORDER BY session_id")?
@@ -231,7 +231,7 @@ impl Case {
     /// Saves canary phrases so reports can list their hits. Already-saved
     /// phrases are left as they are.
     pub fn save_canaries(&mut self, needles: &[String]) -> Result<(), StoreError> {
-        let tx = self.conn.transaction()?;
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         {
             let mut insert = tx.prepare_cached(
                 "INSERT INTO canaries (needle, created_at_micros) VALUES (?1, ?2) ON CONFLICT (needle) DO NOTHING",

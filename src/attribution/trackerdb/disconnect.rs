@@ -10,9 +10,12 @@ use std::collections::HashMap;
 
 const FILE: &str = include_str!("../../../assets/trackerdb/disconnect-services.json");
 
+/// One company of a category: its name → (its website → its domains).
+type CompanyEntry = HashMap<String, HashMap<String, Value>>;
+
 #[derive(Deserialize)]
 struct File {
-    categories: HashMap<String, Vec<HashMap<String, HashMap<String, Value>>>>,
+    categories: HashMap<String, Vec<CompanyEntry>>,
 }
 
 /// Disconnect's categories in Telltale's terms.

@@ -450,13 +450,15 @@ fn protobuf_events(tree: &Tree) -> Vec<DecodedEvent> {
     Vec::new()
 }
 
+/// A protobuf event: its name, time (µs) and flattened fields.
+type ProtoEvent = (String, i64, Vec<(String, String)>);
+
+/// What `search` calls with each event record: its path, the record and
+/// the kind its list names (`sessions` → `session`).
+type FoundRecord<'f, 'v> = dyn FnMut(&[PathSegment], &'v JsonValue, Option<&'static str>) + 'f;
+
 /// Walks nested messages for a field number that repeats with event-like items.
-fn proto_batches(
-    fields: &[ProtoField],
-    prefix: &str,
-    depth: usize,
-    found: &mut Vec<(String, i64, Vec<(String, String)>)>,
-) {
+fn proto_batches(fields: &[ProtoField], prefix: &str, depth: usize, found: &mut Vec<ProtoEvent>) {
     if depth > 8 {
         return;
     }
@@ -554,7 +556,7 @@ fn search<'v>(
     parent_key: Option<&str>,
     context: Context,
     depth: usize,
-    found: &mut dyn FnMut(&[PathSegment], &'v JsonValue, Option<&'static str>),
+    found: &mut FoundRecord<'_, 'v>,
 ) {
     if depth > MAX_SEARCH_DEPTH {
         return;
