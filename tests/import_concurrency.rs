@@ -107,32 +107,38 @@ fn annotate_from_a_second_process_succeeds_while_an_import_runs_and_a_killed_imp
         .expect("start import");
     wait_until("the import to commit a first batch", || staged_exchanges(&case) > 0);
 
-    // Several notes in a row, each while batches are being written: one
-    // that met a batch without waiting for it would fail.
-    for attempt in 0..8 {
-        let note = if attempt == 7 {
-            "seen during import".to_string()
-        } else {
-            format!("draft {attempt}")
-        };
-        let annotate = telltale()
-            .args([
-                "annotate",
-                case_arg,
-                "--session",
-                "normal",
+    // Every target kind and every edit, each while batches are being
+    // written: one that met a batch without waiting for it would fail (a
+    // deferred transaction that read first failed at once with "database
+    // is locked" on events and exchanges).
+    let targets: [&[&str]; 3] = [&["--session", "normal"], &["--event", "5"], &["--exchange", "5"]];
+    for target in targets {
+        let edits: [&[&str]; 4] = [
+            &["--severity", "finding", "--note", "draft"],
+            &["--note", "draft, changed"],
+            &["--remove"],
+            &[
                 "--severity",
                 "finding",
+                "--tag",
+                "during-import",
                 "--note",
-                &note,
-            ])
-            .output()
-            .expect("run annotate");
-        assert!(
-            annotate.status.success(),
-            "attempt {attempt}: {}",
-            String::from_utf8_lossy(&annotate.stderr)
-        );
+                "seen during import",
+            ],
+        ];
+        for edit in edits {
+            let annotate = telltale()
+                .args(["annotate", case_arg])
+                .args(target)
+                .args(edit)
+                .output()
+                .expect("run annotate");
+            assert!(
+                annotate.status.success(),
+                "{target:?} {edit:?}: {}",
+                String::from_utf8_lossy(&annotate.stderr)
+            );
+        }
     }
     // The partial import is invisible to every reader meanwhile.
     assert_eq!(session_names(&case), ["normal"]);
@@ -151,7 +157,14 @@ fn annotate_from_a_second_process_succeeds_while_an_import_runs_and_a_killed_imp
         .output()
         .expect("annotations");
     let list: serde_json::Value = serde_json::from_slice(&annotations.stdout).expect("json");
-    assert_eq!(list[0]["note"], "seen during import");
+    let list = list.as_array().expect("array");
+    assert_eq!(list.len(), 3, "{list:#?}");
+    assert!(list.iter().all(|a| a["note"] == "seen during import"), "{list:#?}");
+    // Each kept its whole history: create, update, delete, create.
+    assert!(
+        list.iter().all(|a| a["history"].as_array().map(Vec::len) == Some(4)),
+        "{list:#?}"
+    );
     let verify = telltale().args(["verify", case_arg]).output().expect("verify");
     assert!(verify.status.success(), "{}", String::from_utf8_lossy(&verify.stdout));
 }
@@ -246,6 +259,36 @@ fn the_window_worker_saves_an_annotation_while_its_import_writes() {
     });
     assert!(
         matches!(&reply, Reply::Annotated(a) if a.note == "noted while importing"),
+        "{reply:?}"
+    );
+    // An event and a request too, and a removal, all during the import.
+    for target in [
+        Target::Event(telltale::model::EventId(5)),
+        Target::Exchange(telltale::model::ExchangeId(5)),
+    ] {
+        jobs.send(Request::Annotate {
+            target,
+            edit: AnnotationEdit {
+                note: Some("noted while importing".into()),
+                ..AnnotationEdit::default()
+            },
+        });
+        let reply = next_reply(&mut jobs, |r| {
+            matches!(r, Reply::Annotated(_) | Reply::Failed { .. } | Reply::Imported { .. })
+        });
+        assert!(matches!(&reply, Reply::Annotated(a) if a.target == target), "{reply:?}");
+    }
+    jobs.send(Request::RemoveAnnotation {
+        target: Target::Event(telltale::model::EventId(5)),
+    });
+    let reply = next_reply(&mut jobs, |r| {
+        matches!(
+            r,
+            Reply::AnnotationRemoved { .. } | Reply::Failed { .. } | Reply::Imported { .. }
+        )
+    });
+    assert!(
+        matches!(&reply, Reply::AnnotationRemoved { removed: true, .. }),
         "{reply:?}"
     );
     jobs.cancel_import();
