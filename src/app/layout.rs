@@ -91,6 +91,10 @@ impl TelltaleApp {
                     range: state.filter.time,
                     link: None,
                     selectable: true,
+                    empty_text: format!(
+                        "{} The Requests table lists every request.",
+                        state.empty_view_text("events or tracker requests")
+                    ),
                 };
                 timeline_ui(ui, &mut state.timeline, &cx, commands);
             });

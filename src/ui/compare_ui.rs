@@ -287,6 +287,7 @@ fn lanes_ui(ui: &mut egui::Ui, state: &mut AppState, commands: &mut Vec<Command>
             range: None,
             link: Some(link),
             selectable: false,
+            empty_text: "No events or tracker requests in this session.".to_string(),
         };
         timeline_ui(ui, model, &cx, commands);
     }

@@ -45,10 +45,15 @@ fn facet_ui(ui: &mut egui::Ui, state: &AppState, list: &FacetList, commands: &mu
             let palette = Palette::for_ui(ui);
             for value in &list.values {
                 let picked = state.filter.has(list.facet, &value.value);
+                // Data types by the vocabulary's label ("Advertising ID"), the
+                // code name (`advertisingId`) on hover.
+                let label = (list.facet == Facet::DataType)
+                    .then(|| crate::decode::datatypes::kind(&value.value).map(|k| k.label))
+                    .flatten();
                 let name = if value.value.is_empty() {
                     empty_label(list.facet)
                 } else {
-                    value.value.as_str()
+                    label.unwrap_or(value.value.as_str())
                 };
                 let counts = counts_label(value);
                 let mut text = format!("{name}  {counts}");
@@ -68,7 +73,11 @@ fn facet_ui(ui: &mut egui::Ui, state: &AppState, list: &FacetList, commands: &mu
                 {
                     rich = rich.color(palette.mode(mode)).strong();
                 }
-                if ui.selectable_label(picked, rich).clicked() {
+                let mut response = ui.selectable_label(picked, rich);
+                if label.is_some() {
+                    response = response.on_hover_text(&value.value);
+                }
+                if response.clicked() {
                     commands.push(Command::ToggleFacet(list.facet, value.value.clone()));
                 }
             }

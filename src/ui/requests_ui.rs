@@ -60,7 +60,7 @@ pub fn requests_ui(ui: &mut egui::Ui, state: &mut AppState, commands: &mut Vec<C
         return;
     };
     if count == 0 {
-        ui.label(RichText::new("No requests match the filters.").italics());
+        ui.label(RichText::new(state.empty_view_text("requests")).italics());
         return;
     }
     let shown = fitting_columns(&COLUMNS, ui.available_width());

@@ -104,9 +104,9 @@ pub fn table_ui(ui: &mut egui::Ui, state: &mut AppState, commands: &mut Vec<Comm
     if count == 0 {
         let requests = state.requests.count.unwrap_or(0);
         let text = if requests > 0 {
-            format!("No events match the filters, but {requests} requests do: see Requests.")
+            format!("{} {requests} requests: see Requests.", state.empty_view_text("events"))
         } else {
-            "No events match the filters.".to_string()
+            state.empty_view_text("events")
         };
         ui.label(RichText::new(text).italics());
         return;

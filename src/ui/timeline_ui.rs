@@ -41,6 +41,8 @@ pub struct TimelineContext<'a> {
     pub link: Option<egui::Id>,
     /// Whether dragging selects a time range (the main timeline).
     pub selectable: bool,
+    /// What an empty timeline says (`AppState::empty_view_text`).
+    pub empty_text: String,
 }
 
 /// Draws the timeline and pushes the commands its use implies.
@@ -71,12 +73,7 @@ pub fn timeline_ui(
     if reply.lanes.lanes.is_empty() {
         ui.add_sized(
             [ui.available_width(), cx.height],
-            egui::Label::new(
-                RichText::new(
-                    "No events or tracker requests match the filters; the Requests table lists every request.",
-                )
-                .italics(),
-            ),
+            egui::Label::new(RichText::new(&cx.empty_text).italics()),
         );
         return;
     }

@@ -269,6 +269,23 @@ impl AppState {
     }
 
     /// Adds a message to the status bar (the newest few are kept).
+    /// Why a view is empty, in words that are true: an empty case invites
+    /// an import; no filter set means the shown sessions hold none of
+    /// `what`; else the filters let none through.
+    pub fn empty_view_text(&self, what: &str) -> String {
+        if self.sessions.is_empty() {
+            return "This case is empty: Import… a capture (HAR, mitmproxy, Burp, Charles, Fiddler, pcap) to begin."
+                .to_string();
+        }
+        if self.filter.only_hides_sessions() && self.filter.hidden_sessions.is_empty() {
+            format!("No {what} in this case's sessions.")
+        } else if self.filter.only_hides_sessions() {
+            format!("No {what} in the shown sessions (some are hidden).")
+        } else {
+            format!("No {what} match the filters.")
+        }
+    }
+
     pub fn notify(&mut self, text: impl Into<String>, is_error: bool) {
         self.notices.push(Notice {
             text: text.into(),
@@ -379,5 +396,43 @@ impl ExportScope {
             scope.ignored.push("search text".into());
         }
         scope
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::SessionId;
+    use crate::store::{Facet, SessionRow};
+
+    #[test]
+    fn an_empty_view_says_what_is_true() {
+        let mut state = AppState::new(Settings::default());
+        assert!(
+            state
+                .empty_view_text("events")
+                .starts_with("This case is empty: Import…")
+        );
+        state.sessions.push(SessionRow {
+            id: SessionId(1),
+            name: "normal".into(),
+            app: None,
+            device: None,
+            mode: Mode::Normal,
+            notes: String::new(),
+            exchange_count: 3,
+            event_count: 0,
+            start_micros: None,
+            end_micros: None,
+            sources: Vec::new(),
+        });
+        assert_eq!(state.empty_view_text("events"), "No events in this case's sessions.");
+        state.filter.hidden_sessions.insert(SessionId(1));
+        assert_eq!(
+            state.empty_view_text("events"),
+            "No events in the shown sessions (some are hidden)."
+        );
+        state.filter.toggle(Facet::Host, "cdn.example");
+        assert_eq!(state.empty_view_text("events"), "No events match the filters.");
     }
 }
