@@ -11,22 +11,9 @@
 //! `SDK/18.6.2` User-Agents.
 
 use crate::case_cli::telltale;
+use crate::common::{json_of, path_str};
 use serde_json::{Value, json};
 use std::path::Path;
-
-fn path_str(path: &Path) -> &str {
-    path.to_str().expect("utf-8 temp path")
-}
-
-fn json_of(args: &[&str]) -> Value {
-    let out = telltale(args);
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("JSON output")
-}
 
 fn entry(method: &str, url: &str, headers: &[(&str, &str)], body: Option<Value>, mime: &str) -> Value {
     let mut request = json!({

@@ -5,28 +5,13 @@
 //! values, and the filters select what they say.
 
 use crate::case_cli::telltale;
-use crate::common::fixture;
+use crate::common::{fixture, json_of, path_str};
 use serde_json::Value;
 use std::path::Path;
 
 const FIRST_RUN: &str = "real/har_tweasel-reporthar_android-first-run.har";
 /// The emulator's advertising id, as the Facebook SDK sent it in `advertiser_id`.
 const AD_ID: &str = "1209d0b9-b959-42e6-b921-aa5d9d08c1af";
-
-fn path_str(path: &Path) -> &str {
-    path.to_str().expect("utf-8 temp path")
-}
-
-fn json_of(args: &[&str]) -> Value {
-    let out = telltale(args);
-    assert!(
-        out.status.success(),
-        "{:?}: {}",
-        args,
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("JSON output")
-}
 
 /// A case holding the first-run capture as session `first-run` (normal mode).
 fn first_run_case(dir: &Path) -> std::path::PathBuf {

@@ -75,76 +75,76 @@ fn column_count(list: &str) -> usize {
     list.split(',').count()
 }
 
-/// The chain hash of the entry in `row` (columns [`HISTORY_COLUMNS`]) after `previous`.
-fn link(previous: &str, row: &rusqlite::Row<'_>) -> rusqlite::Result<String> {
-    let mut hasher = Sha256::new();
-    hasher.update(b"telltale annotation history v1\n");
-    hasher.update(previous.as_bytes());
-    hasher.update(b"\n");
-    hash_row(&mut hasher, row, column_count(HISTORY_COLUMNS))?;
-    Ok(hex::encode(hasher.finalize()))
+/// One hash-chained history table: each entry's hash covers `columns`
+/// and the hash of the entry before it, under its own domain text.
+struct Chain {
+    table: &'static str,
+    columns: &'static str,
+    domain: &'static [u8],
 }
 
-/// Computes and stores the chain hash of the newest history entry,
-/// `history_id`, from the entry before it. Called in the transaction that
-/// wrote the entry.
-pub(crate) fn seal_history_entry(conn: &Connection, history_id: i64) -> Result<(), StoreError> {
-    let previous: String = conn
-        .query_row(
-            "SELECT chain_sha256 FROM annotation_history WHERE history_id < ?1 ORDER BY history_id DESC LIMIT 1",
+/// The annotation history (`annotation_history`).
+const ANNOTATION_CHAIN: Chain = Chain {
+    table: "annotation_history",
+    columns: HISTORY_COLUMNS,
+    domain: b"telltale annotation history v1\n",
+};
+
+impl Chain {
+    /// The chain hash of the entry in `row` (its `columns` first) after `previous`.
+    fn link(&self, previous: &str, row: &rusqlite::Row<'_>) -> rusqlite::Result<String> {
+        let mut hasher = Sha256::new();
+        hasher.update(self.domain);
+        hasher.update(previous.as_bytes());
+        hasher.update(b"\n");
+        hash_row(&mut hasher, row, column_count(self.columns))?;
+        Ok(hex::encode(hasher.finalize()))
+    }
+
+    /// Computes and stores the chain hash of the newest entry, `history_id`,
+    /// from the entry before it. Called in the transaction that wrote it.
+    fn seal(&self, conn: &Connection, history_id: i64) -> Result<(), StoreError> {
+        let table = self.table;
+        let previous: String = conn
+            .query_row(
+                &format!("SELECT chain_sha256 FROM {table} WHERE history_id < ?1 ORDER BY history_id DESC LIMIT 1"),
+                [history_id],
+                |r| r.get::<_, Option<String>>(0),
+            )
+            .optional()?
+            .flatten()
+            .unwrap_or_default();
+        let hash = conn.query_row(
+            &format!("SELECT {} FROM {table} WHERE history_id = ?1", self.columns),
             [history_id],
-            |r| r.get::<_, Option<String>>(0),
-        )
-        .optional()?
-        .flatten()
-        .unwrap_or_default();
-    let hash = conn.query_row(
-        &format!("SELECT {HISTORY_COLUMNS} FROM annotation_history WHERE history_id = ?1"),
-        [history_id],
-        |row| link(&previous, row),
-    )?;
-    conn.execute(
-        "UPDATE annotation_history SET chain_sha256 = ?2 WHERE history_id = ?1",
-        params![history_id, hash],
-    )?;
-    Ok(())
+            |row| self.link(&previous, row),
+        )?;
+        conn.execute(
+            &format!("UPDATE {table} SET chain_sha256 = ?2 WHERE history_id = ?1"),
+            params![history_id, hash],
+        )?;
+        Ok(())
+    }
+}
+
+/// Seals the newest annotation history entry (see [`Chain::seal`]).
+pub(crate) fn seal_history_entry(conn: &Connection, history_id: i64) -> Result<(), StoreError> {
+    ANNOTATION_CHAIN.seal(conn, history_id)
 }
 
 /// Columns of one host label history entry that its chain hash covers, in order.
 const HOST_HISTORY_COLUMNS: &str = "history_id, host, changed_at_micros, user_name, action, old_value, new_value";
 
-/// The chain hash of a host label history entry in `row` after `previous`.
-fn host_link(previous: &str, row: &rusqlite::Row<'_>) -> rusqlite::Result<String> {
-    let mut hasher = Sha256::new();
-    hasher.update(b"telltale host label history v1\n");
-    hasher.update(previous.as_bytes());
-    hasher.update(b"\n");
-    hash_row(&mut hasher, row, column_count(HOST_HISTORY_COLUMNS))?;
-    Ok(hex::encode(hasher.finalize()))
-}
+/// The host label history (`host_label_history`), a chain of its own.
+const HOST_CHAIN: Chain = Chain {
+    table: "host_label_history",
+    columns: HOST_HISTORY_COLUMNS,
+    domain: b"telltale host label history v1\n",
+};
 
-/// Seals the newest host label history entry, `history_id`, after the one
-/// before it (a chain of its own, like the annotation history's).
+/// Seals the newest host label history entry (see [`Chain::seal`]).
 pub(crate) fn seal_host_history_entry(conn: &Connection, history_id: i64) -> Result<(), StoreError> {
-    let previous: String = conn
-        .query_row(
-            "SELECT chain_sha256 FROM host_label_history WHERE history_id < ?1 ORDER BY history_id DESC LIMIT 1",
-            [history_id],
-            |r| r.get::<_, Option<String>>(0),
-        )
-        .optional()?
-        .flatten()
-        .unwrap_or_default();
-    let hash = conn.query_row(
-        &format!("SELECT {HOST_HISTORY_COLUMNS} FROM host_label_history WHERE history_id = ?1"),
-        [history_id],
-        |row| host_link(&previous, row),
-    )?;
-    conn.execute(
-        "UPDATE host_label_history SET chain_sha256 = ?2 WHERE history_id = ?1",
-        params![history_id, hash],
-    )?;
-    Ok(())
+    HOST_CHAIN.seal(conn, history_id)
 }
 
 /// Walks the host label history chain and compares each label with its last entry.
@@ -159,7 +159,7 @@ pub(crate) fn check_host_history(conn: &Connection) -> Result<Vec<String>, Store
     let stored_index = column_count(HOST_HISTORY_COLUMNS);
     while let Some(row) = rows.next()? {
         let history_id: i64 = row.get(0)?;
-        let expected = host_link(&previous, row)?;
+        let expected = HOST_CHAIN.link(&previous, row)?;
         let stored: Option<String> = row.get(stored_index)?;
         if stored.as_deref() != Some(expected.as_str()) {
             problems.push(format!(
@@ -294,7 +294,7 @@ pub(crate) fn check_history(conn: &Connection) -> Result<HistoryCheck, StoreErro
     while let Some(row) = rows.next()? {
         check.entries += 1;
         let history_id: i64 = row.get(0)?;
-        let expected = link(&previous, row)?;
+        let expected = ANNOTATION_CHAIN.link(&previous, row)?;
         let stored: Option<String> = row.get(stored_index)?;
         match &stored {
             None => check
